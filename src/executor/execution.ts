@@ -1,0 +1,107 @@
+import type { Entry, TesCaptureState } from '../model/case.js';
+import type { Expansion } from '../expansion/expansion.js';
+import type { RowStatement } from './unit-of-work.js';
+import type { ExecutionStateVariant, OutputCollectionLink } from './tables.js';
+import type { ScalarReplace } from './relationships.js';
+
+/**
+ * What Galaxy's code means to write for one case (the executor's intent,
+ * before ORM semantics and the database have their say), and the statements
+ * that actually reach the database.
+ */
+
+export interface TesIntent {
+  readonly id: number;
+  readonly state: TesCaptureState;
+  readonly origin: 'tool-request' | 'workflow-step';
+}
+
+export interface JobIntent {
+  readonly id: number;
+  /** Index of the parameter combination this job runs. */
+  readonly combination: number;
+  readonly toolRequestId: number | null;
+  /** The TES Galaxy's code stamps on the job (`job.tool_execution_state = tes`). */
+  readonly tesId: number | null;
+  readonly icjId: number | null;
+  readonly orderIndex: number | null;
+  /** The invocation step whose `job` the code sets (non-mapped workflow steps). */
+  readonly wisId: number | null;
+  /** Which `_execute` pass created it (retries and scheduling iterations count from 0). */
+  readonly pass: number;
+  readonly outputDatasetIds: readonly number[];
+  readonly outputCollectionIds: readonly number[];
+}
+
+export interface IcjIntent {
+  readonly id: number;
+  /** Whether the ICJ row is written at all (no output HDCA holds it when the tool has no outputs). */
+  readonly persisted: boolean;
+  tesId: number | null;
+  readonly jobIds: number[];
+  readonly outputCollectionIds: number[];
+}
+
+export interface WisIntent {
+  readonly id: number;
+  tesId: number | null;
+  jobId: number | null;
+  icjId: number | null;
+}
+
+export interface OutputCollectionIntent {
+  readonly hdcaId: number;
+  readonly outputName: string;
+  readonly icjId: number | null;
+  readonly jobId: number | null;
+  /** TEICA row's TES (branch) or null. */
+  teicaTesId: number | null;
+  /** TRICA row's tool request (upstream) or null. */
+  tricaToolRequestId: number | null;
+}
+
+export interface ToolRequestIntent {
+  readonly id: number;
+  readonly tesId: number | null;
+  state: 'new' | 'submitted' | 'failed';
+}
+
+export interface ExecutionIntent {
+  readonly entry: Entry;
+  toolRequest: ToolRequestIntent | null;
+  readonly tes: TesIntent[];
+  readonly jobs: JobIntent[];
+  readonly icjs: IcjIntent[];
+  wis: WisIntent | null;
+  readonly outputCollections: OutputCollectionIntent[];
+  /** Number of parameter combinations of the expansion (0 on an error). */
+  readonly combinations: number;
+  readonly mapped: boolean;
+  /** Outputs left after the output filters. */
+  activeOutputs: readonly string[];
+  /** How many `_execute` passes ran (queue retries, workflow scheduling iterations). */
+  passes: number;
+}
+
+export interface ExecutionPlan {
+  readonly expansion: Expansion;
+  readonly statements: readonly RowStatement[];
+  /** The first `fixtureStatements` statements write the history fixture, not the execution. */
+  readonly fixtureStatements: number;
+  readonly intent: ExecutionIntent;
+}
+
+/** Executor behaviour a profile sets (galaxy-semantics §3, §5 and the open questions of §7.1). */
+export interface ExecutorSettings {
+  readonly executionState: ExecutionStateVariant;
+  readonly outputCollectionLink: OutputCollectionLink;
+  readonly scalarReplace: ScalarReplace;
+  /** Q4: map-over of a tool with no (unfiltered) outputs — the ICJ is never inserted, or it is. */
+  readonly icjWithoutOutputs: 'unsaved' | 'persisted';
+  /** Q8: the `queue_jobs` task runs once, or is redelivered and runs twice. */
+  readonly queueJobsRuns: 'once' | 'twice';
+  /** Q7: a workflow step whose state capture did not validate — no TES, or a TES in that state. */
+  readonly captureBailout: 'skip' | 'mint';
+  /** Q9: state capture runs again on each scheduling re-entry, minting a new TES. */
+  readonly recaptureOnReentry: 'off' | 'on';
+}

@@ -1,0 +1,320 @@
+import type { Case, JsonValue } from '../model/case.js';
+import { acceptsType, effectiveSubcollectionType } from '../model/collection-types.js';
+import { isJsonObject, type JsonObject } from '../model/json-checks.js';
+import { isBatchObject, isRefObject, resolveRef, toDataRef } from '../model/request-references.js';
+import { walkRequest, type RequestLeaf } from '../model/request-walk.js';
+import type { ScalarInput } from '../model/tool.js';
+import type {
+  CollectionValue,
+  DatasetValue,
+  ExpandedParam,
+  Expansion,
+  ExpansionSettings,
+  GalaxyError,
+  MapOver,
+  MappedCollection,
+  ParamValue,
+} from './expansion.js';
+import { leafCount, mappedUnits, multiplyShapes, shapeOf, shapesMatch } from './shape.js';
+
+/**
+ * Expands a case's request into parameter combinations the way Galaxy does:
+ * the meta-value classifier (single / matched / multiplied), expansion of a
+ * single-valued Batch over an hdca or dce into its mapped units, linked (zip)
+ * and unlinked (product) combination building, and collection matching.
+ * Pure; never throws for Galaxy-level problems, which come back as errors.
+ */
+export function expandCase(c: Case, settings: ExpansionSettings): Expansion {
+  const walked = walkRequest(c.tool.inputs, c.request, c.entry);
+  const problem = walked.problems[0];
+  if (problem) return failure([], 'request', 'RequestParameterInvalidException', `${problem.path}: ${problem.message}`);
+
+  const params: ExpandedParam[] = [];
+  const values: ParamValue[][] = [];
+  for (const leaf of walked.leaves) {
+    const classified = classifyLeaf(c, leaf, settings);
+    if ('error' in classified) return { ok: false, params, error: classified.error };
+    params.push(classified.param);
+    values.push(classified.values);
+  }
+
+  const entryError = checkEntryRules(c, params);
+  if (entryError) return { ok: false, params, error: entryError };
+
+  const combos = buildCombinations(params, values);
+  if ('error' in combos) return { ok: false, params, error: combos.error };
+
+  const mapOver = matchCollections(params);
+  if (mapOver !== null && 'error' in mapOver) return { ok: false, params, error: mapOver.error };
+
+  const count = combos.combinations.length;
+  if (c.tool.tool_type === 'data_source' && (c.entry === 'tool-request' || count > 1)) {
+    return failure(params, 'expansion', 'RequestParameterInvalidException', c.entry === 'tool-request' ? 'data source tools cannot be run through the tool request API' : 'a data source tool cannot be batched');
+  }
+  if (c.rerun_remap_job_id !== undefined && count > 1) {
+    return failure(params, 'expansion', 'RequestParameterInvalidException', `${count} jobs cannot rerun and remap job ${c.rerun_remap_job_id}; only one combination may replace it`);
+  }
+  if (mapOver !== null && settings.unlinkedMapOverBatch === 'reject' && count !== mapOver.leafCount) {
+    return failure(params, 'expansion', 'RequestParameterInvalidException', `${count} parameter combinations do not fit a map-over of ${mapOver.leafCount} elements`);
+  }
+  const invalid = validateCombinationValues(params, combos.combinations);
+  if (invalid) return { ok: false, params, error: invalid };
+  const template = params.map((p, i) => (p.classification === 'single' ? values[i]![0]! : null));
+  return { ok: true, params, template, combinations: combos.combinations, mapOver };
+}
+
+function failure(params: readonly ExpandedParam[], stage: GalaxyError['stage'], kind: GalaxyError['kind'], message: string): Expansion {
+  return { ok: false, params, error: { stage, kind, message } };
+}
+
+type Classified = { readonly param: ExpandedParam; readonly values: ParamValue[] } | { readonly error: GalaxyError };
+
+function requestError(leaf: RequestLeaf, message: string): Classified {
+  return { error: { stage: 'request', kind: 'RequestParameterInvalidException', message: `${leaf.path}: ${message}` } };
+}
+
+function classifyLeaf(c: Case, leaf: RequestLeaf, settings: ExpansionSettings): Classified {
+  const raw = leaf.value;
+  const base = { key: leaf.key, input: leaf.input };
+  const isDataParam = leaf.input.type === 'data' || leaf.input.type === 'data_collection';
+  if (isBatchObject(raw)) {
+    const isBatch = c.entry === 'legacy' ? raw['batch'] === true : true;
+    const batchValues = raw['values'] as readonly JsonValue[];
+    if (!isBatch) {
+      // Legacy: a dict with "values" but no batch flag is one value, replaced by the list.
+      const single = readSingleValue(c, leaf, batchValues as JsonValue);
+      return 'error' in single ? single : { param: { ...base, classification: 'single', batchLength: null, mapOver: null, batchValues: null }, values: [single.value] };
+    }
+    if (c.entry === 'tool-request' && !isDataParam) return requestError(leaf, 'the tool request API batches only data and collection parameters');
+    const linkedRaw = raw['linked'];
+    const linked = linkedRaw === undefined ? true : linkedRaw === null ? settings.linkedNull === 'linked' : linkedRaw === true;
+    const classification = linked ? 'matched' : 'multiplied';
+    const only = batchValues.length === 1 ? batchValues[0] : undefined;
+    if (isDataParam && isRefObject(only) && (only['src'] === 'hdca' || only['src'] === 'dce')) {
+      const expanded = expandCollectionParameter(c, leaf, only, linked);
+      if ('error' in expanded) return expanded;
+      return {
+        param: { ...base, classification, batchLength: expanded.values.length, mapOver: expanded.mapped, batchValues: 1 },
+        values: expanded.values,
+      };
+    }
+    const out: ParamValue[] = [];
+    for (const [i, v] of batchValues.entries()) {
+      const value = isDataParam ? readRefValue(c, v) : readScalarValue(leaf.input as ScalarInput, v);
+      if (value === undefined) return requestError(leaf, `Batch value ${i} is not a valid ${leaf.input.type} value`);
+      out.push(value);
+    }
+    return { param: { ...base, classification, batchLength: out.length, mapOver: null, batchValues: out.length }, values: out };
+  }
+  const single = readSingleValue(c, leaf, raw);
+  if ('error' in single) return single;
+  return { param: { ...base, classification: 'single', batchLength: null, mapOver: null, batchValues: null }, values: [single.value] };
+}
+
+/** A Batch of exactly one hdca or dce: the collection's mapped units become the values (`__expand_collection_parameter`). */
+function expandCollectionParameter(c: Case, leaf: RequestLeaf, refObject: JsonObject, linked: boolean): { values: ParamValue[]; mapped: MappedCollection } | { error: GalaxyError } {
+  const ref = toDataRef(refObject);
+  const resolved = resolveRef(c.history, ref);
+  if (resolved.kind === 'dataset') {
+    return { error: { stage: 'expansion', kind: 'ToolMetaParameterException', message: `DCE ${ref.id}/${(ref.element_path ?? []).join('/')} does not contain a child collection` } };
+  }
+  const collection = resolved.collection;
+  let subcollectionType: string | undefined;
+  if (ref.map_over_type !== undefined) {
+    subcollectionType = effectiveSubcollectionType(collection.collection_type, ref.map_over_type);
+    if (subcollectionType === undefined) {
+      return { error: { stage: 'expansion', kind: 'CollectionMatchingException', message: `Cannot split collection in desired fashion: a ${collection.collection_type} has no ${ref.map_over_type} subcollections` } };
+    }
+  }
+  const basePath = ref.src === 'dce' ? (ref.element_path ?? []) : [];
+  const values: ParamValue[] = mappedUnits(collection, subcollectionType).map((unit) => {
+    const elementPath = [...basePath, ...unit.elementPath];
+    return unit.kind === 'dataset'
+      ? { kind: 'dataset', datasetId: unit.datasetId, element: { hdcaId: ref.id, elementPath } }
+      : { kind: 'collection', hdcaId: ref.id, elementPath, collection: unit.collection };
+  });
+  return {
+    values,
+    mapped: {
+      key: leaf.key,
+      source: { hdcaId: ref.id, elementPath: basePath },
+      collectionType: collection.collection_type,
+      subcollectionType: subcollectionType ?? null,
+      linked,
+      shape: shapeOf(collection, subcollectionType),
+    },
+  };
+}
+
+function readRefValue(c: Case, raw: JsonValue | undefined): DatasetValue | CollectionValue | undefined {
+  if (!isRefObject(raw)) return undefined;
+  const ref = toDataRef(raw);
+  const resolved = resolveRef(c.history, ref);
+  if (resolved.kind === 'dataset') {
+    return ref.src === 'dce' ? { kind: 'dataset', datasetId: resolved.datasetId, element: { hdcaId: ref.id, elementPath: ref.element_path ?? [] } } : { kind: 'dataset', datasetId: resolved.datasetId };
+  }
+  return { kind: 'collection', hdcaId: ref.id, elementPath: ref.src === 'dce' ? (ref.element_path ?? []) : [], collection: resolved.collection };
+}
+
+function readScalarValue(input: ScalarInput, raw: JsonValue | undefined): ParamValue | undefined {
+  if (raw === undefined || raw === null) return { kind: 'scalar', value: input.value };
+  switch (input.type) {
+    case 'text':
+      return typeof raw === 'string' ? { kind: 'scalar', value: raw } : undefined;
+    case 'integer':
+      return typeof raw === 'number' && Number.isSafeInteger(raw) ? { kind: 'scalar', value: raw } : undefined;
+    case 'float':
+      return typeof raw === 'number' && Number.isFinite(raw) ? { kind: 'scalar', value: raw } : undefined;
+    case 'boolean':
+      if (typeof raw === 'boolean') return { kind: 'scalar', value: raw };
+      return raw === 'true' || raw === 'false' ? { kind: 'scalar', value: raw === 'true' } : undefined;
+    case 'select':
+      return typeof raw === 'string' && input.options.includes(raw) ? { kind: 'scalar', value: raw } : undefined;
+  }
+}
+
+/** A parameter's value outside a Batch, checked as the API's request model checks it (a mismatch is a 400). */
+function readSingleValue(c: Case, leaf: RequestLeaf, raw: JsonValue | undefined): { value: ParamValue } | { error: GalaxyError } {
+  const input = leaf.input;
+  const reject = (message: string) => ({ error: { stage: 'request' as const, kind: 'RequestParameterInvalidException' as const, message: `${leaf.path}: ${message}` } });
+  if (input.type !== 'data' && input.type !== 'data_collection') {
+    const value = readScalarValue(input, raw);
+    return value === undefined ? reject(`not a valid ${input.type} value`) : { value };
+  }
+  if (raw === undefined || raw === null) {
+    return input.optional ? { value: { kind: 'none' } } : reject(`parameter "${leaf.key}" requires a value`);
+  }
+  if (Array.isArray(raw)) {
+    if (input.type !== 'data' || !input.multiple) return reject('only a multiple="true" data parameter takes a list');
+    const items: (DatasetValue | CollectionValue)[] = [];
+    for (const item of raw) {
+      const value = readRefValue(c, item);
+      if (value === undefined) return reject('a list of datasets holds only {"src": ...} references');
+      items.push(value);
+    }
+    if (items.length === 0 && !input.optional) return reject(`parameter "${leaf.key}" requires a value`);
+    return { value: { kind: 'list', items } };
+  }
+  const value = readRefValue(c, raw);
+  if (value === undefined) return reject(isJsonObject(raw) ? 'expected a {"src": ..., "id": ...} reference' : `expected a dataset reference, got ${JSON.stringify(raw)}`);
+  const why = whyInvalidForInput(input, value);
+  return why === null ? { value } : reject(why);
+}
+
+/** Why a value cannot be one job's value of a dataset parameter, or null when it can. */
+function whyInvalidForInput(input: ExpandedParam['input'], value: ParamValue): string | null {
+  if (input.type === 'data') {
+    if (value.kind === 'dataset') return null;
+    if (value.kind === 'none') return input.optional ? null : 'a value is required';
+    if (input.multiple && (value.kind === 'collection' || value.kind === 'list')) return null;
+    return `a data parameter without multiple="true" takes one dataset, not ${value.kind === 'collection' ? `a ${value.collection.collection_type} collection` : 'a list'}`;
+  }
+  if (input.type === 'data_collection') {
+    if (value.kind === 'none') return input.optional ? null : 'a value is required';
+    if (value.kind !== 'collection') return `a ${input.collection_type} collection parameter cannot take a dataset`;
+    return acceptsType(input.collection_type, value.collection.collection_type) ? null : `a ${input.collection_type} collection parameter cannot take a ${value.collection.collection_type} collection`;
+  }
+  return null;
+}
+
+/** Workflow steps connect one value per input and map over linked collections only. */
+function checkEntryRules(c: Case, params: readonly ExpandedParam[]): GalaxyError | null {
+  if (c.entry !== 'workflow-step') return null;
+  for (const p of params) {
+    if (p.classification === 'single') continue;
+    if (p.mapOver === null || p.batchValues !== 1) {
+      return { stage: 'request', kind: 'RequestParameterInvalidException', message: `${p.key}: a workflow step connects one value per input; only a connected collection is mapped over` };
+    }
+    if (p.classification === 'multiplied') {
+      return { stage: 'request', kind: 'RequestParameterInvalidException', message: `${p.key}: a workflow step maps over its connected collections linked` };
+    }
+  }
+  return null;
+}
+
+/** permutations.build_combos: matched keys zipped, then each multiplied key as a product (earlier keys vary slowest). */
+function buildCombinations(params: readonly ExpandedParam[], values: readonly ParamValue[][]): { combinations: ParamValue[][] } | { error: GalaxyError } {
+  let matchedLength: number | null = null;
+  let firstMatched: ExpandedParam | null = null;
+  for (const [i, p] of params.entries()) {
+    if (p.classification !== 'matched') continue;
+    const length = values[i]!.length;
+    if (matchedLength === null) {
+      matchedLength = length;
+      firstMatched = p;
+    } else if (length !== matchedLength) {
+      return {
+        error: {
+          stage: 'expansion',
+          kind: 'InputMatchedException',
+          message: `Received ${matchedLength} inputs for '${firstMatched!.key}' and ${length} inputs for '${p.key}', these should be of equal length`,
+        },
+      };
+    }
+  }
+  const base = values.map((v) => v[0]!);
+  let combinations: ParamValue[][];
+  if (matchedLength === null) {
+    combinations = [base];
+  } else {
+    combinations = [];
+    for (let index = 0; index < matchedLength; index++) {
+      const combo = base.slice();
+      params.forEach((p, i) => {
+        if (p.classification === 'matched') combo[i] = values[i]![index]!;
+      });
+      combinations.push(combo);
+    }
+  }
+  params.forEach((p, i) => {
+    if (p.classification !== 'multiplied') return;
+    const next: ParamValue[][] = [];
+    for (const combo of combinations) {
+      for (const value of values[i]!) {
+        const extended = combo.slice();
+        extended[i] = value;
+        next.push(extended);
+      }
+    }
+    combinations = next;
+  });
+  return { combinations };
+}
+
+/**
+ * MatchingCollections.for_collections: linked collections (sorted by key) must
+ * have compatible shapes; unlinked ones each add an axis. The structure is the
+ * unlinked axes (outermost, sorted) multiplied by the linked structure.
+ */
+function matchCollections(params: readonly ExpandedParam[]): MapOver | { error: GalaxyError } | null {
+  const registered = params.flatMap((p) => (p.mapOver ? [p.mapOver] : [])).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  if (registered.length === 0) return null;
+  let linkedShape: MappedCollection['shape'] | null = null;
+  const unlinked: MappedCollection['shape'][] = [];
+  for (const collection of registered) {
+    if (!collection.linked) {
+      unlinked.push(collection.shape);
+      continue;
+    }
+    if (linkedShape === null) linkedShape = collection.shape;
+    else if (!shapesMatch(linkedShape, collection.shape)) {
+      return { error: { stage: 'expansion', kind: 'CollectionMatchingException', message: 'Cannot match collection types.' } };
+    }
+  }
+  const axes = linkedShape === null ? unlinked : [...unlinked, linkedShape];
+  let structure = axes[0]!;
+  for (const axis of axes.slice(1)) structure = multiplyShapes(structure, axis);
+  return { collections: registered, structure, leafCount: leafCount(structure) };
+}
+
+/** Each combination's value must be valid for one job (JobInternalToolState.validate); batch values are checked here. */
+function validateCombinationValues(params: readonly ExpandedParam[], combinations: readonly (readonly ParamValue[])[]): GalaxyError | null {
+  for (const [i, p] of params.entries()) {
+    if (p.classification === 'single' || p.input.type === 'text' || p.input.type === 'integer' || p.input.type === 'float' || p.input.type === 'boolean' || p.input.type === 'select') continue;
+    for (const combo of combinations) {
+      const why = whyInvalidForInput(p.input, combo[i]!);
+      if (why !== null) return { stage: 'expansion', kind: 'JobInternalValidationError', message: `${p.key}: ${why}` };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,180 @@
+import type { Entry, JsonValue, RequestInputs } from './case.js';
+import { isJsonObject, describeJson } from './json-checks.js';
+import { whenKey, type DatasetInput, type ScalarInput, type ScalarValue, type ToolInput } from './tool.js';
+
+/**
+ * Walks a request along the tool's parameter tree, the way Galaxy's
+ * `visit_input_values` / `split_inputs_nested` do, and yields one leaf per
+ * data, collection or scalar parameter with its prefixed key (`cond|input1`,
+ * `queries_0|input2`, `sect|x`). Conditional test parameters are leaves too.
+ *
+ * Problems are reported, not thrown: `malformed` ones are mistakes in the case
+ * itself (an unknown parameter name), `rejected` ones are requests Galaxy's
+ * API refuses with a 400 (a repeat count out of range, a scalar of the wrong
+ * JSON type, a missing required dataset).
+ */
+
+export type WalkProblemSeverity = 'malformed' | 'rejected';
+
+export interface WalkProblem {
+  readonly path: string;
+  readonly message: string;
+  readonly severity: WalkProblemSeverity;
+}
+
+export interface RequestLeaf {
+  readonly key: string;
+  readonly input: DatasetInput | ScalarInput;
+  /** The request's value; `undefined` when the request leaves the parameter out. */
+  readonly value: JsonValue | undefined;
+  readonly path: string;
+}
+
+export interface WalkedRequest {
+  readonly leaves: readonly RequestLeaf[];
+  readonly problems: readonly WalkProblem[];
+}
+
+type Mutable = { [key: string]: unknown };
+
+export function walkRequest(inputs: readonly ToolInput[], request: RequestInputs, entry: Entry, path = 'request'): WalkedRequest {
+  const leaves: RequestLeaf[] = [];
+  const problems: WalkProblem[] = [];
+  const nested = entry === 'legacy' ? nestLegacyKeys(inputs, request) : request;
+  walkLevel(inputs, nested, '', path, leaves, problems);
+  return { leaves, problems };
+}
+
+function walkLevel(
+  inputs: readonly ToolInput[],
+  level: { readonly [key: string]: unknown },
+  prefix: string,
+  path: string,
+  leaves: RequestLeaf[],
+  problems: WalkProblem[],
+  extraAllowed: readonly string[] = [],
+): void {
+  const names = new Set(inputs.map((i) => i.name));
+  for (const key of Object.keys(level)) {
+    if (!names.has(key) && !extraAllowed.includes(key)) {
+      problems.push({ path: `${path}.${key}`, message: `unknown parameter "${prefix}${key}"`, severity: 'malformed' });
+    }
+  }
+  for (const input of inputs) {
+    const raw = level[input.name] as JsonValue | undefined;
+    const key = `${prefix}${input.name}`;
+    const here = `${path}.${input.name}`;
+    switch (input.type) {
+      case 'conditional': {
+        const object = raw === undefined || raw === null ? {} : raw;
+        if (!isJsonObject(object)) {
+          problems.push({ path: here, message: `a conditional takes an object, got ${describeJson(raw)}`, severity: 'rejected' });
+          break;
+        }
+        const test = input.test_param;
+        const rawTest = object[test.name] as JsonValue | undefined;
+        const testValue = readTestValue(test, rawTest);
+        if (testValue === undefined) {
+          problems.push({ path: `${here}.${test.name}`, message: `${describeJson(rawTest)} is not a value of the test parameter`, severity: 'rejected' });
+          break;
+        }
+        leaves.push({ key: `${key}|${test.name}`, input: test, value: rawTest, path: `${here}.${test.name}` });
+        const whenInputs = input.whens[whenKey(testValue)] ?? [];
+        walkLevel(whenInputs, object, `${key}|`, here, leaves, problems, [test.name]);
+        break;
+      }
+      case 'repeat': {
+        const instances = raw === undefined || raw === null ? Array.from({ length: input.min }, () => ({})) : raw;
+        if (!Array.isArray(instances)) {
+          problems.push({ path: here, message: `a repeat takes an array, got ${describeJson(raw)}`, severity: 'rejected' });
+          break;
+        }
+        if (instances.length < input.min || instances.length > input.max) {
+          problems.push({ path: here, message: `${instances.length} instances; the tool allows ${input.min} to ${input.max}`, severity: 'rejected' });
+          break;
+        }
+        instances.forEach((instance: unknown, index: number) => {
+          if (!isJsonObject(instance)) {
+            problems.push({ path: `${here}[${index}]`, message: `a repeat instance is an object, got ${describeJson(instance)}`, severity: 'rejected' });
+            return;
+          }
+          walkLevel(input.inputs, instance, `${key}_${index}|`, `${here}[${index}]`, leaves, problems);
+        });
+        break;
+      }
+      case 'section': {
+        const object = raw === undefined || raw === null ? {} : raw;
+        if (!isJsonObject(object)) {
+          problems.push({ path: here, message: `a section takes an object, got ${describeJson(raw)}`, severity: 'rejected' });
+          break;
+        }
+        walkLevel(input.inputs, object, `${key}|`, here, leaves, problems);
+        break;
+      }
+      default:
+        leaves.push({ key, input, value: raw, path: here });
+    }
+  }
+}
+
+function readTestValue(test: ScalarInput, raw: JsonValue | undefined): ScalarValue | undefined {
+  if (raw === undefined || raw === null) return test.value;
+  if (test.type === 'boolean') {
+    if (typeof raw === 'boolean') return raw;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    return undefined;
+  }
+  if (test.type === 'select' && typeof raw === 'string' && test.options.includes(raw)) return raw;
+  return undefined;
+}
+
+/**
+ * Turns the legacy API's flat keys (`cond|input1`, `queries_0|input2`) into
+ * the nested form; nested values pass through unchanged.
+ */
+export function nestLegacyKeys(inputs: readonly ToolInput[], flat: { readonly [key: string]: unknown }): Mutable {
+  const result: Mutable = {};
+  for (const [key, value] of Object.entries(flat)) {
+    if (key.endsWith('|__identifier__')) continue;
+    const bar = key.indexOf('|');
+    if (bar < 0) {
+      result[key] = mergeValues(result[key], value);
+      continue;
+    }
+    const head = key.slice(0, bar);
+    const rest = key.slice(bar + 1);
+    const repeatMatch = /^(.+)_(\d+)$/.exec(head);
+    const repeat = repeatMatch ? inputs.find((i) => i.name === repeatMatch[1] && i.type === 'repeat') : undefined;
+    if (repeat && repeat.type === 'repeat' && repeatMatch) {
+      const list = (Array.isArray(result[repeat.name]) ? result[repeat.name] : []) as unknown[];
+      const index = Number(repeatMatch[2]);
+      list[index] = mergeValues(list[index], nestLegacyKeys(repeat.inputs, { [rest]: value }));
+      result[repeat.name] = list;
+      continue;
+    }
+    const input = inputs.find((i) => i.name === head);
+    const subInputs: readonly ToolInput[] =
+      input?.type === 'section'
+        ? input.inputs
+        : input?.type === 'conditional'
+          ? [input.test_param, ...Object.values(input.whens).flat()]
+          : [];
+    result[head] = mergeValues(result[head], nestLegacyKeys(subInputs, { [rest]: value }));
+  }
+  for (const [name, value] of Object.entries(result)) {
+    if (Array.isArray(value) && value.some((v, i) => !(i in value) || v === undefined)) {
+      // A sparse repeat (r_1 without r_0): keep the hole visible to the walk as a non-object instance.
+      result[name] = Array.from(value, (v) => (v === undefined ? null : v));
+    }
+  }
+  return result;
+}
+
+function mergeValues(existing: unknown, incoming: unknown): unknown {
+  if (isJsonObject(existing) && isJsonObject(incoming)) {
+    const merged: Mutable = { ...existing };
+    for (const [k, v] of Object.entries(incoming)) merged[k] = mergeValues(merged[k], v);
+    return merged;
+  }
+  return incoming;
+}

@@ -1,0 +1,65 @@
+import type { ExecutionPlan } from '../executor/execution.js';
+import type { RowStatement } from '../executor/unit-of-work.js';
+import type { SqlDialectName } from '../schema/render-schema.js';
+import type { Catalog } from './catalog.js';
+import type { ReaderRequest, ReaderResult } from '../readers/galaxy-readers.js';
+import type { Snapshot } from './snapshot.js';
+
+/**
+ * The one interface dialects implement. A CaseDatabase holds one migrated
+ * database (one per worker) and runs each case in isolation: write the plan's
+ * statements, read back, roll back. Properties never see a dialect.
+ */
+
+export type ConstraintKind = 'unique' | 'foreign-key' | 'not-null' | 'check' | 'primary-key' | 'other';
+
+export interface ConstraintViolation {
+  readonly kind: ConstraintKind;
+  readonly table: string | null;
+  readonly columns: readonly string[];
+  /** The constraint or index name as the schema calls it, when the schema names it. */
+  readonly constraint: string | null;
+  /** The driver's own message. */
+  readonly message: string;
+}
+
+export interface WriteFailure {
+  readonly statementIndex: number;
+  readonly statement: RowStatement;
+  readonly violation: ConstraintViolation;
+}
+
+export interface CaseOutcome {
+  /** The first write the database refused, or null when every statement persisted. */
+  readonly failure: WriteFailure | null;
+  /** Execution tables read back after a complete write (null after a failure). */
+  readonly snapshot: Snapshot | null;
+  /** Galaxy's reader queries, run after a complete write when requested. */
+  readonly readings: readonly ReaderResult[] | null;
+  /** Parents holding two or more children through a relationship declared scalar (after a complete write, when requested). */
+  readonly overfull: readonly OverfullRelationship[] | null;
+}
+
+export interface OverfullRelationship {
+  /** The declaration's name, e.g. `ToolExecutionState.job`. */
+  readonly relationship: string;
+  readonly parentId: number;
+  readonly children: number;
+}
+
+export interface CaseRunOptions {
+  /** Reader queries to run after a complete write. */
+  readonly readers?: (snapshot: Snapshot) => readonly ReaderRequest[];
+  /** Count children per parent for every relationship the profile declares scalar. */
+  readonly overfull?: boolean;
+}
+
+export interface CaseDatabase {
+  readonly dialect: SqlDialectName;
+  readonly catalog: Catalog;
+  /** Runs one case in isolation; never leaves rows behind. */
+  runCase(plan: ExecutionPlan, options?: CaseRunOptions): Promise<CaseOutcome>;
+  /** The same, synchronously, for embedded databases whose driver is synchronous (the fast path). */
+  runCaseSync?(plan: ExecutionPlan, options?: CaseRunOptions): CaseOutcome;
+  close(): Promise<void>;
+}

@@ -1,0 +1,44 @@
+import { DatabaseUnavailableError } from '../errors.js';
+import type { RelationshipDeclaration } from '../executor/relationships.js';
+import { TABLE_NAMES, type Layouts, type TableName } from '../executor/tables.js';
+import type { ExecutorSettings } from '../executor/execution.js';
+import type { SqlDialectName } from '../schema/render-schema.js';
+import type { CaseDatabase } from './case-database.js';
+import type { SchemaStep } from './schema-plan.js';
+
+/** What a dialect needs to open a case database: the schema to build and the rows it must host. */
+export interface CaseDatabaseSpec {
+  readonly schemaSteps: readonly SchemaStep[];
+  /** Names the schema in errors: the profile, file or dump it came from. */
+  readonly schemaLabel: string;
+  readonly layouts: Layouts;
+  readonly tablesUsed: readonly TableName[];
+  readonly relationships: readonly RelationshipDeclaration[];
+}
+
+export interface DialectOptions {
+  readonly dialect: SqlDialectName;
+  /** PostgreSQL connection URL (dialect postgres only). */
+  readonly databaseUrl?: string;
+}
+
+/** The tables an executor variant writes (upstream writes TRICA, the branch TES and TEICA). */
+export function tablesUsedBy(settings: ExecutorSettings): TableName[] {
+  return TABLE_NAMES.filter((t) => {
+    if (t === 'tool_execution_state') return settings.executionState === 'tes';
+    if (t === 'tool_execution_implicit_collection_association') return settings.outputCollectionLink === 'teica';
+    if (t === 'tool_request_implicit_collection_association') return settings.outputCollectionLink === 'trica';
+    return true;
+  });
+}
+
+/** Opens a case database for the dialect; only the chosen dialect's driver is loaded. */
+export async function openCaseDatabase(spec: CaseDatabaseSpec, options: DialectOptions): Promise<CaseDatabase> {
+  if (options.dialect === 'sqlite') {
+    const { SqliteCaseDatabase } = await import('./dialects/sqlite/sqlite-case-database.js');
+    return new SqliteCaseDatabase(spec);
+  }
+  if (options.databaseUrl === undefined) throw new DatabaseUnavailableError('--dialect postgres needs --database-url postgres://user@host:port/database');
+  const { openPostgresCaseDatabase } = await import('./dialects/postgres/postgres-case-database.js');
+  return openPostgresCaseDatabase(spec, options.databaseUrl);
+}

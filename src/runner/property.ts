@@ -1,0 +1,49 @@
+import type { ExecutionPlan } from '../executor/execution.js';
+import type { Case } from '../model/case.js';
+import type { CaseOutcome } from '../persistence/case-database.js';
+import type { SystemUnderTest } from './system-under-test.js';
+
+/**
+ * A property is a named invariant over one evaluated case. The id is stable:
+ * it is the CLI choice, the report label and part of a finding's fingerprint.
+ */
+
+/** What a failing property reports: a finding in the system under test, never a cardfuzz error. */
+export interface Violation {
+  /** `unique`, `foreign-key`, ... for database constraints; a kebab-case word for model checks (`count-mismatch`, `would-raise`, ...). */
+  readonly kind: string;
+  readonly table: string | null;
+  readonly columns: readonly string[];
+  /** The constraint, relationship or reader concerned. */
+  readonly constraint: string | null;
+  readonly message: string;
+}
+
+/** One case run through the model and the database. */
+export interface CaseEvaluation {
+  readonly case: Case;
+  readonly plan: ExecutionPlan;
+  readonly outcome: CaseOutcome;
+  readonly system: SystemUnderTest;
+}
+
+export interface PropertyNeeds {
+  /** Galaxy's reader queries after the write. */
+  readonly readers?: boolean;
+  /** Children counted per parent for every relationship declared scalar. */
+  readonly overfull?: boolean;
+}
+
+export interface ExecutionProperty {
+  readonly family: 'execution';
+  readonly id: string;
+  readonly summary: string;
+  /** Set when the property checks a documented hazard of Galaxy's code rather than an invariant the branch promises. */
+  readonly hazard?: string;
+  readonly needs: PropertyNeeds;
+  check(evaluation: CaseEvaluation): Violation | null;
+}
+
+export function defineExecutionProperty(p: Omit<ExecutionProperty, 'family'>): ExecutionProperty {
+  return { family: 'execution', ...p };
+}

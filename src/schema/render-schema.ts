@@ -1,0 +1,162 @@
+import type { ColumnDef, Migration, SchemaOp, SchemaSource } from './schema-ops.js';
+
+/**
+ * Renders migrations to SQL statements for one dialect, tracking the tables
+ * as they evolve so that SQLite, which cannot alter a column's nullability
+ * or drop a referenced column in place, gets the table rebuild alembic's
+ * batch mode would do.
+ */
+
+export type SqlDialectName = 'sqlite' | 'postgres';
+
+interface TableState {
+  columns: ColumnDef[];
+  indexes: { name: string; columns: readonly string[]; unique: boolean }[];
+}
+
+export interface RenderedMigration {
+  readonly revision: string;
+  readonly title: string;
+  readonly statements: readonly string[];
+}
+
+const q = (name: string): string => `"${name}"`;
+
+function columnType(column: ColumnDef, dialect: SqlDialectName): string {
+  switch (column.type) {
+    case 'integer':
+      return 'INTEGER';
+    case 'string':
+      return `VARCHAR(${column.length ?? 255})`;
+    case 'text':
+    case 'json':
+      return 'TEXT';
+    case 'datetime':
+      return dialect === 'postgres' ? 'TIMESTAMP' : 'DATETIME';
+  }
+}
+
+function columnSql(column: ColumnDef, dialect: SqlDialectName, inline: boolean): string {
+  if (column.primaryKey) return dialect === 'postgres' ? `${q(column.name)} SERIAL PRIMARY KEY` : `${q(column.name)} INTEGER PRIMARY KEY`;
+  let sql = `${q(column.name)} ${columnType(column, dialect)}`;
+  if (column.nullable === false) sql += ' NOT NULL';
+  if (inline && column.references) sql += ` CONSTRAINT ${q(column.references.name)} REFERENCES ${q(column.references.table)} (${q('id')})`;
+  return sql;
+}
+
+function createTableSql(table: string, state: TableState, dialect: SqlDialectName): string {
+  const parts = state.columns.map((c) => columnSql(c, dialect, false));
+  for (const c of state.columns) {
+    if (c.references) parts.push(`CONSTRAINT ${q(c.references.name)} FOREIGN KEY (${q(c.name)}) REFERENCES ${q(c.references.table)} (${q('id')})`);
+  }
+  if (dialect === 'postgres') {
+    for (const ix of state.indexes.filter((i) => i.unique)) parts.push(`CONSTRAINT ${q(ix.name)} UNIQUE (${ix.columns.map(q).join(', ')})`);
+  }
+  return `CREATE TABLE ${q(table)} (${parts.join(', ')})`;
+}
+
+function indexSql(table: string, index: TableState['indexes'][number], dialect: SqlDialectName): string {
+  if (index.unique && dialect === 'postgres') return `ALTER TABLE ${q(table)} ADD CONSTRAINT ${q(index.name)} UNIQUE (${index.columns.map(q).join(', ')})`;
+  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${q(index.name)} ON ${q(table)} (${index.columns.map(q).join(', ')})`;
+}
+
+/** Renders a migration chain; the state carries over from migration to migration. */
+export class SchemaRenderer {
+  readonly #tables = new Map<string, TableState>();
+  readonly #dialect: SqlDialectName;
+  readonly #source: SchemaSource;
+
+  constructor(dialect: SqlDialectName, source: SchemaSource) {
+    this.#dialect = dialect;
+    this.#source = source;
+  }
+
+  render(migration: Migration): RenderedMigration {
+    const statements: string[] = [];
+    for (const op of migration.ops) statements.push(...this.#renderOp(op));
+    return { revision: migration.revision, title: migration.title, statements };
+  }
+
+  #table(name: string): TableState {
+    const t = this.#tables.get(name);
+    if (t === undefined) throw new Error(`migration refers to unknown table ${name}`);
+    return t;
+  }
+
+  #renderOp(op: SchemaOp): string[] {
+    const d = this.#dialect;
+    switch (op.op) {
+      case 'createTable': {
+        const state: TableState = { columns: [...op.columns], indexes: [] };
+        this.#tables.set(op.table, state);
+        const indexes = op.columns.filter((c) => c.index).map((c) => ({ name: `ix_${op.table}_${c.name}`, columns: [c.name], unique: false }));
+        state.indexes.push(...indexes);
+        return [createTableSql(op.table, { columns: state.columns, indexes: [] }, d), ...indexes.map((ix) => indexSql(op.table, ix, d))];
+      }
+      case 'addColumn': {
+        const state = this.#table(op.table);
+        state.columns.push(op.column);
+        const out = [`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnSql(op.column, d, true)}`];
+        if (op.column.index) {
+          const ix = { name: `ix_${op.table}_${op.column.name}`, columns: [op.column.name], unique: false };
+          state.indexes.push(ix);
+          out.push(indexSql(op.table, ix, d));
+        }
+        return out;
+      }
+      case 'createIndex': {
+        const ix = { name: op.name, columns: op.columns, unique: false };
+        this.#table(op.table).indexes.push(ix);
+        return [indexSql(op.table, ix, d)];
+      }
+      case 'addUniqueConstraint': {
+        if (this.#source === 'orm' && !op.declaredInModel) return [];
+        const ix = { name: op.name, columns: op.columns, unique: true };
+        this.#table(op.table).indexes.push(ix);
+        return [indexSql(op.table, ix, d)];
+      }
+      case 'dropColumn': {
+        const state = this.#table(op.table);
+        const column = state.columns.find((c) => c.name === op.column);
+        state.columns = state.columns.filter((c) => c.name !== op.column);
+        const dependentIndexes = state.indexes.filter((ix) => ix.columns.includes(op.column));
+        state.indexes = state.indexes.filter((ix) => !ix.columns.includes(op.column));
+        if (d === 'postgres') return [`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column)}`];
+        if (column?.references === undefined && dependentIndexes.length === 0) return [`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column)}`];
+        return this.#rebuildSqlite(op.table, state);
+      }
+      case 'setNotNull': {
+        const state = this.#table(op.table);
+        state.columns = state.columns.map((c) => (c.name === op.column ? { ...c, nullable: false } : c));
+        if (d === 'postgres') return [`ALTER TABLE ${q(op.table)} ALTER COLUMN ${q(op.column)} SET NOT NULL`];
+        return this.#rebuildSqlite(op.table, state);
+      }
+      case 'dropTable':
+        this.#tables.delete(op.table);
+        return [`DROP TABLE ${q(op.table)}`];
+      case 'sql': {
+        const text = d === 'postgres' ? op.postgres : op.sqlite;
+        return text === '' ? [] : [text];
+      }
+    }
+  }
+
+  /** SQLite's twelve-step table change: new table, copy, drop, rename, re-index. */
+  #rebuildSqlite(table: string, state: TableState): string[] {
+    const tmp = `_cardfuzz_rebuild_${table}`;
+    const columns = state.columns.map((c) => q(c.name)).join(', ');
+    return [
+      createTableSql(tmp, { columns: state.columns, indexes: [] }, 'sqlite'),
+      `INSERT INTO ${q(tmp)} (${columns}) SELECT ${columns} FROM ${q(table)}`,
+      `DROP TABLE ${q(table)}`,
+      `ALTER TABLE ${q(tmp)} RENAME TO ${q(table)}`,
+      ...state.indexes.map((ix) => indexSql(table, ix, 'sqlite')),
+    ];
+  }
+}
+
+/** Renders a whole chain of migrations for one dialect. */
+export function renderMigrations(migrations: readonly Migration[], dialect: SqlDialectName, source: SchemaSource): RenderedMigration[] {
+  const renderer = new SchemaRenderer(dialect, source);
+  return migrations.map((m) => renderer.render(m));
+}

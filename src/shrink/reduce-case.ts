@@ -1,0 +1,135 @@
+import type { Case, JsonValue } from '../model/case.js';
+import type { CollectionElement, HistoryCollection, NestedCollection } from '../model/history.js';
+import { isJsonObject } from '../model/json-checks.js';
+import { parseCase } from '../model/parse-case.js';
+import type { ToolInput } from '../model/tool.js';
+import { caseEdits } from './case-edits.js';
+
+/**
+ * Reduces a failing case to a smaller one that still fails the same way:
+ * greedy passes over the domain edits of case-edits.ts, accepting an edit
+ * only when the case stays valid, gets strictly smaller (by `caseSize`) and
+ * still fails. Every accepted case is normalized (unreferenced history items
+ * dropped, ids renumbered in order of use). Stops at a fixpoint or when the
+ * time budget is spent, keeping the best case found.
+ */
+export async function reduceCase(start: Case, stillFails: (c: Case) => boolean | Promise<boolean>, budgetMs: number): Promise<{ readonly case: Case; readonly steps: number }> {
+  const deadline = performance.now() + budgetMs;
+  let best = start;
+  let bestSize = caseSize(best);
+  let steps = 0;
+  const accept = async (candidate: Case, orEqual = false): Promise<boolean> => {
+    const normalized = normalizeCase(candidate);
+    const size = caseSize(normalized);
+    const order = compareSizes(size, bestSize);
+    if (order > 0 || (order === 0 && !orEqual) || !isValid(normalized) || !(await stillFails(normalized))) return false;
+    best = normalized;
+    bestSize = size;
+    steps++;
+    return true;
+  };
+  await accept(start, true);
+  for (let improved = true; improved && performance.now() < deadline; ) {
+    improved = false;
+    for (const edit of caseEdits(best)) {
+      if (performance.now() >= deadline) break;
+      const candidate = edit.apply(best);
+      if (candidate !== null && (await accept(candidate))) {
+        improved = true;
+        break;
+      }
+    }
+  }
+  return { case: best, steps };
+}
+
+function isValid(c: Case): boolean {
+  try {
+    parseCase(c);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const ENTRY_RANK: Readonly<Record<Case['entry'], number>> = { 'tool-request': 0, legacy: 1, 'workflow-step': 2 };
+
+/** Lexicographic size: entry point, parameters, collections, datasets, outputs, options, then text length. */
+export function caseSize(c: Case): readonly number[] {
+  const countInputs = (inputs: readonly ToolInput[]): number =>
+    inputs.reduce((n, i) => {
+      if (i.type === 'section' || i.type === 'repeat') return n + 1 + countInputs(i.inputs);
+      if (i.type === 'conditional') return n + 1 + Object.values(i.whens).reduce((m, w) => m + countInputs(w), 0);
+      return n + 1;
+    }, 0);
+  const countElements = (x: NestedCollection): number => x.elements.reduce((n, e) => n + 1 + ('collection' in e ? countElements(e.collection) : 0), 0);
+  const text = JSON.stringify(c);
+  const options =
+    (c.step === undefined ? 0 : 1) +
+    (c.rerun_remap_job_id === undefined ? 0 : 1) +
+    (c.tool.tool_type === undefined ? 0 : 1) +
+    (text.match(/"(linked|multiple|optional|filter|map_over_type)"/g)?.length ?? 0);
+  return [
+    ENTRY_RANK[c.entry],
+    countInputs(c.tool.inputs),
+    c.history.collections.length,
+    c.history.collections.reduce((n, x) => n + countElements(x), 0),
+    c.history.datasets.length,
+    c.tool.outputs.length,
+    options,
+    text.length,
+  ];
+}
+
+function compareSizes(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+/**
+ * Drops history items the request does not use and renumbers datasets and
+ * collections in the order the request first uses them.
+ */
+export function normalizeCase(c: Case): Case {
+  const collectionOrder: number[] = [];
+  const datasetOrder: number[] = [];
+  const note = (list: number[], id: number): void => {
+    if (!list.includes(id)) list.push(id);
+  };
+  const scan = (value: JsonValue | undefined): void => {
+    if (Array.isArray(value)) value.forEach(scan);
+    else if (isJsonObject(value)) {
+      if (typeof value['src'] === 'string' && typeof value['id'] === 'number') note(value['src'] === 'hda' ? datasetOrder : collectionOrder, value['id']);
+      else Object.values(value).forEach((v) => scan(v as JsonValue));
+    }
+  };
+  scan(c.request as JsonValue);
+  const collections = collectionOrder.map((id) => c.history.collections.find((x) => x.id === id)).filter((x): x is HistoryCollection => x !== undefined);
+  const scanElements = (x: NestedCollection): void => x.elements.forEach((e) => ('dataset' in e ? note(datasetOrder, e.dataset) : scanElements(e.collection)));
+  collections.forEach(scanElements);
+  const datasetId = new Map(datasetOrder.map((id, i) => [id, i + 1]));
+  const collectionId = new Map(collectionOrder.map((id, i) => [id, i + 1]));
+  const renumber = (value: JsonValue | undefined): JsonValue | undefined => {
+    if (Array.isArray(value)) return value.map((v) => renumber(v) as JsonValue);
+    if (!isJsonObject(value)) return value;
+    if (typeof value['src'] === 'string' && typeof value['id'] === 'number') {
+      const map = value['src'] === 'hda' ? datasetId : collectionId;
+      return { ...value, id: map.get(value['id']) ?? value['id'] } as JsonValue;
+    }
+    const out: Record<string, JsonValue> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = renumber(v as JsonValue) as JsonValue;
+    return out;
+  };
+  const renumberElements = (x: NestedCollection): NestedCollection => ({
+    collection_type: x.collection_type,
+    elements: x.elements.map((e): CollectionElement => ('dataset' in e ? { identifier: e.identifier, dataset: datasetId.get(e.dataset)! } : { identifier: e.identifier, collection: renumberElements(e.collection) })),
+  });
+  return {
+    ...c,
+    history: {
+      datasets: datasetOrder.map((_, i) => ({ id: i + 1 })),
+      collections: collections.map((x) => ({ id: collectionId.get(x.id)!, ...renumberElements(x) })),
+    },
+    request: renumber(c.request as JsonValue) as Case['request'],
+  };
+}
