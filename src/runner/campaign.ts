@@ -69,7 +69,7 @@ class CampaignStop extends Error {}
 interface Target {
   readonly property: ExecutionProperty;
   readonly signature: string;
-  readonly firstFingerprint: string;
+  readonly firstShapeClass: string;
   readonly startedAt: number;
 }
 
@@ -129,7 +129,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
         if (v === null) continue;
         const signature = violationSignature(property.id, v);
         if (known.has(signature)) continue;
-        target = { property, signature, firstFingerprint: fingerprintOf(property.id, v, shapeClassOf(e.case, e.plan.expansion)), startedAt: performance.now() };
+        target = { property, signature, firstShapeClass: shapeClassOf(e.case, e.plan.expansion), startedAt: performance.now() };
         shrinkingNow = property.id;
         progress(true);
         return false;
@@ -199,7 +199,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
         shapeClass,
         fingerprint,
         shrinks: result.numShrinks,
-        ...(found.firstFingerprint !== fingerprint ? { firstFingerprint: found.firstFingerprint } : {}),
+        firstShapeClass: found.firstShapeClass,
       };
       const finding: Finding = { ...partial, replay: options.replayCommand(partial) };
       findings.push(finding);

@@ -20,8 +20,8 @@ export interface Finding {
   readonly fingerprint: string;
   /** Shrink steps fast-check took from the first failing case. */
   readonly shrinks: number;
-  /** Set when the first failing case had another fingerprint than the shrunk one (shrinking slipped to a neighbouring bug). */
-  readonly firstFingerprint?: string;
+  /** The shape class of the first failing case, before shrinking. */
+  readonly firstShapeClass: string;
   readonly replay: string;
 }
 

@@ -1,0 +1,50 @@
+import type { Argv, CommandModule } from 'yargs';
+import { parseDuration } from '../durations.js';
+import { handleErrors } from '../handle-errors.js';
+import { processIo } from '../io.js';
+import { toTargetOptions, withTargetOptions, type TargetArgs } from '../shared-options.js';
+import { randomSeed } from '../seeds.js';
+import { checkInteger } from '../numbers.js';
+
+interface RunArgs extends TargetArgs {
+  readonly property: readonly string[] | undefined;
+  readonly seed: number | undefined;
+  readonly runs: number | undefined;
+  readonly 'time-limit': string | undefined;
+  readonly 'shrink-time-limit': string | undefined;
+  readonly path: string | undefined;
+  readonly json: boolean;
+}
+
+export const runCommandModule: CommandModule<object, RunArgs> = {
+  command: 'run',
+  describe: 'fuzz a profile: generate requests, persist them, check the properties, shrink what fails',
+  builder: (yargs: Argv<object>) =>
+    withTargetOptions(yargs)
+      .option('property', { type: 'string', array: true, describe: 'property id to check (repeatable; default: all)' })
+      .option('seed', { type: 'number', describe: 'seed of the campaign (default: random, printed)' })
+      .option('runs', { type: 'number', describe: 'cases to generate (default 2000 without --time-limit)' })
+      .option('time-limit', { type: 'string', describe: 'stop generating after this long, e.g. 30s or 5m' })
+      .option('shrink-time-limit', { type: 'string', describe: 'budget to shrink each finding (default 10s)' })
+      .option('path', { type: 'string', describe: 'replay one counterexample path of --seed (with --property)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' }) as unknown as Argv<RunArgs>,
+  handler: async (args) => {
+    const io = processIo();
+    process.exitCode = await handleErrors(io, async () => {
+      const { runCommand } = await import('./run.js');
+      return runCommand(
+        {
+          target: toTargetOptions(args),
+          properties: args.property,
+          seed: checkInteger(args.seed, '--seed', 0) ?? randomSeed(),
+          runs: checkInteger(args.runs, '--runs', 1),
+          timeLimitMs: args['time-limit'] === undefined ? undefined : parseDuration(args['time-limit'], '--time-limit'),
+          shrinkTimeLimitMs: args['shrink-time-limit'] === undefined ? undefined : parseDuration(args['shrink-time-limit'], '--shrink-time-limit'),
+          path: args.path,
+          json: args.json,
+        },
+        io,
+      );
+    });
+  },
+};

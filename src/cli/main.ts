@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { explainCommandModule } from './commands/explain-command.js';
+import { profilesCommandModule } from './commands/profiles-command.js';
+import { runCommandModule } from './commands/run-command.js';
+
+/** The composition root: parse argv and dispatch; a usage error is one line and exit 2. */
+await yargs(hideBin(process.argv))
+  .scriptName('cardfuzz')
+  .command(runCommandModule)
+  .command(explainCommandModule)
+  .command(profilesCommandModule)
+  .demandCommand(1, 'name a command (cardfuzz --help lists them)')
+  .strict()
+  .recommendCommands()
+  .fail((message, error) => {
+    process.stderr.write(`cardfuzz: ${message ?? error?.message ?? 'invalid arguments'} (cardfuzz --help)\n`);
+    process.exit(2);
+  })
+  .help()
+  .version()
+  .wrap(Math.min(110, process.stdout.columns ?? 100))
+  .parseAsync();

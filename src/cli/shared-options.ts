@@ -1,0 +1,41 @@
+import type { Argv } from 'yargs';
+import { parseSettingAssignments } from '../profiles/settings.js';
+import type { TargetOptions } from '../runner/open-target.js';
+
+/** Options naming the system under test: profile, setting overrides, dialect and database. */
+export interface TargetArgs {
+  readonly profile: string;
+  readonly set: readonly string[] | undefined;
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly 'database-url': string | undefined;
+}
+
+export function withTargetOptions<T>(yargs: Argv<T>, defaultProfile = 'upstream') {
+  return yargs
+    .option('profile', { type: 'string', default: defaultProfile, describe: 'built-in profile name or profile file (cardfuzz profiles lists them)' })
+    .option('set', { type: 'string', array: true, describe: 'override a profile setting for this run: name=value (cardfuzz profiles --settings)' })
+    .option('dialect', { choices: ['sqlite', 'postgres'] as const, default: 'sqlite' as const, describe: 'database to persist cases in' })
+    .option('database-url', { type: 'string', describe: 'PostgreSQL URL (with --dialect postgres)' });
+}
+
+export function toTargetOptions(args: TargetArgs): TargetOptions {
+  return {
+    profile: args.profile,
+    settings: parseSettingAssignments(args.set ?? []),
+    dialect: args.dialect,
+    ...(args['database-url'] === undefined ? {} : { databaseUrl: args['database-url'] }),
+  };
+}
+
+/** The flags that recreate a target on another command line (for replay commands). */
+export function targetFlags(target: TargetOptions): string {
+  const parts = [`--profile ${shellQuote(target.profile)}`];
+  for (const [name, value] of Object.entries(target.settings)) parts.push(`--set ${name}=${String(value)}`);
+  if (target.dialect !== 'sqlite') parts.push(`--dialect ${target.dialect}`);
+  if (target.databaseUrl !== undefined) parts.push(`--database-url ${shellQuote(target.databaseUrl)}`);
+  return parts.join(' ');
+}
+
+export function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+}
