@@ -1,10 +1,31 @@
 import { UnknownNameError } from '../src/errors.js';
 import type { ExecutionProperty } from '../src/runner/property.js';
+import { declaredCardinalityHolds } from './declared-cardinality-holds.js';
+import { everyCombinationRunsOnce } from './every-combination-runs-once.js';
+import { executionStateReachesItsJobs } from './execution-state-reaches-its-jobs.js';
+import { extractionOneStepPerExecution } from './extraction-one-step-per-execution.js';
+import { icjSupersedesJobTes } from './icj-supersedes-job-tes.js';
+import { implicitJobsHaveRepresentative } from './implicit-jobs-have-representative.js';
 import { persistsWithoutConstraintViolations } from './persists-without-constraint-violations.js';
+import { readersAgree } from './readers-agree.js';
 import { rowsMatchModel } from './rows-match-model.js';
+import { stepExecutionKeepsOneState } from './step-execution-keeps-one-state.js';
+import { wisTargetsJobXorIcj } from './wis-targets-job-xor-icj.js';
 
-/** Every property cardfuzz checks, by stable id. */
-export const PROPERTIES: readonly ExecutionProperty[] = [persistsWithoutConstraintViolations, rowsMatchModel];
+/** Every execution property cardfuzz checks, by stable id, in the order they judge a case. */
+export const PROPERTIES: readonly ExecutionProperty[] = [
+  persistsWithoutConstraintViolations,
+  rowsMatchModel,
+  declaredCardinalityHolds,
+  readersAgree,
+  icjSupersedesJobTes,
+  wisTargetsJobXorIcj,
+  extractionOneStepPerExecution,
+  everyCombinationRunsOnce,
+  implicitJobsHaveRepresentative,
+  executionStateReachesItsJobs,
+  stepExecutionKeepsOneState,
+];
 
 export const PROPERTY_IDS: readonly string[] = PROPERTIES.map((p) => p.id);
 

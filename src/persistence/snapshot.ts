@@ -17,6 +17,8 @@ export interface Snapshot {
   readonly teicas: readonly { readonly id: number; readonly tesId: number | null; readonly hdcaId: number | null; readonly outputName: string | null }[];
   readonly tricas: readonly { readonly id: number; readonly toolRequestId: number | null; readonly hdcaId: number | null; readonly outputName: string | null }[];
   readonly steps: readonly { readonly id: number; readonly jobId: number | null; readonly icjId: number | null; readonly tesId: number | null; readonly state: string | null }[];
+  /** Output datasets of jobs (job_to_output_dataset). */
+  readonly jobOutputs: readonly { readonly id: number; readonly jobId: number | null; readonly datasetId: number | null; readonly name: string | null }[];
   /** Output collections: HDCAs that a job or an ICJ produced. */
   readonly outputCollections: readonly { readonly id: number; readonly jobId: number | null; readonly icjId: number | null; readonly implicitOutputName: string | null }[];
 }
@@ -57,6 +59,11 @@ const SCANS: readonly ScanDefinition[] = [
     columns: [['id', 'id'], ['jobId', 'job_id'], ['icjId', 'implicit_collection_jobs_id'], ['tesId', 'tool_execution_state_id'], ['state', 'state']],
   },
   {
+    key: 'jobOutputs',
+    table: 'job_to_output_dataset',
+    columns: [['id', 'id'], ['jobId', 'job_id'], ['datasetId', 'dataset_id'], ['name', 'name']],
+  },
+  {
     key: 'outputCollections',
     table: 'history_dataset_collection_association',
     columns: [['id', 'id'], ['jobId', 'job_id'], ['icjId', 'implicit_collection_jobs_id'], ['implicitOutputName', 'implicit_output_name']],
@@ -93,5 +100,5 @@ export function compileSnapshotScans(dialect: SqlDialectName, catalog: Catalog):
 }
 
 export function emptySnapshot(): { -readonly [K in SnapshotKey]: Snapshot[K] } {
-  return { jobs: [], icjs: [], icjJobs: [], toolRequests: [], tes: [], teicas: [], tricas: [], steps: [], outputCollections: [] };
+  return { jobs: [], icjs: [], icjJobs: [], toolRequests: [], tes: [], teicas: [], tricas: [], steps: [], jobOutputs: [], outputCollections: [] };
 }

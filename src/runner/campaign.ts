@@ -1,20 +1,16 @@
 import fc from 'fast-check';
-import { shapeClassOf } from '../expansion/shape-classes.js';
-import type { Case } from '../model/case.js';
-import type { CaseDatabase, CaseRunOptions } from '../persistence/case-database.js';
-import { readerRequestsFor } from '../readers/reader-requests.js';
-import { reduceCase } from '../shrink/reduce-case.js';
 import { fingerprintOf, violationSignature, type Finding } from './finding.js';
-import type { CaseEvaluation, ExecutionProperty, Violation } from './property.js';
-import type { SystemUnderTest } from './system-under-test.js';
+import type { PropertyGroup } from './property-group.js';
+import type { Violation } from './property.js';
 
 /**
- * A fuzz campaign over execution properties: fast-check generates cases,
- * each case is planned by the model, written and read back once, and every
- * selected property judges the same evaluation. The first failure is shrunk
- * (keeping the same property and violation signature); the campaign then
- * goes on with a derived seed, ignoring bugs it already found, until its runs
- * or its time are spent. Never throws: tool errors come back in the result.
+ * A fuzz campaign over one property group: fast-check generates inputs,
+ * each input is evaluated once (planned, written, read back) and every
+ * selected property of the group judges the same evaluation. The first
+ * failure is shrunk by fast-check and then by the group's domain reducer,
+ * always keeping the same property and violation signature; the campaign
+ * then goes on with a derived seed, ignoring bugs it already found, until its
+ * runs or its time are spent. Never throws: tool errors come back in the result.
  */
 
 export interface CampaignProgress {
@@ -26,17 +22,15 @@ export interface CampaignProgress {
   readonly shrinking: string | null;
 }
 
-export interface CampaignOptions {
-  readonly system: SystemUnderTest;
-  readonly database: CaseDatabase;
-  readonly arbitrary: fc.Arbitrary<Case>;
-  readonly properties: readonly ExecutionProperty[];
+export interface CampaignOptions<T, E> {
+  readonly group: PropertyGroup<T, E>;
+  readonly profile: string;
   readonly seed: number;
-  /** Generated cases in all (default 1000 when no time limit is given). */
+  /** Generated inputs in all (default 1000 when no time limit is given). */
   readonly runs?: number;
-  /** Wall-clock budget of the whole campaign, shrinking included (plus at most one shrink budget). */
+  /** Wall-clock budget for generating (a shrink in progress may finish within its own budget). */
   readonly timeLimitMs?: number;
-  /** Budget per shrink; the best case so far is kept when it runs out. Default 10 s. */
+  /** Budget per shrink; the best input so far is kept when it runs out. Default 10 s. */
   readonly shrinkTimeLimitMs?: number;
   /** Replays one fast-check path of `seed` instead of generating (with one property). */
   readonly path?: string;
@@ -45,10 +39,10 @@ export interface CampaignOptions {
   readonly maxFindings?: number;
   readonly onProgress?: (progress: CampaignProgress) => void;
   readonly progressIntervalMs?: number;
-  /** Called with every generated (not shrunk) case's evaluation. */
-  readonly onCase?: (evaluation: CaseEvaluation) => void;
+  /** Called with every generated (not shrunk) input's evaluation. */
+  readonly onEvaluation?: (evaluation: E) => void;
   readonly onFinding?: (finding: Finding) => void;
-  /** Polled between cases; true ends the campaign early (findings so far are kept). */
+  /** Polled between inputs; true ends the campaign early (findings so far are kept). */
   readonly shouldStop?: () => boolean;
   readonly replayCommand: (finding: Omit<Finding, 'replay'>) => string;
 }
@@ -60,27 +54,27 @@ export interface CampaignResult {
   /** True when time, a stop request or a tool error ended generation before the runs were spent. */
   readonly interrupted: boolean;
   readonly stopReason: 'runs' | 'time' | 'stopped' | 'max-findings' | 'error' | 'path';
-  /** A cardfuzz error (not a finding), with the case that raised it. */
-  readonly error?: { readonly message: string; readonly case?: Case };
+  /** A cardfuzz error (not a finding), with the input that raised it. */
+  readonly error?: { readonly message: string; readonly input?: unknown };
 }
 
 class CampaignStop extends Error {}
 
-interface Target {
-  readonly property: ExecutionProperty;
+interface Target<E> {
+  readonly property: PropertyGroup<unknown, E>['properties'][number];
   readonly signature: string;
   readonly firstShapeClass: string;
   readonly startedAt: number;
 }
 
-export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
+export async function runCampaign<T, E>(options: CampaignOptions<T, E>): Promise<CampaignResult> {
+  const { group } = options;
   const started = performance.now();
   const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
   const totalRuns = options.runs ?? (options.timeLimitMs === undefined ? 1000 : Number.MAX_SAFE_INTEGER);
   const shrinkLimit = options.shrinkTimeLimitMs ?? 10_000;
   const known = new Set(options.knownSignatures ?? []);
   const findings: Finding[] = [];
-  const runOptions = caseRunOptions(options.properties);
   let runs = 0;
   let stopReason: CampaignResult['stopReason'] = options.path === undefined ? 'runs' : 'path';
   let error: CampaignResult['error'];
@@ -97,14 +91,6 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     options.onProgress({ runs, findings: findings.length, elapsedMs: elapsed, casesPerSecond: elapsed > 0 ? (runs * 1000) / elapsed : 0, shrinking: shrinkingNow });
   };
 
-  const runSync = options.database.runCaseSync?.bind(options.database);
-  const evaluateSync = runSync !== undefined;
-  const evaluate = (c: Case): CaseEvaluation | Promise<CaseEvaluation> => {
-    const plan = options.system.plan(c);
-    if (runSync) return { case: c, plan, outcome: runSync(plan, runOptions), system: options.system };
-    return options.database.runCase(plan, runOptions).then((outcome) => ({ case: c, plan, outcome, system: options.system }));
-  };
-
   for (let round = 0; ; round++) {
     if (runs >= totalRuns) break;
     if (findings.length >= (options.maxFindings ?? 25)) {
@@ -112,24 +98,24 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       break;
     }
     const seed = round === 0 ? options.seed : deriveSeed(options.seed, round);
-    let target: Target | null = null;
+    let target: Target<E> | null = null;
     let stopped = false;
 
-    const judge = (e: CaseEvaluation): boolean => {
+    const judge = (input: T, e: E): boolean => {
       if (target !== null) {
         if (stopped || performance.now() - target.startedAt > shrinkLimit) return true;
         const v = target.property.check(e);
         return !(v !== null && violationSignature(target.property.id, v) === target.signature);
       }
       runs++;
-      options.onCase?.(e);
+      options.onEvaluation?.(e);
       progress();
-      for (const property of options.properties) {
+      for (const property of group.properties) {
         const v = property.check(e);
         if (v === null) continue;
         const signature = violationSignature(property.id, v);
         if (known.has(signature)) continue;
-        target = { property, signature, firstShapeClass: shapeClassOf(e.case, e.plan.expansion), startedAt: performance.now() };
+        target = { property, signature, firstShapeClass: group.shapeClass(input, e), startedAt: performance.now() };
         shrinkingNow = property.id;
         progress(true);
         return false;
@@ -139,65 +125,67 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     const shouldHalt = (): boolean => {
       if (stopped) return true;
       if (target !== null) return false;
-      const now = performance.now();
       if (options.shouldStop?.()) stopReason = 'stopped';
-      else if (now > deadline) stopReason = 'time';
+      else if (performance.now() > deadline) stopReason = 'time';
       else return false;
       stopped = true;
       return true;
     };
-    const runOne = (c: Case): boolean | Promise<boolean> => {
+    const runOne = (input: T): boolean | Promise<boolean> => {
       if (shouldHalt()) {
         if (target === null) throw new CampaignStop();
         return true;
       }
       const fail = (e: unknown): never => {
-        if (!stopped) error = { message: e instanceof Error ? e.message : String(e), case: c };
+        if (!stopped) error = { message: e instanceof Error ? e.message : String(e), input };
         stopped = true;
         stopReason = 'error';
         throw e;
       };
       try {
-        const evaluation = evaluate(c);
-        return evaluation instanceof Promise ? evaluation.then(judge, fail) : judge(evaluation);
+        const evaluation = group.evaluate(input);
+        return evaluation instanceof Promise ? evaluation.then((e) => judge(input, e), fail) : judge(input, evaluation);
       } catch (e) {
         return fail(e);
       }
     };
-    const property = evaluateSync
-      ? fc.property(options.arbitrary, (c) => runOne(c) as boolean)
-      : fc.asyncProperty(options.arbitrary, async (c) => runOne(c));
-    const parameters: fc.Parameters<[Case]> = {
+    const parameters: fc.Parameters<[T]> = {
       seed,
       numRuns: Math.max(1, totalRuns - runs),
       ...(options.path !== undefined ? { path: options.path } : {}),
     };
-    const result = evaluateSync ? fc.check(property as fc.IProperty<[Case]>, parameters) : await fc.check(property as fc.IAsyncProperty<[Case]>, parameters);
+    const result = group.synchronous
+      ? fc.check(fc.property(group.arbitrary, (input) => runOne(input) as boolean), parameters)
+      : await fc.check(fc.asyncProperty(group.arbitrary, async (input) => runOne(input)), parameters);
     shrinkingNow = null;
-    const found = target as Target | null;
-    if (result.failed && found !== null && result.counterexample !== null) {
+    const found = target as Target<E> | null;
+    if (result.failed && found !== null && result.counterexample !== null && error === undefined) {
       const [shrunk] = result.counterexample;
-      // fast-check shrinks within the generator's structure; the domain reducer crosses it.
-      const reduceBudget = Math.max(500, Math.min(5_000, shrinkLimit - (performance.now() - found.startedAt)));
-      const stillFails = async (c: Case): Promise<boolean> => {
-        const v = found.property.check(await evaluate(c));
+      const stillFails = async (input: T): Promise<boolean> => {
+        const v = found.property.check(await group.evaluate(input));
         return v !== null && violationSignature(found.property.id, v) === found.signature;
       };
-      const counterexample = (await reduceCase(shrunk, stillFails, reduceBudget)).case;
-      const evaluation = await evaluate(counterexample);
-      const violation = found.property.check(evaluation) ?? lastResort(found);
-      const shapeClass = shapeClassOf(counterexample, evaluation.plan.expansion);
-      const fingerprint = fingerprintOf(found.property.id, violation, shapeClass);
+      // fast-check shrinks within the generator's structure; the domain reducer crosses it.
+      const reduceBudget = Math.max(500, Math.min(5_000, shrinkLimit - (performance.now() - found.startedAt)));
+      let minimal = shrunk;
+      try {
+        minimal = group.reduce ? await group.reduce(shrunk, stillFails, reduceBudget) : shrunk;
+      } catch (e) {
+        error = { message: e instanceof Error ? e.message : String(e), input: shrunk };
+      }
+      const evaluation = await group.evaluate(minimal);
+      const violation = found.property.check(evaluation) ?? flaky(found);
+      const shapeClass = group.shapeClass(minimal, evaluation);
       const partial: Omit<Finding, 'replay'> = {
         property: found.property.id,
-        profile: options.system.profile.name,
+        profile: options.profile,
         settings: {},
         seed,
         path: result.counterexamplePath ?? '',
-        case: counterexample,
+        ...group.findingCases(minimal),
         violation,
         shapeClass,
-        fingerprint,
+        fingerprint: fingerprintOf(found.property.id, violation, shapeClass),
         shrinks: result.numShrinks,
         firstShapeClass: found.firstShapeClass,
       };
@@ -223,8 +211,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   };
 }
 
-/** The shrunk case no longer reproduced (a flaky property); keep the signature's facts. */
-function lastResort(target: Target): Violation {
+/** The minimal input no longer reproduced (a flaky property); keep the signature's facts. */
+function flaky<E>(target: Target<E>): Violation {
   const [property, kind, table, constraint] = target.signature.split('|');
   return { kind: kind ?? 'unknown', table: table || null, columns: [], constraint: constraint || null, message: `${property}: the shrunk case no longer reproduces the failure (flaky)` };
 }
@@ -232,10 +220,4 @@ function lastResort(target: Target): Violation {
 /** Seeds for the rounds after a finding: deterministic from the campaign seed. */
 export function deriveSeed(seed: number, round: number): number {
   return (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(round, 0x85ebca6b)) >>> 1;
-}
-
-export function caseRunOptions(properties: readonly ExecutionProperty[]): CaseRunOptions {
-  const readers = properties.some((p) => p.needs.readers);
-  const overfull = properties.some((p) => p.needs.overfull);
-  return { ...(readers ? { readers: readerRequestsFor } : {}), ...(overfull ? { overfull: true } : {}) };
 }

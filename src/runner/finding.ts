@@ -15,6 +15,8 @@ export interface Finding {
   readonly seed: number;
   readonly path: string;
   readonly case: Case;
+  /** For the upgrade property: the whole history written before the upgrade (`case` is its first entry). */
+  readonly history?: readonly Case[];
   readonly violation: Violation;
   readonly shapeClass: string;
   readonly fingerprint: string;

@@ -4,6 +4,7 @@ import { findProperties } from '../../../properties/index.js';
 import { tablesUsedBy } from '../../persistence/open-case-database.js';
 import { executorSettingsOf } from '../../profiles/settings.js';
 import { runCampaign } from '../../runner/campaign.js';
+import { executionGroup } from '../../runner/execution-group.js';
 import type { Finding } from '../../runner/finding.js';
 import { openTarget, type TargetOptions } from '../../runner/open-target.js';
 import { executionRowCounts } from '../../runner/row-counts.js';
@@ -34,10 +35,8 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   io.err(`cardfuzz run: profile ${system.profile.name}, seed ${options.seed}, ${budget}, ${properties.length} propert${properties.length === 1 ? 'y' : 'ies'}, ${database.dialect}`);
   try {
     const result = await runCampaign({
-      system,
-      database,
-      arbitrary: caseArbitrary(),
-      properties,
+      group: executionGroup(system, database, caseArbitrary(), properties),
+      profile: system.profile.name,
       seed: options.seed,
       ...(runs !== undefined ? { runs } : {}),
       ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
@@ -54,7 +53,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       return executionRowCounts(plan, tables, outcome.failure?.statementIndex ?? null);
     };
     if (result.error !== undefined) {
-      io.err(`cardfuzz: internal error while fuzzing: ${result.error.message}${result.error.case ? ` (case: ${JSON.stringify(result.error.case)})` : ''}`);
+      io.err(`cardfuzz: internal error while fuzzing: ${result.error.message}${result.error.input ? ` (input: ${JSON.stringify(result.error.input)})` : ''}`);
       return 2;
     }
     const summary = `${result.runs.toLocaleString('en-US')} cases in ${formatDuration(result.elapsedMs)} (${Math.round((result.runs * 1000) / Math.max(1, result.elapsedMs)).toLocaleString('en-US')} cases/s)${result.interrupted ? `, stopped early (${result.stopReason})` : ''}`;

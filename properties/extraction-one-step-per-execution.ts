@@ -1,0 +1,100 @@
+import { extractWorkflow, selectionsFor, type ExtractionInput } from '../src/extraction/extract-workflow.js';
+import type { Snapshot } from '../src/persistence/snapshot.js';
+import { defineExecutionProperty, type CaseEvaluation } from '../src/runner/property.js';
+
+/**
+ * Workflow extraction by ids yields one step per `(tier, source_id)` key and
+ * keeps every extracted output connectable (galaxy-semantics §4.4): dropping
+ * duplicate work items is not enough when each carries its own job's outputs.
+ * Checked for each selection a client sends (see `selectionsFor`).
+ */
+export const extractionOneStepPerExecution = defineExecutionProperty({
+  id: 'extraction-one-step-per-execution',
+  summary: 'workflow extraction yields one step per (tier, source_id), and every extracted output stays connectable',
+  needs: {},
+  check(evaluation) {
+    const snapshot = evaluation.outcome.snapshot;
+    if (snapshot === null) return null;
+    const input = extractionInput(evaluation, snapshot);
+    const settings = { dedup: evaluation.system.settings['extraction.dedup'], batchStep: evaluation.system.settings['extraction.batchStep'] };
+    for (const selection of selectionsFor(input)) {
+      const result = extractWorkflow(input, selection, settings);
+      const described = `extracting by ${selection.label} (jobs [${selection.jobIds.join(', ')}], ICJs [${selection.icjIds.join(', ')}], tool requests [${selection.toolRequestIds.join(', ')}])`;
+      if (!result.ok) {
+        return { kind: 'extraction-error', table: 'workflow_step', columns: [], constraint: 'extract_steps_by_ids', message: `${described} fails: ${result.error}` };
+      }
+      if (result.steps.length !== result.keys) {
+        return {
+          kind: 'duplicate-steps',
+          table: 'workflow_step',
+          columns: [],
+          constraint: 'extract_steps_by_ids',
+          message: `${described} yields ${result.steps.length} steps for ${result.keys} distinct (tier, source_id) key${result.keys === 1 ? '' : 's'} (dedup ${settings.dedup})`,
+        };
+      }
+      const registered = new Set(result.steps.flatMap((s) => s.outputs));
+      const required = [...new Set(selectedOutputs(input, selection))];
+      const lost = required.filter((o) => !registered.has(o));
+      if (lost.length > 0) {
+        return {
+          kind: 'lost-connection',
+          table: 'workflow_step',
+          columns: [],
+          constraint: 'extract_steps_by_ids',
+          message: `${described} leaves ${lost.join(', ')} without a step that produces it (dedup ${settings.dedup}); downstream steps lose their connections`,
+        };
+      }
+    }
+    return null;
+  },
+});
+
+function selectedOutputs(input: ExtractionInput, selection: { jobIds: readonly number[]; icjIds: readonly number[]; toolRequestIds: readonly number[] }): string[] {
+  return [
+    ...selection.jobIds.flatMap((id) => input.jobs.find((j) => j.id === id)?.outputs ?? []),
+    ...selection.icjIds.flatMap((id) => input.icjs.find((i) => i.id === id)?.outputs ?? []),
+    ...selection.toolRequestIds.flatMap((id) => input.toolRequests.find((t) => t.id === id)?.outputs ?? []),
+  ];
+}
+
+/** The persisted rows as extraction reads them. */
+export function extractionInput({ plan, system }: CaseEvaluation, snapshot: Snapshot): ExtractionInput {
+  const icjOf = new Map(snapshot.icjJobs.map((a) => [a.jobId, a.icjId]));
+  const jobs = snapshot.jobs.map((job) => ({
+    id: job.id,
+    tesId: job.tesId,
+    icjId: icjOf.get(job.id) ?? null,
+    stepTesId: snapshot.steps.find((s) => s.jobId === job.id)?.tesId ?? null,
+    outputs: [
+      ...snapshot.jobOutputs.filter((o) => o.jobId === job.id).map((o) => `dataset:${o.datasetId}`),
+      ...snapshot.outputCollections.filter((o) => o.jobId === job.id).map((o) => `collection:${o.id}`),
+    ],
+  }));
+  const toolRequestOfTes = new Map(snapshot.toolRequests.filter((t) => t.tesId !== null).map((t) => [t.tesId!, t.id]));
+  const icjs = snapshot.icjs.map((icj) => {
+    const members = snapshot.icjJobs.filter((a) => a.icjId === icj.id).sort((a, b) => (a.orderIndex ?? 0) - (b.orderIndex ?? 0));
+    const jobRequest = snapshot.jobs.find((j) => j.id === members[0]?.jobId)?.toolRequestId ?? null;
+    return {
+      id: icj.id,
+      tesId: icj.tesId,
+      jobIds: members.map((a) => a.jobId!).filter((id) => id !== null),
+      outputs: snapshot.outputCollections.filter((o) => o.icjId === icj.id).map((o) => `collection:${o.id}`),
+      toolRequestId: (icj.tesId !== null ? toolRequestOfTes.get(icj.tesId) : undefined) ?? jobRequest,
+    };
+  });
+  const toolRequests = snapshot.toolRequests.map((tr) => ({
+    id: tr.id,
+    tesId: tr.tesId,
+    jobless: !snapshot.jobs.some((j) => j.toolRequestId === tr.id),
+    failed: tr.state === 'failed',
+    outputs: snapshot.teicas.filter((t) => tr.tesId !== null && t.tesId === tr.tesId).map((t) => `collection:${t.hdcaId}`),
+  }));
+  return {
+    jobs,
+    icjs,
+    toolRequests,
+    tesStates: new Map(snapshot.tes.map((t) => [t.id, t.state ?? ''])),
+    plainBatchPayload: plan.expansion.params.some((p) => p.classification !== 'single' && p.mapOver === null && (p.batchValues ?? 0) >= 2),
+    hasExecutionState: system.settings['executor.executionState'] === 'tes',
+  };
+}

@@ -1,0 +1,29 @@
+import { defineExecutionProperty } from '../src/runner/property.js';
+
+/**
+ * An ICJ supersedes its jobs' execution-state links (galaxy-semantics §7,
+ * invariant 3; Galaxy checks it before flush in tests): a job that belongs to
+ * an ICJ carries no TES of its own, the ICJ carries it.
+ */
+export const icjSupersedesJobTes = defineExecutionProperty({
+  id: 'icj-supersedes-job-tes',
+  summary: 'a job under an implicit collection jobs row never carries a TES of its own',
+  needs: {},
+  check({ outcome }) {
+    const snapshot = outcome.snapshot;
+    if (snapshot === null) return null;
+    for (const association of snapshot.icjJobs) {
+      const job = snapshot.jobs.find((j) => j.id === association.jobId);
+      if (job?.tesId === null || job === undefined) continue;
+      const icj = snapshot.icjs.find((i) => i.id === association.icjId);
+      return {
+        kind: 'superseded-link',
+        table: 'job',
+        columns: ['tool_execution_state_id'],
+        constraint: 'ImplicitCollectionJobs supersedes Job.tool_execution_state',
+        message: `job ${job.id} belongs to implicit collection jobs ${association.icjId}${icj?.tesId != null ? ` (TES ${icj.tesId})` : ''} yet carries TES ${job.tesId} itself`,
+      };
+    }
+    return null;
+  },
+});

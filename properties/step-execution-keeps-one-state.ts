@@ -1,0 +1,28 @@
+import { defineExecutionProperty } from '../src/runner/property.js';
+
+/**
+ * A mapped invocation step and its ICJ share one execution state. If state
+ * capture runs again when partial scheduling re-enters the step (§7.1 Q9),
+ * the step is re-pointed at a new TES while the ICJ keeps the first.
+ */
+export const stepExecutionKeepsOneState = defineExecutionProperty({
+  id: 'step-execution-keeps-one-state',
+  summary: 'a mapped invocation step and its implicit collection jobs point at the same execution state',
+  needs: {},
+  check({ outcome }) {
+    const snapshot = outcome.snapshot;
+    if (snapshot === null) return null;
+    for (const step of snapshot.steps) {
+      const icj = snapshot.icjs.find((i) => i.id === step.icjId);
+      if (icj === undefined || step.tesId === null || icj.tesId === null || icj.tesId === step.tesId) continue;
+      return {
+        kind: 'split-state',
+        table: 'workflow_invocation_step',
+        columns: ['tool_execution_state_id'],
+        constraint: 'WorkflowInvocationStep.tool_execution_state',
+        message: `invocation step ${step.id} points at TES ${step.tesId} but its implicit collection jobs ${icj.id} keeps TES ${icj.tesId}`,
+      };
+    }
+    return null;
+  },
+});

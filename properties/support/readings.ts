@@ -1,0 +1,27 @@
+import type { CaseOutcome } from '../../src/persistence/case-database.js';
+import { findReader, type ReaderCalls, type ReaderId } from '../../src/readers/galaxy-readers.js';
+import type { Profile } from '../../src/profiles/profile.js';
+
+/** What a reader returned for one argument, or undefined when it did not run (no such table, or no such row). */
+export function readingOf(outcome: CaseOutcome, reader: ReaderId, argument: number): readonly number[] | undefined {
+  return outcome.readings?.find((r) => r.reader === reader && r.argument === argument)?.ids;
+}
+
+/** How Galaxy consumes a reader on this profile: a back-populate is scalar or a list as the profile declares it. */
+export function callsOf(profile: Profile, reader: ReaderId): ReaderCalls {
+  const definition = findReader(reader);
+  const declared = profile.relationships.find((r) => r.name === reader);
+  if (declared !== undefined && definition.calls === 'scalar') return declared.uselist ? 'list' : 'scalar';
+  return definition.calls;
+}
+
+/** The table a reader reads from (where a mismatch is reported). */
+export function tableOf(reader: ReaderId): string {
+  return findReader(reader).requires[0]![0];
+}
+
+export function sameIds(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export const ascending = (ids: readonly number[]): number[] => [...ids].sort((x, y) => x - y);
