@@ -19,12 +19,14 @@ export function caseSpecArbitrary(constraints: GeneratorConstraints = DEFAULT_CO
     {
       type: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant<'data' | 'collection'>('data'), weight: 4 }, { arbitrary: fc.constant<'data' | 'collection'>('collection'), weight: 1 }),
       collectionType: fc.constantFrom<'list' | 'paired'>('list', 'paired'),
-      whenMode: fc.oneof(
-        { withCrossShrink: true },
-        { arbitrary: fc.constant(undefined), weight: 6 },
-        { arbitrary: fc.constant<'on'>('on'), weight: 1 },
-        { arbitrary: fc.constant<'off'>('off'), weight: 1 },
-      ),
+      whenMode: constraints.outputFilters
+        ? fc.oneof(
+            { withCrossShrink: true },
+            { arbitrary: fc.constant(undefined), weight: 6 },
+            { arbitrary: fc.constant<'on'>('on'), weight: 1 },
+            { arbitrary: fc.constant<'off'>('off'), weight: 1 },
+          )
+        : fc.constant(undefined),
     },
     { requiredKeys: ['type', 'collectionType'] },
   );
@@ -34,7 +36,7 @@ export function caseSpecArbitrary(constraints: GeneratorConstraints = DEFAULT_CO
     fc.record({
       entry: fc.constant(entry),
       params: params(constraints, mode),
-      outputs: fc.array(output, { maxLength: constraints.maxOutputs }),
+      outputs: fc.array(output, { minLength: constraints.minOutputs, maxLength: Math.max(constraints.minOutputs, constraints.maxOutputs) }),
       mode: fc.constantFrom<'on' | 'off'>('on', 'off'),
       flatKeys: entry === 'legacy' ? fc.boolean() : fc.constant(false),
       rerunRemap: entry === 'workflow-step' ? fc.constant(false) : rare(40),
@@ -53,15 +55,23 @@ export function caseSpecArbitrary(constraints: GeneratorConstraints = DEFAULT_CO
           ? fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 2 })
           : fc.constant(undefined),
     });
-  return fc.oneof(
-    { withCrossShrink: true },
-    { arbitrary: forEntry('tool-request', 'request'), weight: 6 },
-    { arbitrary: forEntry('legacy', 'request'), weight: 2 },
-    { arbitrary: forEntry('workflow-step', 'workflow-step'), weight: 2 },
-  );
+  const entries = [
+    { entry: 'tool-request' as const, arbitrary: forEntry('tool-request', 'request'), weight: 6 },
+    { entry: 'legacy' as const, arbitrary: forEntry('legacy', 'request'), weight: 2 },
+    { entry: 'workflow-step' as const, arbitrary: forEntry('workflow-step', 'workflow-step'), weight: 2 },
+  ].filter((e) => constraints.entries.includes(e.entry));
+  return fc.oneof({ withCrossShrink: true }, ...entries);
 }
 
 /** Fuzz cases (case format version 1) derived from generated specs. */
 export function caseArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS): fc.Arbitrary<Case> {
   return caseSpecArbitrary(constraints).map(buildCase);
+}
+
+/**
+ * Histories for the upgrade property: one to three executions written by the
+ * previous profile. Shrinks towards: a single execution.
+ */
+export function historyArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS): fc.Arbitrary<readonly Case[]> {
+  return fc.array(caseArbitrary(constraints), { minLength: 1, maxLength: 3 });
 }

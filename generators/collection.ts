@@ -16,7 +16,10 @@ export function collectionOfType(type: string, constraints: GeneratorConstraints
   let elements: fc.Arbitrary<readonly (CollectionSpec | null)[]>;
   if (head === 'paired') elements = fc.tuple(child, child);
   else if (head === 'paired_or_unpaired') elements = fc.oneof({ withCrossShrink: true }, fc.tuple(child), fc.tuple(child, child));
-  else elements = fc.array(child, { maxLength: rest.length > 0 ? constraints.maxInnerLength : constraints.maxCollectionLength });
+  else {
+    const maxLength = rest.length > 0 ? constraints.maxInnerLength : constraints.maxCollectionLength;
+    elements = fc.array(child, { minLength: Math.min(constraints.minCollectionLength, maxLength), maxLength });
+  }
   return elements.map((e) => ({ type, elements: e }));
 }
 

@@ -17,6 +17,16 @@ export interface GeneratorConstraints {
   readonly maxOutputs: number;
   /** Most repeat instances. @defaultValue 3 */
   readonly maxRepeats: number;
+  /** Fewest tool outputs. @defaultValue 0 */
+  readonly minOutputs: number;
+  /** Fewest values in a plain Batch (1 rules out empty Batches). @defaultValue 0 */
+  readonly minBatchLength: number;
+  /** Fewest elements of a collection (1 rules out empty collections). @defaultValue 0 */
+  readonly minCollectionLength: number;
+  /** Whether outputs may carry filters (which can remove every output). @defaultValue true */
+  readonly outputFilters: boolean;
+  /** Entry points to generate. @defaultValue all three */
+  readonly entries: readonly ('tool-request' | 'legacy' | 'workflow-step')[];
 }
 
 export const DEFAULT_CONSTRAINTS: GeneratorConstraints = {
@@ -27,4 +37,9 @@ export const DEFAULT_CONSTRAINTS: GeneratorConstraints = {
   maxDepth: 2,
   maxOutputs: 3,
   maxRepeats: 3,
+  minOutputs: 0,
+  minBatchLength: 0,
+  minCollectionLength: 0,
+  outputFilters: true,
+  entries: ['tool-request', 'legacy', 'workflow-step'],
 };

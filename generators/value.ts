@@ -39,7 +39,7 @@ function batch(items: fc.Arbitrary<readonly ItemSpec[]>, mode: ValueMode): fc.Ar
 }
 
 function datasets(constraints: GeneratorConstraints): fc.Arbitrary<readonly ItemSpec[]> {
-  return fc.array(fc.constant(DATASET), { maxLength: constraints.maxBatchLength });
+  return fc.array(fc.constant(DATASET), { minLength: constraints.minBatchLength, maxLength: constraints.maxBatchLength });
 }
 
 /** A `data` parameter without `multiple`. */
@@ -92,7 +92,7 @@ export function collectionValue(collectionType: string, constraints: GeneratorCo
     { withCrossShrink: true },
     { arbitrary: whole, weight: 3 },
     { arbitrary: mapOver, weight: 4 },
-    { arbitrary: batch(fc.array(collectionItem(collectionType, constraints), { maxLength: 3 }), mode), weight: 3 },
+    { arbitrary: batch(fc.array(collectionItem(collectionType, constraints), { minLength: constraints.minBatchLength, maxLength: 3 }), mode), weight: 3 },
     // Galaxy rejects a collection parameter mapped down to datasets (no map_over_type).
     { arbitrary: batch(collectionOfType(collectionType, constraints).map((c) => [{ kind: 'collection' as const, collection: c, via: 'hdca' as const }]), mode), weight: 1 },
   );

@@ -31,7 +31,7 @@ function describeHistory(c: Case): string {
   return `${c.history.datasets.length} datasets${datasets ? ` [${datasets}]` : ''}, ${c.history.collections.length} collections${collections ? ` [${collections}]` : ''}`;
 }
 
-export function formatFinding(f: Finding, rows: Record<string, number> | null): string {
+export function formatFinding(f: Finding): string {
   const v = f.violation;
   const where = [v.table, v.columns.length > 0 ? `(${v.columns.join(', ')})` : null].filter(Boolean).join(' ');
   const lines = [
@@ -44,8 +44,9 @@ export function formatFinding(f: Finding, rows: Record<string, number> | null): 
     `  tool ${f.case.tool.id}: ${describeInputs(f.case)}`,
     `  history: ${describeHistory(f.case)}`,
   ];
-  if (rows !== null) {
-    const written = Object.entries(rows).filter(([, n]) => n > 0);
+  if (f.history !== undefined) lines.push(`  history of ${f.history.length} executions written before the upgrade: ${f.history.map((c) => JSON.stringify(requestBody(c).inputs)).join(' ; ')}`);
+  if (f.rows !== undefined) {
+    const written = Object.entries(f.rows).filter(([, n]) => n > 0);
     lines.push(`  rows written: ${written.map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`);
   }
   lines.push(`  replay: ${f.replay}`);

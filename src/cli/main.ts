@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { explainCommandModule } from './commands/explain-command.js';
 import { profilesCommandModule } from './commands/profiles-command.js';
 import { runCommandModule } from './commands/run-command.js';
+import { verdictsCommandModule } from './commands/verdicts-command.js';
 
 /** The composition root: parse argv and dispatch; a usage error is one line and exit 2. */
 await yargs(hideBin(process.argv))
@@ -11,6 +12,7 @@ await yargs(hideBin(process.argv))
   .command(runCommandModule)
   .command(explainCommandModule)
   .command(profilesCommandModule)
+  .command(verdictsCommandModule)
   .demandCommand(1, 'name a command (cardfuzz --help lists them)')
   .strict()
   .recommendCommands()

@@ -29,7 +29,7 @@ export function toTargetOptions(args: TargetArgs): TargetOptions {
 
 /** The flags that recreate a target on another command line (for replay commands). */
 export function targetFlags(target: TargetOptions): string {
-  const parts = [`--profile ${shellQuote(target.profile)}`];
+  const parts = [`--profile ${shellQuote(typeof target.profile === 'string' ? target.profile : target.profile.name)}`];
   for (const [name, value] of Object.entries(target.settings)) parts.push(`--set ${name}=${String(value)}`);
   if (target.dialect !== 'sqlite') parts.push(`--dialect ${target.dialect}`);
   if (target.databaseUrl !== undefined) parts.push(`--database-url ${shellQuote(target.databaseUrl)}`);

@@ -254,8 +254,13 @@ class Execution {
     uow.commit();
   }
 
+  #toolSource: number | null = null;
+
+  /** The branch's get_or_create_tool_source reuses the row for the same tool; upstream mints one per request. */
   writeToolSource(): number {
+    if (this.tracksState && this.#toolSource !== null) return this.#toolSource;
     const id = this.ids.next('tool_source');
+    this.#toolSource = id;
     const tool = this.c.tool;
     this.uow.add('tool_source', id, {
       hash: this.tracksState ? `sha256:${tool.id}:${tool.version ?? '1.0'}` : 'TODO',

@@ -89,8 +89,11 @@ export function classifyShapes(c: Case, expansion: Expansion): ShapeId[] {
     if (c.step?.job_limit !== undefined && expansion.ok && expansion.combinations.length > c.step.job_limit) shapes.add('W4');
     if (c.step?.state !== undefined && c.step.state !== 'validated') shapes.add('W5');
   }
-  return PRIORITY.filter((s) => shapes.has(s));
+  return (c.entry === 'workflow-step' ? WORKFLOW_PRIORITY : PRIORITY).filter((s) => shapes.has(s));
 }
+
+/** A workflow step's own shapes say more about it than the request shapes it shares with tool requests. */
+const WORKFLOW_PRIORITY: readonly ShapeId[] = ['W3', 'W4', 'W5', ...PRIORITY.filter((s) => !s.startsWith('W'))].concat(['W2', 'W1']).filter((s, i, all) => all.indexOf(s) === i) as ShapeId[];
 
 /** The case's most specific shape: the shape class of a finding's fingerprint. */
 export function shapeClassOf(c: Case, expansion: Expansion): ShapeId {

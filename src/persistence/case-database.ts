@@ -63,3 +63,22 @@ export interface CaseDatabase {
   runCaseSync?(plan: ExecutionPlan, options?: CaseRunOptions): CaseOutcome;
   close(): Promise<void>;
 }
+
+/** What happened when a history written under the previous profile was upgraded. */
+export interface UpgradeOutcome {
+  /** A write of the old history was refused: such a history cannot exist under the previous profile. */
+  readonly historyFailure: WriteFailure | null;
+  /** The first upgrade step that failed. */
+  readonly upgradeFailure: { readonly step: string; readonly revision: string; readonly title: string; readonly violation: ConstraintViolation } | null;
+  /** Rows whose foreign key points at nothing after the upgrade. */
+  readonly danglingRows: readonly { readonly table: string; readonly rowid: number; readonly parent: string }[];
+}
+
+/** A database built by the previous profile's schema, that writes histories and upgrades them in isolation. */
+export interface UpgradeDatabase {
+  readonly dialect: SqlDialectName;
+  readonly catalog: Catalog;
+  runUpgrade(plans: readonly ExecutionPlan[]): Promise<UpgradeOutcome>;
+  runUpgradeSync?(plans: readonly ExecutionPlan[]): UpgradeOutcome;
+  close(): Promise<void>;
+}

@@ -3,8 +3,8 @@ import type { RelationshipDeclaration } from '../executor/relationships.js';
 import { TABLE_NAMES, type Layouts, type TableName } from '../executor/tables.js';
 import type { ExecutorSettings } from '../executor/execution.js';
 import type { SqlDialectName } from '../schema/render-schema.js';
-import type { CaseDatabase } from './case-database.js';
-import type { SchemaStep } from './schema-plan.js';
+import type { CaseDatabase, UpgradeDatabase } from './case-database.js';
+import type { SchemaStep, UpgradeStep } from './schema-plan.js';
 
 /** What a dialect needs to open a case database: the schema to build and the rows it must host. */
 export interface CaseDatabaseSpec {
@@ -41,4 +41,15 @@ export async function openCaseDatabase(spec: CaseDatabaseSpec, options: DialectO
   if (options.databaseUrl === undefined) throw new DatabaseUnavailableError('--dialect postgres needs --database-url postgres://user@host:port/database');
   const { openPostgresCaseDatabase } = await import('./dialects/postgres/postgres-case-database.js');
   return openPostgresCaseDatabase(spec, options.databaseUrl);
+}
+
+/** Opens a database at the previous profile's schema that upgrades histories with `steps`. */
+export async function openUpgradeDatabase(previous: CaseDatabaseSpec, steps: readonly UpgradeStep[], options: DialectOptions): Promise<UpgradeDatabase> {
+  if (options.dialect === 'sqlite') {
+    const { SqliteUpgradeDatabase } = await import('./dialects/sqlite/sqlite-upgrade-database.js');
+    return new SqliteUpgradeDatabase(previous, steps);
+  }
+  if (options.databaseUrl === undefined) throw new DatabaseUnavailableError('--dialect postgres needs --database-url postgres://user@host:port/database');
+  const { openPostgresUpgradeDatabase } = await import('./dialects/postgres/postgres-upgrade-database.js');
+  return openPostgresUpgradeDatabase(previous, steps, options.databaseUrl);
 }

@@ -1,4 +1,4 @@
-import type { Profile } from '../profiles/profile.js';
+import { upgradeMigrations, type Profile } from '../profiles/profile.js';
 import { renderMigrations, type SqlDialectName } from '../schema/render-schema.js';
 
 /** One step of building a schema: a labelled SQL text (one statement, or a whole dump). */
@@ -15,5 +15,24 @@ export function schemaSteps(profile: Profile, dialect: SqlDialectName): SchemaSt
     migration.statements.forEach((statement, i) => steps.push({ label: `migration ${migration.revision} statement ${i + 1}`, sql: statement }));
   }
   profile.extraSql[dialect].forEach((statement, i) => steps.push({ label: `profile ${profile.name} extra SQL statement ${i + 1}`, sql: statement }));
+  return steps;
+}
+
+export interface UpgradeStep extends SchemaStep {
+  readonly revision: string;
+  readonly title: string;
+}
+
+/**
+ * The SQL that upgrades a database built by `previous` to `target`: the
+ * target's migrations after the prefix both share, rendered with the whole
+ * chain's state (so SQLite rebuilds see the tables as they are), then the
+ * target's extra SQL.
+ */
+export function upgradeSteps(previous: Profile, target: Profile, dialect: SqlDialectName): UpgradeStep[] {
+  const shared = target.migrations.length - upgradeMigrations(previous, target).length;
+  const rendered = renderMigrations(target.migrations, dialect, target.settings['schema.source']);
+  const steps: UpgradeStep[] = rendered.slice(shared).flatMap((m) => m.statements.map((sql, i) => ({ label: `migration ${m.revision} statement ${i + 1}`, sql, revision: m.revision, title: m.title })));
+  target.extraSql[dialect].forEach((sql, i) => steps.push({ label: `profile ${target.name} extra SQL statement ${i + 1}`, sql, revision: 'extra', title: `extra SQL of profile ${target.name}` }));
   return steps;
 }

@@ -188,6 +188,7 @@ export async function runCampaign<T, E>(options: CampaignOptions<T, E>): Promise
         fingerprint: fingerprintOf(found.property.id, violation, shapeClass),
         shrinks: result.numShrinks,
         firstShapeClass: found.firstShapeClass,
+        ...(group.rowsWritten ? { rows: group.rowsWritten(evaluation) } : {}),
       };
       const finding: Finding = { ...partial, replay: options.replayCommand(partial) };
       findings.push(finding);

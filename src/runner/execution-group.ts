@@ -4,6 +4,9 @@ import type { Case } from '../model/case.js';
 import type { CaseDatabase, CaseRunOptions } from '../persistence/case-database.js';
 import { readerRequestsFor } from '../readers/reader-requests.js';
 import { reduceCase } from '../shrink/reduce-case.js';
+import { tablesUsedBy } from '../persistence/open-case-database.js';
+import { executorSettingsOf } from '../profiles/settings.js';
+import { executionRowCounts } from './row-counts.js';
 import type { PropertyGroup } from './property-group.js';
 import type { CaseEvaluation, ExecutionProperty } from './property.js';
 import type { SystemUnderTest } from './system-under-test.js';
@@ -12,6 +15,7 @@ import type { SystemUnderTest } from './system-under-test.js';
 export function executionGroup(system: SystemUnderTest, database: CaseDatabase, arbitrary: fc.Arbitrary<Case>, properties: readonly ExecutionProperty[]): PropertyGroup<Case, CaseEvaluation> {
   const runOptions = caseRunOptions(properties);
   const runSync = database.runCaseSync?.bind(database);
+  const tables = tablesUsedBy(executorSettingsOf(system.settings));
   return {
     name: 'execution',
     arbitrary,
@@ -24,6 +28,7 @@ export function executionGroup(system: SystemUnderTest, database: CaseDatabase, 
     },
     reduce: async (c, stillFails, budgetMs) => (await reduceCase(c, stillFails, budgetMs)).case,
     shapeClass: (c, e) => shapeClassOf(c, e.plan.expansion),
+    rowsWritten: (e) => executionRowCounts(e.plan, tables, e.outcome.failure?.statementIndex ?? null),
     findingCases: (c) => ({ case: c }),
   };
 }

@@ -25,6 +25,8 @@ export interface Finding {
   /** The shape class of the first failing case, before shrinking. */
   readonly firstShapeClass: string;
   readonly replay: string;
+  /** Rows the shrunk case's execution wrote per table, up to a refused write. */
+  readonly rows?: Record<string, number>;
 }
 
 /** The violation without the shape: what the campaign treats as "the same bug" while it keeps fuzzing. */

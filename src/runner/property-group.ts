@@ -19,6 +19,8 @@ export interface PropertyGroup<T, E> {
   reduce?(input: T, stillFails: (input: T) => Promise<boolean>, budgetMs: number): Promise<T>;
   /** The input's shape class, for fingerprints and coverage. */
   shapeClass(input: T, evaluation: E): string;
+  /** Rows the input's execution wrote per table, for reports (the fixture excluded). */
+  rowsWritten?(evaluation: E): Record<string, number>;
   /** How a finding records the input. */
   findingCases(input: T): { readonly case: Case; readonly history?: readonly Case[] };
 }

@@ -1,6 +1,6 @@
 import type { ExecutionPlan } from '../executor/execution.js';
 import type { Case } from '../model/case.js';
-import type { CaseOutcome } from '../persistence/case-database.js';
+import type { CaseOutcome, UpgradeOutcome } from '../persistence/case-database.js';
 import type { SystemUnderTest } from './system-under-test.js';
 
 /**
@@ -47,3 +47,22 @@ export interface ExecutionProperty {
 export function defineExecutionProperty(p: Omit<ExecutionProperty, 'family'>): ExecutionProperty {
   return { family: 'execution', ...p };
 }
+
+/** A history of cases written under the previous profile, then upgraded by the target profile's migrations. */
+export interface UpgradeEvaluation {
+  readonly cases: readonly Case[];
+  readonly plans: readonly ExecutionPlan[];
+  readonly outcome: UpgradeOutcome;
+  readonly previous: SystemUnderTest;
+  readonly target: SystemUnderTest;
+}
+
+export interface UpgradeProperty {
+  readonly family: 'upgrade';
+  readonly id: string;
+  readonly summary: string;
+  readonly hazard?: string;
+  check(evaluation: UpgradeEvaluation): Violation | null;
+}
+
+export type AnyProperty = ExecutionProperty | UpgradeProperty;

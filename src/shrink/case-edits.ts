@@ -1,5 +1,6 @@
 import type { Case } from '../model/case.js';
-import type { CollectionElement, NestedCollection } from '../model/history.js';
+import { leafDatasets, type CollectionElement, type History, type NestedCollection } from '../model/history.js';
+import { resolveRef, toDataRef } from '../model/request-references.js';
 import { isJsonObject } from '../model/json-checks.js';
 import { nestLegacyKeys } from '../model/request-walk.js';
 import { whenKey, type ToolInput } from '../model/tool.js';
@@ -134,6 +135,20 @@ export function caseEdits(c: Case): CaseEdit[] {
           }),
         );
       }
+      if (input.type === 'data_collection') {
+        edits.push(
+          levelEdit(`map a data parameter over ${input.name}'s collections`, li, ii, (lv, inp) => {
+            const name = freeName(lv, 'input');
+            lv.inputs[ii] = { name, type: 'data' };
+            for (const r of lv.requests) {
+              const value = r[inp.name];
+              delete r[inp.name];
+              if (value !== undefined) r[name] = stripMapOverType(value);
+            }
+            return true;
+          }),
+        );
+      }
       if (input.type === 'data' && (input.multiple || input.optional)) {
         edits.push(
           levelEdit(`make ${input.name} a plain data parameter`, li, ii, (lv, inp) => {
@@ -165,6 +180,18 @@ export function caseEdits(c: Case): CaseEdit[] {
               }),
             );
           }
+          edits.push(
+            levelEdit(`batch the datasets of ${input.name}'s collection`, li, ii, (lv, inp, m) => {
+              const v = lv.requests[0]?.[inp.name];
+              if (inp.type !== 'data' || !isJsonObject(v) || !Array.isArray(v['values']) || v['values'].length !== 1) return false;
+              const only = v['values'][0];
+              if (!isJsonObject(only) || (only['src'] !== 'hdca' && only['src'] !== 'dce')) return false;
+              const resolved = resolveRef(m['history'] as History, toDataRef(only));
+              if (resolved.kind !== 'collection') return false;
+              (v as Mutable)['values'] = leafDatasets(resolved.collection).map((id) => ({ src: 'hda', id }));
+              return true;
+            }),
+          );
           edits.push(
             levelEdit(`map ${input.name} over datasets only`, li, ii, (lv, inp, m) => {
               const v = lv.requests[0]?.[inp.name];
@@ -200,6 +227,30 @@ export function caseEdits(c: Case): CaseEdit[] {
     });
   });
   c.history.collections.forEach((collection, ci) => {
+    if (collection.collection_type.includes(':') && c.history.collections.every((other) => other === collection || !JSON.stringify(c.request).includes(`"dce","id":${collection.id}`))) {
+      edits.push({
+        label: `flatten collection ${collection.id} to a list of its datasets`,
+        apply(x) {
+          const m = copy(x);
+          const target = m['history'].collections[ci] as Mutable;
+          const leaves = leafDatasets(target as NestedCollection);
+          target['collection_type'] = 'list';
+          target['elements'] = leaves.map((dataset, i) => ({ identifier: `e${i}`, dataset }));
+          m['request'] = dropMapOverOf(m['request'], target['id'] as number);
+          return m as Case;
+        },
+      });
+    }
+    if (collection.elements.length === 0 && collection.collection_type !== 'list') {
+      edits.push({
+        label: `make empty collection ${collection.id} a list`,
+        apply(x) {
+          const m = copy(x);
+          m['history'].collections[ci].collection_type = 'list';
+          return m as Case;
+        },
+      });
+    }
     elementPaths(collection).forEach((path) =>
       edits.push({
         label: `remove element ${path.join('/')} of collection ${collection.id}`,
@@ -250,6 +301,24 @@ function stripMapOver(value: unknown): unknown {
   if (!isJsonObject(value)) return value;
   const out: Mutable = {};
   for (const [k, v] of Object.entries(value)) if (k !== 'map_over_type' && k !== 'element_path') out[k] = stripMapOver(v);
+  return out;
+}
+
+/** Removes map_over_type from references to collection `id`. */
+function dropMapOverOf(value: unknown, id: number): unknown {
+  if (Array.isArray(value)) return value.map((v) => dropMapOverOf(v, id));
+  if (!isJsonObject(value)) return value;
+  const out: Mutable = {};
+  const refersToIt = (value['src'] === 'hdca' || value['src'] === 'dce') && value['id'] === id;
+  for (const [k, v] of Object.entries(value)) if (!(refersToIt && k === 'map_over_type')) out[k] = dropMapOverOf(v, id);
+  return out;
+}
+
+function stripMapOverType(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripMapOverType);
+  if (!isJsonObject(value)) return value;
+  const out: Mutable = {};
+  for (const [k, v] of Object.entries(value)) if (k !== 'map_over_type') out[k] = stripMapOverType(v);
   return out;
 }
 

@@ -31,7 +31,7 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
     const plan = system.plan(c);
     const outcome = await database.runCase(plan, { readers: readerRequestsFor, overfull: true });
     const evaluation: CaseEvaluation = { case: c, plan, outcome, system };
-    const verdicts: [string, Violation | null][] = PROPERTIES.map((p) => [p.id, p.check(evaluation)]);
+    const verdicts: [string, Violation | null][] = PROPERTIES.flatMap((p) => (p.family === 'execution' ? [[p.id, p.check(evaluation)] as [string, Violation | null]] : []));
     const expansion = plan.expansion;
     const rows = executionRowCounts(plan, tablesUsedBy(executorSettingsOf(system.settings)), outcome.failure?.statementIndex ?? null);
     const shapes = classifyShapes(c, expansion);

@@ -1,16 +1,15 @@
 import Database from 'better-sqlite3';
 import { DatabaseUnavailableError, SchemaError } from '../../../errors.js';
 import type { ExecutionPlan } from '../../../executor/execution.js';
-import type { TableName } from '../../../executor/tables.js';
 import type { ReaderResult } from '../../../readers/galaxy-readers.js';
 import type { CaseDatabase, CaseOutcome, CaseRunOptions, OverfullRelationship, WriteFailure } from '../../case-database.js';
 import { checkLayoutsAgainstCatalog, type Catalog } from '../../catalog.js';
 import { bindArguments, type CompiledStatement } from '../../compiled-query.js';
-import { compileCaseStatements, type CaseStatements } from '../../case-statements.js';
+import { compileCaseStatements } from '../../case-statements.js';
 import type { CaseDatabaseSpec } from '../../open-case-database.js';
 import { emptySnapshot, type Snapshot } from '../../snapshot.js';
 import { readSqliteCatalog } from './sqlite-catalog.js';
-import { classifySqliteError, isSqliteError } from './sqlite-errors.js';
+import { SqliteWriter } from './sqlite-writer.js';
 
 /**
  * The embedded default: one in-memory SQLite database per process (or
@@ -22,52 +21,30 @@ export class SqliteCaseDatabase implements CaseDatabase {
   readonly dialect = 'sqlite' as const;
   readonly catalog: Catalog;
   readonly #db: Database.Database;
-  readonly #spec: CaseDatabaseSpec;
-  readonly #statements: CaseStatements;
-  readonly #inserts = new Map<TableName, Database.Statement>();
-  readonly #updates = new Map<string, Database.Statement>();
+  readonly #writer: SqliteWriter;
   readonly #scans: { key: keyof Snapshot; statement: Database.Statement }[];
   readonly #readers = new Map<string, { compiled: CompiledStatement; statement: Database.Statement }>();
   readonly #overfull: { relationship: string; args: unknown[]; statement: Database.Statement }[];
-  readonly #parentChecks = new Map<string, Database.Statement>();
   readonly #begin: Database.Statement;
   readonly #rollback: Database.Statement;
   readonly #deferredForeignKeys: boolean;
 
   constructor(spec: CaseDatabaseSpec) {
-    this.#spec = spec;
     this.#db = new Database(':memory:');
     this.#db.pragma('foreign_keys = ON');
     if (this.#db.pragma('foreign_keys', { simple: true }) !== 1) throw new DatabaseUnavailableError('SQLite refused PRAGMA foreign_keys = ON');
     applySqliteSchema(this.#db, spec.schemaSteps);
     this.catalog = readSqliteCatalog(this.#db);
     checkLayoutsAgainstCatalog(this.catalog, spec.layouts, spec.tablesUsed, spec.schemaLabel);
-    this.#statements = compileCaseStatements('sqlite', this.catalog, spec.layouts, spec.tablesUsed, spec.relationships);
-    for (const [table, compiled] of this.#statements.inserts) this.#inserts.set(table, this.#prepare(compiled.sql));
-    this.#scans = this.#statements.scans.map((s) => ({ key: s.key, statement: this.#prepare(s.statement.sql) }));
-    for (const [id, compiled] of this.#statements.readers) this.#readers.set(id, { compiled, statement: this.#prepare(compiled.sql) });
-    this.#overfull = this.#statements.overfull.map((o) => ({ relationship: o.relationship, args: bindArguments(o.statement, {}), statement: this.#prepare(o.statement.sql) }));
+    const statements = compileCaseStatements('sqlite', this.catalog, spec.layouts, spec.tablesUsed, spec.relationships);
+    this.#writer = new SqliteWriter(this.#db, statements, this.catalog, spec.layouts, spec.schemaLabel);
+    const prepare = (sql: string): Database.Statement => this.#writer.prepare(sql);
+    this.#scans = statements.scans.map((s) => ({ key: s.key, statement: prepare(s.statement.sql) }));
+    for (const [id, compiled] of statements.readers) this.#readers.set(id, { compiled, statement: prepare(compiled.sql) });
+    this.#overfull = statements.overfull.map((o) => ({ relationship: o.relationship, args: bindArguments(o.statement, {}), statement: prepare(o.statement.sql) }));
     this.#begin = this.#db.prepare('BEGIN');
     this.#rollback = this.#db.prepare('ROLLBACK');
     this.#deferredForeignKeys = [...this.catalog.values()].some((t) => t.foreignKeys.some((fk) => fk.deferred));
-  }
-
-  #prepare(sql: string): Database.Statement {
-    try {
-      return this.#db.prepare(sql);
-    } catch (error) {
-      throw new SchemaError(`${this.#spec.schemaLabel}: cannot prepare ${sql.slice(0, 80)}: ${(error as Error).message}`);
-    }
-  }
-
-  #update(table: TableName, column: string): Database.Statement {
-    const key = `${table}.${column}`;
-    let statement = this.#updates.get(key);
-    if (statement === undefined) {
-      statement = this.#prepare(this.#statements.update(table, column).sql);
-      this.#updates.set(key, statement);
-    }
-    return statement;
   }
 
   runCase(plan: ExecutionPlan, options: CaseRunOptions = {}): Promise<CaseOutcome> {
@@ -77,7 +54,7 @@ export class SqliteCaseDatabase implements CaseDatabase {
   runCaseSync(plan: ExecutionPlan, options: CaseRunOptions = {}): CaseOutcome {
     this.#begin.run();
     try {
-      const failure = this.#write(plan) ?? this.#deferredCheck(plan);
+      const failure = this.#writer.write(plan.statements) ?? this.#deferredCheck(plan);
       if (failure !== null) return { failure, snapshot: null, readings: null, overfull: null };
       const snapshot = this.#readSnapshot();
       const readings = options.readers ? this.#read(options.readers(snapshot)) : null;
@@ -86,21 +63,6 @@ export class SqliteCaseDatabase implements CaseDatabase {
     } finally {
       this.#rollback.run();
     }
-  }
-
-  #write(plan: ExecutionPlan): WriteFailure | null {
-    const statements = plan.statements;
-    for (let i = 0; i < statements.length; i++) {
-      const s = statements[i]!;
-      try {
-        if (s.op === 'insert') this.#inserts.get(s.table)!.run(s.values);
-        else this.#update(s.table, s.column).run(s.value, s.id);
-      } catch (error) {
-        if (!isSqliteError(error)) throw error;
-        return { statementIndex: i, statement: s, violation: classifySqliteError(error, s, this.catalog, this.#spec.layouts, (t, c, v) => this.#parentExists(t, c, v)) };
-      }
-    }
-    return null;
   }
 
   /** Deferred foreign keys are only checked at COMMIT, which a rolled-back case never reaches: check them explicitly. */
@@ -115,16 +77,6 @@ export class SqliteCaseDatabase implements CaseDatabase {
       statement: last,
       violation: { kind: 'foreign-key', table: first.table, columns: [], constraint: null, message: `deferred FOREIGN KEY constraint failed: ${first.table} row ${first.rowid} references a missing ${first.parent}` },
     };
-  }
-
-  #parentExists(table: string, column: string, value: unknown): boolean {
-    const key = `${table}.${column}`;
-    let statement = this.#parentChecks.get(key);
-    if (statement === undefined) {
-      statement = this.#db.prepare(`SELECT 1 FROM "${table}" WHERE "${column}" = ?`);
-      this.#parentChecks.set(key, statement);
-    }
-    return statement.get(value) !== undefined;
   }
 
   #readSnapshot(): Snapshot {

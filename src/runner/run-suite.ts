@@ -1,0 +1,140 @@
+import type fc from 'fast-check';
+import type { Case } from '../model/case.js';
+import { openUpgradeDatabase } from '../persistence/open-case-database.js';
+import { upgradeSteps } from '../persistence/schema-plan.js';
+import { resolveProfile } from '../profiles/resolve-profile.js';
+import { runCampaign, type CampaignProgress, type CampaignResult } from './campaign.js';
+import { executionGroup } from './execution-group.js';
+import type { Finding } from './finding.js';
+import { openTarget, type TargetOptions } from './open-target.js';
+import type { AnyProperty, CaseEvaluation, ExecutionProperty, UpgradeProperty } from './property.js';
+import { createSystemUnderTest, type SystemUnderTest } from './system-under-test.js';
+import { upgradeGroup } from './upgrade-group.js';
+
+/**
+ * A whole run over a profile: the execution properties' campaign, then the
+ * upgrade property's campaign (when selected and the profile has a previous
+ * profile), sharing the runs or the time between them. Never throws once the
+ * target is open; cardfuzz errors come back in `error`.
+ */
+
+export interface SuiteOptions {
+  readonly target: TargetOptions;
+  readonly properties: readonly AnyProperty[];
+  readonly caseArbitrary: fc.Arbitrary<Case>;
+  readonly historyArbitrary: fc.Arbitrary<readonly Case[]>;
+  readonly seed: number;
+  readonly runs?: number;
+  readonly timeLimitMs?: number;
+  readonly shrinkTimeLimitMs?: number;
+  readonly path?: string;
+  readonly knownSignatures?: readonly string[];
+  readonly onProgress?: (group: string, progress: CampaignProgress) => void;
+  readonly onCaseEvaluation?: (evaluation: CaseEvaluation) => void;
+  readonly onFinding?: (finding: Finding) => void;
+  readonly shouldStop?: () => boolean;
+  readonly replayCommand: (finding: Omit<Finding, 'replay'>) => string;
+}
+
+export interface GroupReport {
+  readonly name: string;
+  readonly properties: readonly string[];
+  readonly runs: number;
+  readonly elapsedMs: number;
+  /** Why the group did not run, when it did not. */
+  readonly skipped: string | null;
+  readonly stopReason: CampaignResult['stopReason'] | null;
+}
+
+export interface SuiteResult {
+  readonly system: SystemUnderTest;
+  readonly findings: readonly Finding[];
+  readonly runs: number;
+  readonly elapsedMs: number;
+  readonly interrupted: boolean;
+  readonly groups: readonly GroupReport[];
+  readonly error?: { readonly message: string; readonly input?: unknown };
+}
+
+/** Share of the budget the upgrade campaign gets when both groups run (its cases write whole histories and migrate). */
+const UPGRADE_SHARE = 0.15;
+
+export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
+  const started = performance.now();
+  const execution = options.properties.filter((p): p is ExecutionProperty => p.family === 'execution');
+  const upgrade = options.properties.filter((p): p is UpgradeProperty => p.family === 'upgrade');
+  const { system, database } = await openTarget(options.target);
+  const groups: GroupReport[] = [];
+  const findings: Finding[] = [];
+  let error: SuiteResult['error'];
+  let interrupted = false;
+  const both = execution.length > 0 && upgrade.length > 0;
+  const share = (fraction: number) => ({
+    ...(options.runs !== undefined ? { runs: Math.max(1, Math.round(options.runs * fraction)) } : {}),
+    ...(options.timeLimitMs !== undefined ? { timeLimitMs: Math.max(1, options.timeLimitMs * fraction) } : {}),
+  });
+  const common = {
+    profile: system.profile.name,
+    seed: options.seed,
+    ...(options.shrinkTimeLimitMs !== undefined ? { shrinkTimeLimitMs: options.shrinkTimeLimitMs } : {}),
+    ...(options.path !== undefined ? { path: options.path } : {}),
+    ...(options.knownSignatures !== undefined ? { knownSignatures: options.knownSignatures } : {}),
+    ...(options.shouldStop !== undefined ? { shouldStop: options.shouldStop } : {}),
+    ...(options.onFinding !== undefined ? { onFinding: options.onFinding } : {}),
+    replayCommand: options.replayCommand,
+  };
+  const record = (name: string, properties: readonly { id: string }[], result: CampaignResult): void => {
+    findings.push(...result.findings);
+    groups.push({ name, properties: properties.map((p) => p.id), runs: result.runs, elapsedMs: result.elapsedMs, skipped: null, stopReason: result.stopReason });
+    if (result.error !== undefined) error = result.error;
+    interrupted ||= result.interrupted;
+  };
+  try {
+    if (execution.length > 0) {
+      const result = await runCampaign({
+        ...common,
+        ...share(both ? 1 - UPGRADE_SHARE : 1),
+        group: executionGroup(system, database, options.caseArbitrary, execution),
+        ...(options.onProgress ? { onProgress: (p: CampaignProgress) => options.onProgress!('execution', p) } : {}),
+        ...(options.onCaseEvaluation ? { onEvaluation: options.onCaseEvaluation } : {}),
+      });
+      record('execution', execution, result);
+    }
+    if (upgrade.length > 0 && error === undefined && !(interrupted && options.shouldStop?.())) {
+      const profile = system.profile;
+      const skip = profile.previous === undefined ? `profile ${profile.name} names no previous profile to upgrade from` : profile.schemaSql !== undefined ? 'a schema dump has no migrations to upgrade with' : null;
+      if (skip !== null) {
+        groups.push({ name: 'upgrade', properties: upgrade.map((p) => p.id), runs: 0, elapsedMs: 0, skipped: skip, stopReason: null });
+      } else {
+        const previous = createSystemUnderTest(await resolveProfile(profile.previous!));
+        const steps = upgradeSteps(previous.profile, profile, options.target.dialect);
+        const upgradeDb = await openUpgradeDatabase(previous.databaseSpec(options.target.dialect), steps, {
+          dialect: options.target.dialect,
+          ...(options.target.databaseUrl === undefined ? {} : { databaseUrl: options.target.databaseUrl }),
+        });
+        try {
+          const result = await runCampaign({
+            ...common,
+            ...share(both ? UPGRADE_SHARE : 1),
+            group: upgradeGroup(previous, system, upgradeDb, options.historyArbitrary, upgrade),
+            ...(options.onProgress ? { onProgress: (p: CampaignProgress) => options.onProgress!('upgrade', p) } : {}),
+          });
+          record('upgrade', upgrade, result);
+        } finally {
+          await upgradeDb.close();
+        }
+      }
+    }
+  } finally {
+    await database.close();
+  }
+  return {
+    system,
+    findings,
+    runs: groups.reduce((n, g) => n + g.runs, 0),
+    elapsedMs: performance.now() - started,
+    interrupted,
+    groups,
+    ...(error !== undefined ? { error } : {}),
+  };
+}

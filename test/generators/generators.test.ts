@@ -1,0 +1,35 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { caseArbitrary } from '../../generators/case.js';
+import { expandCase } from '../../src/expansion/expand-case.js';
+import { classifyShapes, SHAPE_IDS, type ShapeId } from '../../src/expansion/shape-classes.js';
+import { parseCase } from '../../src/model/parse-case.js';
+import { DEFAULT_SETTINGS } from '../../src/profiles/builtin-profiles.js';
+import { expansionSettingsOf } from '../../src/profiles/settings.js';
+
+/** Generator contracts: valid cases, determinism per seed, and every request shape reached. */
+describe('caseArbitrary', () => {
+  const samples = fc.sample(caseArbitrary(), { numRuns: 4000, seed: 7 });
+
+  it('generates only cases that parseCase accepts unchanged', () => {
+    for (const c of samples) expect(parseCase(JSON.parse(JSON.stringify(c)))).toEqual(c);
+  });
+
+  it('generates the same cases for the same seed', () => {
+    expect(fc.sample(caseArbitrary(), { numRuns: 50, seed: 7 })).toEqual(samples.slice(0, 50));
+  });
+
+  it('reaches every shape S1–S22, the workflow-step shapes and the legacy entry', () => {
+    const counts = new Map<ShapeId, number>();
+    for (const c of samples) for (const s of classifyShapes(c, expandCase(c, expansionSettingsOf(DEFAULT_SETTINGS)))) counts.set(s, (counts.get(s) ?? 0) + 1);
+    expect(SHAPE_IDS.filter((s) => (counts.get(s) ?? 0) === 0)).toEqual([]);
+  });
+
+  it('biases towards cardinality boundaries: empty, single and several', () => {
+    const batches = samples.flatMap((c) => Object.values(c.request)).filter((v): v is { values: unknown[] } => typeof v === 'object' && v !== null && 'values' in v);
+    const lengths = new Set(batches.map((b) => Math.min(b.values.length, 3)));
+    expect([...lengths].sort()).toEqual([0, 1, 2, 3]);
+    const empties = samples.filter((c) => c.history.collections.some((x) => x.elements.length === 0)).length;
+    expect(empties).toBeGreaterThan(samples.length / 50);
+  });
+});

@@ -1,0 +1,84 @@
+import type { ExecutionPlan } from '../../src/executor/execution.js';
+import { tableLayouts } from '../../src/executor/tables.js';
+import type { RowStatement } from '../../src/executor/unit-of-work.js';
+import type { Profile } from '../../src/profiles/profile.js';
+import type { SettingsPatch } from '../../src/profiles/settings.js';
+import type { PlanMutation } from '../../src/runner/system-under-test.js';
+import { builtin } from '../helpers/targets.js';
+
+/**
+ * Deliberately wrong systems: wrong profiles, wrong settings, and executors
+ * with a planted bug (a mutation of the rows they write). Each names the
+ * properties that must catch it; the kill matrix checks every bug is caught
+ * and every property catches something.
+ */
+export interface PlantedBug {
+  readonly name: string;
+  readonly profile: string | Profile;
+  readonly settings?: SettingsPatch;
+  readonly mutation?: PlanMutation;
+  /** Properties that must fail on it. */
+  readonly caughtBy: readonly string[];
+}
+
+const JOB_TES = tableLayouts('tes').job.index.get('tool_execution_state_id')!;
+
+function withStatements(plan: ExecutionPlan, statements: RowStatement[]): ExecutionPlan {
+  return { ...plan, statements };
+}
+
+/** The executor stamps the TES on mapped jobs too (the `collection_info is None` guard removed). */
+export const stampsTesOnMappedJobs: PlanMutation = (plan) => {
+  const tes = plan.intent.toolRequest?.tesId;
+  if (tes == null) return plan;
+  const mapped = new Set(plan.intent.jobs.filter((j) => j.icjId !== null).map((j) => j.id));
+  return withStatements(
+    plan,
+    plan.statements.map((s) => {
+      if (s.op !== 'insert' || s.table !== 'job' || !mapped.has(s.values[0] as number)) return s;
+      const values = s.values.slice();
+      values[JOB_TES] = tes;
+      return { ...s, values };
+    }),
+  );
+};
+
+/** The workflow tracker sets `wis.job` on mapped steps too. */
+export const setsJobOnMappedStep: PlanMutation = (plan) => {
+  const wis = plan.intent.wis;
+  const first = plan.intent.jobs[0];
+  if (wis === null || wis.icjId === null || first === undefined) return plan;
+  return withStatements(plan, [...plan.statements, { op: 'update', table: 'workflow_invocation_step', column: 'job_id', id: wis.id, value: first.id }]);
+};
+
+/** The ICJ-job association rows never reach the database. */
+export const losesIcjJobRows: PlanMutation = (plan) =>
+  withStatements(
+    plan,
+    plan.statements.filter((s) => !(s.op === 'insert' && s.table === 'implicit_collection_jobs_job_association')),
+  );
+
+/** branch-fixed plus a migration that makes job.tool_request_id unique. */
+export function uniqueJobToolRequestProfile(): Profile {
+  const fixed = builtin('branch-fixed');
+  const index = 'CREATE UNIQUE INDEX ix_job_tool_request_id_unique ON job (tool_request_id)';
+  return { ...fixed, name: 'branch-fixed+unique-job-tool-request', extraSql: { sqlite: [index], postgres: [index] } };
+}
+
+export const PLANTED_BUGS: readonly PlantedBug[] = [
+  { name: 'UNIQUE(job.tool_execution_state_id) on batch tool requests (branch-1f87eebce)', profile: 'branch-1f87eebce', caughtBy: ['persists-without-constraint-violations', 'migration-upgrades-any-history', 'extraction-one-step-per-execution'] },
+  { name: 'scalar TES.job back-populate that re-points', profile: 'branch-1f87eebce', settings: { 'orm.scalarReplace': 'repoint' }, caughtBy: ['rows-match-model', 'readers-agree'] },
+  { name: 'schema from ORM metadata, without the UNIQUEs', profile: 'branch-1f87eebce', settings: { 'schema.source': 'orm' }, caughtBy: ['declared-cardinality-holds', 'readers-agree'] },
+  { name: 'extraction drops duplicate work items', profile: 'branch-fixed', settings: { 'extraction.dedup': 'drop' }, caughtBy: ['extraction-one-step-per-execution'] },
+  { name: 'extraction keeps duplicate work items', profile: 'branch-fixed', settings: { 'extraction.dedup': 'none' }, caughtBy: ['extraction-one-step-per-execution'] },
+  { name: 'extraction refuses a batch payload (Q3 as error)', profile: 'branch-fixed', settings: { 'extraction.batchStep': 'error' }, caughtBy: ['extraction-one-step-per-execution'] },
+  { name: 'executor stamps the TES on mapped jobs', profile: 'branch-fixed', mutation: stampsTesOnMappedJobs, caughtBy: ['icj-supersedes-job-tes', 'rows-match-model'] },
+  { name: 'workflow tracker sets wis.job on mapped steps', profile: 'branch-fixed', mutation: setsJobOnMappedStep, caughtBy: ['wis-targets-job-xor-icj'] },
+  { name: 'ICJ-job rows lost', profile: 'branch-fixed', mutation: losesIcjJobRows, caughtBy: ['rows-match-model', 'readers-agree'] },
+  { name: 'state capture runs again on scheduling re-entry (Q9)', profile: 'branch-fixed', settings: { 'workflow.recaptureOnReentry': 'on' }, caughtBy: ['step-execution-keeps-one-state'] },
+  { name: 'queue_jobs task redelivered (Q8)', profile: 'branch-fixed', settings: { 'executor.queueJobsRuns': 'twice' }, caughtBy: ['every-combination-runs-once', 'persists-without-constraint-violations'] },
+  { name: 'UNIQUE(job.tool_request_id) added by a profile', profile: uniqueJobToolRequestProfile(), caughtBy: ['persists-without-constraint-violations'] },
+  { name: 'upstream executor truncates a map-over with an unlinked plain Batch (S14)', profile: 'upstream', caughtBy: ['every-combination-runs-once'] },
+  { name: 'upstream representative_job on an empty map-over (S8)', profile: 'upstream', caughtBy: ['implicit-jobs-have-representative'] },
+  { name: 'map-over of a tool without outputs loses its TES links (Q4)', profile: 'branch-fixed', caughtBy: ['execution-state-reaches-its-jobs'] },
+];
