@@ -2,7 +2,10 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { explainCommandModule } from './commands/explain-command.js';
+import { exportCommandModule } from './commands/export-command.js';
+import { gateCommandModule } from './commands/gate-command.js';
 import { profilesCommandModule } from './commands/profiles-command.js';
+import { replayCommandModule } from './commands/replay-command.js';
 import { runCommandModule } from './commands/run-command.js';
 import { verdictsCommandModule } from './commands/verdicts-command.js';
 
@@ -11,6 +14,9 @@ await yargs(hideBin(process.argv))
   .scriptName('cardfuzz')
   .command(runCommandModule)
   .command(explainCommandModule)
+  .command(replayCommandModule)
+  .command(gateCommandModule)
+  .command(exportCommandModule)
   .command(profilesCommandModule)
   .command(verdictsCommandModule)
   .demandCommand(1, 'name a command (cardfuzz --help lists them)')

@@ -5,6 +5,7 @@ import { processIo } from '../io.js';
 import { toTargetOptions, withTargetOptions, type TargetArgs } from '../shared-options.js';
 import { randomSeed } from '../seeds.js';
 import { checkInteger } from '../numbers.js';
+import { DEFAULT_REGRESSIONS_DIR } from '../../regression/regression-store.js';
 
 interface RunArgs extends TargetArgs {
   readonly property: readonly string[] | undefined;
@@ -14,6 +15,7 @@ interface RunArgs extends TargetArgs {
   readonly 'shrink-time-limit': string | undefined;
   readonly path: string | undefined;
   readonly json: boolean;
+  readonly save: string | undefined;
 }
 
 export const runCommandModule: CommandModule<object, RunArgs> = {
@@ -27,7 +29,8 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
       .option('time-limit', { type: 'string', describe: 'stop generating after this long, e.g. 30s or 5m' })
       .option('shrink-time-limit', { type: 'string', describe: 'budget to shrink each finding (default 10s)' })
       .option('path', { type: 'string', describe: 'replay one counterexample path of --seed (with --property)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' }) as unknown as Argv<RunArgs>,
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
+      .option('save', { type: 'string', describe: `save each finding as a regression case under this folder (default ${DEFAULT_REGRESSIONS_DIR} when given without a value)` }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
     const io = processIo();
     process.exitCode = await handleErrors(io, async () => {
@@ -42,6 +45,7 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
           shrinkTimeLimitMs: args['shrink-time-limit'] === undefined ? undefined : parseDuration(args['shrink-time-limit'], '--shrink-time-limit'),
           path: args.path,
           json: args.json,
+          save: args.save === undefined ? undefined : args.save === '' ? DEFAULT_REGRESSIONS_DIR : args.save,
         },
         io,
       );

@@ -1,5 +1,9 @@
 import { caseArbitrary, historyArbitrary } from '../../../generators/case.js';
-import { findProperties } from '../../../properties/index.js';
+import { findProperties, PROPERTIES } from '../../../properties/index.js';
+import { generatorFingerprint } from '../../../generators/fingerprint.js';
+import { recordFinding } from '../../regression/record-finding.js';
+import { saveRegressionCase } from '../../regression/regression-store.js';
+import { CaseJudge } from '../../runner/case-judge.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Finding } from '../../runner/finding.js';
 import type { TargetOptions } from '../../runner/open-target.js';
@@ -19,6 +23,8 @@ export interface RunOptions {
   readonly shrinkTimeLimitMs: number | undefined;
   readonly path: string | undefined;
   readonly json: boolean;
+  /** Save each finding as a regression case under this folder. */
+  readonly save: string | undefined;
 }
 
 /** `cardfuzz run`: a fuzz campaign; exit 1 when a property fails, 0 when all hold. */
@@ -54,14 +60,35 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     return 2;
   }
   const findings = result.findings.map((f): Finding => ({ ...f, settings: options.target.settings }));
+  const saved = options.save === undefined ? [] : await saveFindings(findings, options.save, options.target);
   const summary = `${result.runs.toLocaleString('en-US')} cases in ${formatDuration(result.elapsedMs)} (${Math.round((result.runs * 1000) / Math.max(1, result.elapsedMs)).toLocaleString('en-US')} cases/s)${result.interrupted ? ', stopped early' : ''}`;
   const skipped = result.groups.filter((g) => g.skipped !== null).map((g) => `${g.properties.join(', ')} not run: ${g.skipped}`);
   if (options.json) {
-    io.out(JSON.stringify({ findings, runs: result.runs, elapsedMs: Math.round(result.elapsedMs), profile: result.system.profile.name, seed: options.seed, groups: result.groups }, null, 2));
+    io.out(JSON.stringify({ findings, runs: result.runs, elapsedMs: Math.round(result.elapsedMs), profile: result.system.profile.name, seed: options.seed, groups: result.groups, saved }, null, 2));
   } else {
-    for (const f of findings) io.out(`${formatFinding(f)}\n`);
+    for (const f of findings) {
+      const file = saved.find((s) => s.fingerprint === f.fingerprint);
+      io.out(`${formatFinding(f)}${file ? `\n  ${file.created ? 'saved' : 'already recorded'}: ${file.path} (replay: cardfuzz replay ${shellQuote(file.path)})` : ''}\n`);
+    }
     for (const line of skipped) io.out(`note: ${line}`);
     io.out(findings.length === 0 ? `ok: every property held over ${summary}` : `${findings.length} finding${findings.length === 1 ? '' : 's'} over ${summary}`);
   }
   return findings.length > 0 ? 1 : 0;
+}
+
+/** Records each finding as a regression case (one file per fingerprint). */
+async function saveFindings(findings: readonly Finding[], dir: string, target: TargetOptions): Promise<{ fingerprint: string; path: string; created: boolean }[]> {
+  const judge = new CaseJudge({ dialect: target.dialect, ...(target.databaseUrl === undefined ? {} : { databaseUrl: target.databaseUrl }) });
+  const fingerprint = generatorFingerprint();
+  const out: { fingerprint: string; path: string; created: boolean }[] = [];
+  try {
+    for (const finding of findings) {
+      const property = PROPERTIES.find((p) => p.id === finding.property)!;
+      const regression = await recordFinding({ ...finding, profile: typeof target.profile === 'string' ? target.profile : target.profile.name }, property, judge, { profile: target.profile, generatorFingerprint: fingerprint, now: new Date() });
+      out.push({ fingerprint: finding.fingerprint, ...(await saveRegressionCase(dir, regression)) });
+    }
+  } finally {
+    await judge.close();
+  }
+  return out;
 }

@@ -1,0 +1,60 @@
+import type { Argv, CommandModule } from 'yargs';
+import { InvalidInputError } from '../../errors.js';
+import { DEFAULT_REGRESSIONS_DIR } from '../../regression/regression-store.js';
+import { handleErrors } from '../handle-errors.js';
+import { processIo } from '../io.js';
+import { checkInteger } from '../numbers.js';
+import { toTargetOptions, withTargetOptions, type TargetArgs } from '../shared-options.js';
+
+interface GateArgs extends TargetArgs {
+  readonly regressions: string;
+  readonly seed: number | undefined;
+  readonly runs: number;
+  readonly hazards: boolean;
+  readonly 'allow-stale': boolean;
+  readonly junit: string | undefined;
+  readonly markdown: string | undefined;
+}
+
+/** The gate's seed: --seed, else $CARDFUZZ_SEED, else 1 — never random, so a build is reproducible. */
+function gateSeed(flag: number | undefined): number {
+  if (flag !== undefined) return checkInteger(flag, '--seed', 0)!;
+  const env = process.env['CARDFUZZ_SEED'];
+  if (env === undefined || env === '') return 1;
+  if (!/^\d+$/.test(env)) throw new InvalidInputError(`CARDFUZZ_SEED=${env}: expected a non-negative integer`);
+  return Number(env);
+}
+
+export const gateCommandModule: CommandModule<object, GateArgs> = {
+  command: 'gate',
+  describe: 'CI gate: replay every regression case, then a deterministic campaign; JUnit and Markdown reports',
+  builder: (yargs: Argv<object>) =>
+    withTargetOptions(yargs)
+      .option('regressions', { type: 'string', default: DEFAULT_REGRESSIONS_DIR, describe: 'folder of regression cases' })
+      .option('seed', { type: 'number', describe: 'campaign seed (default $CARDFUZZ_SEED, else 1)' })
+      .option('runs', { type: 'number', default: 2000, describe: 'cases in the campaign' })
+      .option('hazards', { type: 'boolean', default: false, describe: 'also check the hazard properties (documented Galaxy hazards; nightly checks them)' })
+      .option('allow-stale', { type: 'boolean', default: false, describe: 'accept regression cases recorded by other generators' })
+      .option('junit', { type: 'string', describe: 'write a JUnit XML report here' })
+      .option('markdown', { type: 'string', describe: 'write a Markdown summary here' }) as unknown as Argv<GateArgs>,
+  handler: async (args) => {
+    const io = processIo();
+    process.exitCode = await handleErrors(io, async () => {
+      const { gateCommand } = await import('./gate.js');
+      return gateCommand(
+        {
+          target: toTargetOptions(args),
+          regressions: args.regressions,
+          seed: gateSeed(args.seed),
+          runs: checkInteger(args.runs, '--runs', 1)!,
+          hazards: args.hazards,
+          allowStale: args['allow-stale'],
+          junit: args.junit,
+          markdown: args.markdown,
+          stepSummary: process.env['GITHUB_STEP_SUMMARY'] || undefined,
+        },
+        io,
+      );
+    });
+  },
+};

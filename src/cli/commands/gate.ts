@@ -1,0 +1,111 @@
+import { appendFile } from 'node:fs/promises';
+import { caseArbitrary, historyArbitrary } from '../../../generators/case.js';
+import { generatorFingerprint } from '../../../generators/fingerprint.js';
+import { PROPERTIES } from '../../../properties/index.js';
+import { FileAccessError } from '../../errors.js';
+import { writeFileAtomic } from '../../files/atomic-write.js';
+import { resolveProfile } from '../../profiles/resolve-profile.js';
+import { replayCases } from '../../regression/replay-cases.js';
+import { loadRegressionCases } from '../../regression/regression-store.js';
+import { junitXml, type JUnitCase } from '../../reporting/junit.js';
+import { gateMarkdown } from '../../reporting/markdown.js';
+import { CaseJudge } from '../../runner/case-judge.js';
+import type { TargetOptions } from '../../runner/open-target.js';
+import { runSuite } from '../../runner/run-suite.js';
+import type { Io } from '../io.js';
+import { describeReplay } from './replay.js';
+import { shellQuote, targetFlags } from '../shared-options.js';
+
+export interface GateOptions {
+  readonly target: TargetOptions;
+  readonly regressions: string;
+  readonly seed: number;
+  readonly runs: number;
+  readonly hazards: boolean;
+  readonly allowStale: boolean;
+  readonly junit: string | undefined;
+  readonly markdown: string | undefined;
+  /** $GITHUB_STEP_SUMMARY, when set: the Markdown summary is appended to it. */
+  readonly stepSummary: string | undefined;
+}
+
+/**
+ * `cardfuzz gate`: the per-commit CI entry. Replays every regression case on
+ * the profile, then runs a deterministic campaign; writes JUnit (stable test
+ * names: property ids and fingerprints) and a Markdown summary. Exit 0 when
+ * everything held, 1 on a finding or a case that still fails, 2 when a case
+ * file cannot be used or cardfuzz cannot run.
+ */
+export async function gateCommand(options: GateOptions, io: Io): Promise<number> {
+  const started = performance.now();
+  const profile = typeof options.target.profile === 'string' ? await resolveProfile(options.target.profile) : options.target.profile;
+  const properties = PROPERTIES.filter((p) => options.hazards || p.hazard === undefined);
+  io.err(`cardfuzz gate: profile ${profile.name}, seed ${options.seed}, ${options.runs} cases, ${properties.length} properties${options.hazards ? ' (hazards included)' : ' (hazard properties left to nightly; --hazards includes them)'}`);
+
+  const loaded = await loadRegressionCases([options.regressions]);
+  const judge = new CaseJudge({ dialect: options.target.dialect, ...(options.target.databaseUrl === undefined ? {} : { databaseUrl: options.target.databaseUrl }) });
+  const currentFingerprint = generatorFingerprint();
+  let replay: Awaited<ReturnType<typeof replayCases>>;
+  try {
+    replay = await replayCases(loaded.cases, { judge, properties: PROPERTIES, profile, settings: options.target.settings, generatorFingerprint: currentFingerprint });
+  } finally {
+    await judge.close();
+  }
+  const problems = [...loaded.problems, ...replay.problems].map((p) => p.message);
+  const stale = replay.replayed.filter((r) => r.stale);
+  if (!options.allowStale) for (const s of stale) problems.push(`${s.file}: stale: recorded by other generators (current ${currentFingerprint}); run cardfuzz replay --refresh, or pass --allow-stale`);
+  for (const r of replay.replayed) io.err(describeReplay(r));
+  for (const p of problems) io.err(`cardfuzz: ${p}`);
+
+  const suite = await runSuite({
+    target: { ...options.target, profile },
+    properties,
+    caseArbitrary: caseArbitrary(),
+    historyArbitrary: historyArbitrary(),
+    seed: options.seed,
+    runs: options.runs,
+    replayCommand: (f) => `cardfuzz run ${targetFlags(options.target)} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
+  });
+  if (suite.error !== undefined) problems.push(`internal error while fuzzing: ${suite.error.message}`);
+  const stillFailing = replay.replayed.filter((r) => r.verdict.status === 'fails');
+  const exitCode = problems.length > 0 ? 2 : stillFailing.length > 0 || suite.findings.length > 0 ? 1 : 0;
+  const elapsedMs = performance.now() - started;
+
+  const regressionCases: JUnitCase[] = replay.replayed.map((r) => ({
+    name: `${r.property} ${r.fingerprint}`,
+    classname: 'cardfuzz.regressions',
+    properties: { file: r.file, profile: r.profile, recorded: r.recorded ?? 'none' },
+    ...(r.verdict.status === 'fails' ? { failure: { message: r.verdict.violation.message, type: r.verdict.violation.kind, details: `${r.file} still fails on ${r.profile}` } } : {}),
+    ...(r.verdict.status === 'not-applicable' ? { skipped: r.verdict.reason } : {}),
+  }));
+  const problemCases: JUnitCase[] = problems.map((message, i) => ({ name: `unusable input ${i + 1}`, classname: 'cardfuzz.regressions', error: { message, details: message } }));
+  const propertyCases: JUnitCase[] = properties.map((p): JUnitCase => {
+    const finding = suite.findings.find((f) => f.property === p.id);
+    const group = suite.groups.find((g) => g.properties.includes(p.id));
+    if (group?.skipped) return { name: p.id, classname: `cardfuzz.properties`, skipped: group.skipped };
+    if (finding === undefined) return { name: p.id, classname: 'cardfuzz.properties', properties: { seed: options.seed, runs: group?.runs ?? 0 } };
+    return {
+      name: p.id,
+      classname: 'cardfuzz.properties',
+      properties: { seed: finding.seed, path: finding.path, fingerprint: finding.fingerprint, shape: finding.shapeClass },
+      failure: { message: finding.violation.message, type: finding.violation.kind, details: `replay: ${finding.replay}` },
+      systemOut: JSON.stringify(finding.case, null, 2),
+    };
+  });
+  const xml = junitXml([
+    { name: 'cardfuzz regressions', cases: [...regressionCases, ...problemCases] },
+    { name: `cardfuzz properties`, cases: propertyCases, timeSeconds: suite.elapsedMs / 1000, properties: { profile: profile.name, seed: options.seed, runs: suite.runs } },
+  ]);
+  const markdown = gateMarkdown({ profile: profile.name, seed: options.seed, runs: suite.runs, elapsedMs, replayed: replay.replayed, problems, findings: suite.findings, properties: properties.map((p) => p.id), exitCode });
+  if (options.junit) await writeFileAtomic(options.junit, xml);
+  if (options.markdown) await writeFileAtomic(options.markdown, markdown);
+  if (options.stepSummary) {
+    try {
+      await appendFile(options.stepSummary, markdown);
+    } catch (error) {
+      throw new FileAccessError(`${options.stepSummary}: cannot append the step summary (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+  io.out(markdown);
+  return exitCode;
+}

@@ -1,0 +1,40 @@
+import type { ReplayedCase } from '../regression/replay-cases.js';
+import type { Finding } from '../runner/finding.js';
+
+/** A Markdown summary of a gate or campaign, for $GITHUB_STEP_SUMMARY and report folders. */
+export function gateMarkdown(options: {
+  readonly profile: string;
+  readonly seed: number;
+  readonly runs: number;
+  readonly elapsedMs: number;
+  readonly replayed: readonly ReplayedCase[];
+  readonly problems: readonly string[];
+  readonly findings: readonly Finding[];
+  readonly properties: readonly string[];
+  readonly exitCode: number;
+}): string {
+  const verdict = options.exitCode === 0 ? 'passed' : options.exitCode === 1 ? 'FAILED' : 'ERROR';
+  const lines = [
+    `## cardfuzz gate: ${verdict}`,
+    '',
+    `Profile \`${options.profile}\`, seed ${options.seed}, ${options.runs.toLocaleString('en-US')} cases in ${(options.elapsedMs / 1000).toFixed(1)} s.`,
+    '',
+    `### Regression cases (${options.replayed.length})`,
+    '',
+  ];
+  if (options.replayed.length === 0) lines.push('none');
+  else {
+    lines.push('| case | property | verdict | recorded |', '|---|---|---|---|');
+    for (const r of options.replayed) lines.push(`| \`${r.fingerprint}\` | ${r.property} | ${r.verdict.status} | ${r.recorded ?? '-'} |`);
+  }
+  for (const p of options.problems) lines.push('', `- could not use: ${p}`);
+  lines.push('', `### Properties (${options.properties.length})`, '', '| property | verdict |', '|---|---|');
+  for (const id of options.properties) {
+    const f = options.findings.find((x) => x.property === id);
+    lines.push(`| ${id} | ${f ? `**failed** (${f.shapeClass}): ${f.violation.message.replaceAll('|', '\\|')}` : 'held'} |`);
+  }
+  for (const f of options.findings) {
+    lines.push('', `<details><summary>${f.property} — minimal case (${f.shapeClass})</summary>`, '', '```json', JSON.stringify(f.case, null, 2), '```', '', `replay: \`${f.replay}\``, '', '</details>');
+  }
+  return `${lines.join('\n')}\n`;
+}

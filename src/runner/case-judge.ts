@@ -1,0 +1,81 @@
+import type { Case } from '../model/case.js';
+import { openUpgradeDatabase } from '../persistence/open-case-database.js';
+import type { UpgradeDatabase } from '../persistence/case-database.js';
+import { upgradeSteps } from '../persistence/schema-plan.js';
+import type { Profile } from '../profiles/profile.js';
+import { resolveProfile } from '../profiles/resolve-profile.js';
+import type { SettingsPatch } from '../profiles/settings.js';
+import type { SqlDialectName } from '../schema/render-schema.js';
+import { caseRunOptions } from './execution-group.js';
+import { openTarget, type Target } from './open-target.js';
+import type { AnyProperty, Violation } from './property.js';
+import { createSystemUnderTest, type SystemUnderTest } from './system-under-test.js';
+
+export type CaseVerdict =
+  | { readonly status: 'fails'; readonly violation: Violation }
+  | { readonly status: 'passes' }
+  | { readonly status: 'not-applicable'; readonly reason: string };
+
+/**
+ * Judges stored cases one at a time — for replay, the gate and recording
+ * expected verdicts — keeping one open database per profile and settings.
+ */
+export class CaseJudge {
+  readonly #dialect: SqlDialectName;
+  readonly #databaseUrl: string | undefined;
+  readonly #targets = new Map<string, Promise<Target>>();
+  readonly #upgrades = new Map<string, Promise<{ previous: SystemUnderTest; target: SystemUnderTest; database: UpgradeDatabase } | string>>();
+
+  constructor(options: { readonly dialect: SqlDialectName; readonly databaseUrl?: string }) {
+    this.#dialect = options.dialect;
+    this.#databaseUrl = options.databaseUrl;
+  }
+
+  async judge(options: { readonly profile: string | Profile; readonly settings: SettingsPatch; readonly property: AnyProperty; readonly case: Case; readonly history?: readonly Case[] }): Promise<CaseVerdict> {
+    const key = `${typeof options.profile === 'string' ? options.profile : `object:${options.profile.name}`}|${JSON.stringify(options.settings)}`;
+    if (options.property.family === 'execution') {
+      let target = this.#targets.get(key);
+      if (target === undefined) {
+        target = openTarget({ profile: options.profile, settings: options.settings, dialect: this.#dialect, ...(this.#databaseUrl === undefined ? {} : { databaseUrl: this.#databaseUrl }) });
+        this.#targets.set(key, target);
+      }
+      const { system, database } = await target;
+      const plan = system.plan(options.case);
+      const outcome = await database.runCase(plan, caseRunOptions([options.property]));
+      const violation = options.property.check({ case: options.case, plan, outcome, system });
+      return violation === null ? { status: 'passes' } : { status: 'fails', violation };
+    }
+    let upgrade = this.#upgrades.get(key);
+    if (upgrade === undefined) {
+      upgrade = this.#openUpgrade(options.profile, options.settings);
+      this.#upgrades.set(key, upgrade);
+    }
+    const opened = await upgrade;
+    if (typeof opened === 'string') return { status: 'not-applicable', reason: opened };
+    const cases = options.history ?? [options.case];
+    const plans = cases.map((c) => opened.previous.plan(c));
+    const outcome = await opened.database.runUpgrade(plans);
+    const violation = options.property.check({ cases, plans, outcome, previous: opened.previous, target: opened.target });
+    return violation === null ? { status: 'passes' } : { status: 'fails', violation };
+  }
+
+  async #openUpgrade(profileOrName: string | Profile, settings: SettingsPatch): Promise<{ previous: SystemUnderTest; target: SystemUnderTest; database: UpgradeDatabase } | string> {
+    const profile = typeof profileOrName === 'string' ? await resolveProfile(profileOrName) : profileOrName;
+    if (profile.previous === undefined) return `profile ${profile.name} names no previous profile to upgrade from`;
+    if (profile.schemaSql !== undefined) return 'a schema dump has no migrations to upgrade with';
+    const target = createSystemUnderTest(profile, settings);
+    const previous = createSystemUnderTest(await resolveProfile(profile.previous));
+    const database = await openUpgradeDatabase(previous.databaseSpec(this.#dialect), upgradeSteps(previous.profile, target.profile, this.#dialect), {
+      dialect: this.#dialect,
+      ...(this.#databaseUrl === undefined ? {} : { databaseUrl: this.#databaseUrl }),
+    });
+    return { previous, target, database };
+  }
+
+  async close(): Promise<void> {
+    const opened = [...this.#targets.values(), ...this.#upgrades.values()];
+    for (const result of await Promise.allSettled(opened)) {
+      if (result.status === 'fulfilled' && typeof result.value !== 'string') await result.value.database.close();
+    }
+  }
+}
