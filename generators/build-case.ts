@@ -1,4 +1,4 @@
-import type { Case, JsonValue, RequestInputs } from '../src/model/case.js';
+import type { Case, Entry, JsonValue, RequestInputs } from '../src/model/case.js';
 import type { CollectionElement, HistoryCollection, HistoryDataset, NestedCollection } from '../src/model/history.js';
 import type { ToolInput, ToolOutput } from '../src/model/tool.js';
 import type { CaseSpec, CollectionSpec, ItemSpec, ParamSpec, ValueSpec } from './case-spec.js';
@@ -9,7 +9,7 @@ import type { CaseSpec, CollectionSpec, ItemSpec, ParamSpec, ValueSpec } from '.
  * ids in order, so the history holds exactly what the request uses.
  */
 export function buildCase(spec: CaseSpec): Case {
-  const builder = new CaseBuilder(spec);
+  const builder = new CaseBuilder(spec.entry);
   const { inputs, request } = builder.level(spec.params);
   const outputs: ToolOutput[] = spec.outputs.map((o, i) => {
     const filter = o.whenMode === undefined ? {} : { filter: { param: 'mode', equals: o.whenMode } };
@@ -42,13 +42,13 @@ const PREFIX: Readonly<Record<ParamSpec['kind'], string>> = {
   section: 'section',
 };
 
-class CaseBuilder {
+export class CaseBuilder {
   readonly datasets: HistoryDataset[] = [];
   readonly collections: HistoryCollection[] = [];
-  readonly #spec: CaseSpec;
+  readonly #entry: Entry;
 
-  constructor(spec: CaseSpec) {
-    this.#spec = spec;
+  constructor(entry: Entry) {
+    this.#entry = entry;
   }
 
   level(params: readonly ParamSpec[]): { inputs: ToolInput[]; request: Record<string, JsonValue> } {
@@ -59,12 +59,12 @@ class CaseBuilder {
       switch (param.kind) {
         case 'data': {
           inputs.push({ name, type: 'data', ...(param.multiple ? { multiple: true } : {}), ...(param.optional ? { optional: true } : {}) });
-          this.#assign(request, name, param.value);
+          this.assign(request, name, param.value);
           return;
         }
         case 'data_collection': {
           inputs.push({ name, type: 'data_collection', collection_type: param.collectionType, ...(param.optional ? { optional: true } : {}) });
-          this.#assign(request, name, param.value);
+          this.assign(request, name, param.value);
           return;
         }
         case 'scalar': {
@@ -90,7 +90,7 @@ class CaseBuilder {
           inputs.push({ name, type: 'repeat', min: 0, max: 8, inputs: [{ name: 'input', type: 'data' }] });
           request[name] = param.instances.map((value) => {
             const instance: Record<string, JsonValue> = {};
-            this.#assign(instance, 'input', value);
+            this.assign(instance, 'input', value);
             return instance;
           });
           return;
@@ -106,8 +106,9 @@ class CaseBuilder {
     return { inputs, request };
   }
 
-  #assign(target: Record<string, JsonValue>, name: string, value: ValueSpec): void {
-    const legacy = this.#spec.entry === 'legacy';
+  /** Puts a value spec into a request object, creating the datasets and collections it references. */
+  assign(target: Record<string, JsonValue>, name: string, value: ValueSpec): void {
+    const legacy = this.#entry === 'legacy';
     switch (value.kind) {
       case 'omitted':
         return;
@@ -177,7 +178,7 @@ class CaseBuilder {
 }
 
 /** Legacy `POST /api/tools` flat keys: `cond1|choice`, `queries1_0|input`, `section1|input1`. */
-function flatten(request: RequestInputs, inputs: readonly ToolInput[]): RequestInputs {
+export function flatten(request: RequestInputs, inputs: readonly ToolInput[]): RequestInputs {
   const out: Record<string, JsonValue> = {};
   const walk = (level: { readonly [key: string]: JsonValue }, levelInputs: readonly ToolInput[], prefix: string): void => {
     for (const [key, value] of Object.entries(level)) {

@@ -67,3 +67,19 @@ export interface CaseSpec {
   readonly stepState: TesCaptureState;
   readonly jobLimit: number | undefined;
 }
+
+/** A value for each input of a fixed (real) tool, in the tool's own parameter tree. */
+export type FixedInputSpec =
+  | { readonly kind: 'value'; readonly value: ValueSpec }
+  | { readonly kind: 'scalar'; readonly value: string | number | boolean | undefined }
+  | { readonly kind: 'conditional'; readonly when: string; readonly inner: readonly FixedInputSpec[] }
+  | { readonly kind: 'repeat'; readonly instances: readonly (readonly FixedInputSpec[])[] }
+  | { readonly kind: 'section'; readonly inner: readonly FixedInputSpec[] };
+
+export interface FixedToolCaseSpec {
+  readonly entry: Entry;
+  readonly values: readonly FixedInputSpec[];
+  readonly flatKeys: boolean;
+  readonly stepState: TesCaptureState;
+  readonly jobLimit: number | undefined;
+}

@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { explainCommandModule } from './commands/explain-command.js';
 import { exportCommandModule } from './commands/export-command.js';
 import { gateCommandModule } from './commands/gate-command.js';
+import { lintCommandModule } from './commands/lint-command.js';
 import { profilesCommandModule } from './commands/profiles-command.js';
 import { replayCommandModule } from './commands/replay-command.js';
 import { runCommandModule } from './commands/run-command.js';
@@ -17,6 +18,7 @@ await yargs(hideBin(process.argv))
   .command(replayCommandModule)
   .command(gateCommandModule)
   .command(exportCommandModule)
+  .command(lintCommandModule)
   .command(profilesCommandModule)
   .command(verdictsCommandModule)
   .demandCommand(1, 'name a command (cardfuzz --help lists them)')

@@ -8,6 +8,7 @@ export interface TargetArgs {
   readonly set: readonly string[] | undefined;
   readonly dialect: 'sqlite' | 'postgres';
   readonly 'database-url': string | undefined;
+  readonly 'schema-sql': string | undefined;
 }
 
 export function withTargetOptions<T>(yargs: Argv<T>, defaultProfile = 'upstream') {
@@ -15,7 +16,8 @@ export function withTargetOptions<T>(yargs: Argv<T>, defaultProfile = 'upstream'
     .option('profile', { type: 'string', default: defaultProfile, describe: 'built-in profile name or profile file (cardfuzz profiles lists them)' })
     .option('set', { type: 'string', array: true, describe: 'override a profile setting for this run: name=value (cardfuzz profiles --settings)' })
     .option('dialect', { choices: ['sqlite', 'postgres'] as const, default: 'sqlite' as const, describe: 'database to persist cases in' })
-    .option('database-url', { type: 'string', describe: 'PostgreSQL URL (with --dialect postgres)' });
+    .option('database-url', { type: 'string', describe: 'PostgreSQL URL (with --dialect postgres)' })
+    .option('schema-sql', { type: 'string', describe: 'a schema dump to use instead of the profile’s migrations (sqlite3 .schema, or pg_dump --schema-only)' });
 }
 
 export function toTargetOptions(args: TargetArgs): TargetOptions {
@@ -24,6 +26,7 @@ export function toTargetOptions(args: TargetArgs): TargetOptions {
     settings: parseSettingAssignments(args.set ?? []),
     dialect: args.dialect,
     ...(args['database-url'] === undefined ? {} : { databaseUrl: args['database-url'] }),
+    ...(args['schema-sql'] === undefined ? {} : { schemaSql: args['schema-sql'] }),
   };
 }
 
@@ -33,6 +36,7 @@ export function targetFlags(target: TargetOptions): string {
   for (const [name, value] of Object.entries(target.settings)) parts.push(`--set ${name}=${String(value)}`);
   if (target.dialect !== 'sqlite') parts.push(`--dialect ${target.dialect}`);
   if (target.databaseUrl !== undefined) parts.push(`--database-url ${shellQuote(target.databaseUrl)}`);
+  if (target.schemaSql !== undefined) parts.push(`--schema-sql ${shellQuote(target.schemaSql)}`);
   return parts.join(' ');
 }
 

@@ -3,7 +3,7 @@ import type { RelationshipDeclaration } from '../executor/relationships.js';
 import type { Layouts, TableName } from '../executor/tables.js';
 import { READER_ARGUMENT_NAMES, READERS, type ReaderId } from '../readers/galaxy-readers.js';
 import type { SqlDialectName } from '../schema/render-schema.js';
-import { hasColumn, type Catalog } from './catalog.js';
+import { hasColumn, type Catalog, type ColumnFills } from './catalog.js';
 import { compileStatement, param, queryBuilder, type CompiledStatement } from './compiled-query.js';
 import { compileSnapshotScans, type CompiledScan } from './snapshot.js';
 
@@ -31,13 +31,18 @@ export function compileCaseStatements(
   layouts: Layouts,
   tablesUsed: readonly TableName[],
   relationships: readonly RelationshipDeclaration[],
+  fills: ColumnFills = new Map(),
 ): CaseStatements {
   const db = queryBuilder(dialect);
   const inserts = new Map<TableName, CompiledStatement>();
   for (const table of tablesUsed) {
     const columns = layouts[table].columns;
-    const compiled = compileStatement(db.insertInto(table).values(Object.fromEntries(columns.map((c) => [c, param(columns, c)]))), columns);
-    if (compiled.parameterNames.join(',') !== columns.join(',')) throw new Error(`insert into ${table} compiled with an unexpected parameter order`);
+    const extra = fills.get(table) ?? [];
+    const values = { ...Object.fromEntries(columns.map((c) => [c, param(columns, c)])), ...Object.fromEntries(extra.map((f) => [f.column, f.value])) };
+    const compiled = compileStatement(db.insertInto(table).values(values), columns);
+    if (compiled.parameterNames.filter((n) => n !== '').join(',') !== columns.join(',') || compiled.parameterNames.slice(0, columns.length).includes('')) {
+      throw new Error(`insert into ${table} compiled with an unexpected parameter order`);
+    }
     inserts.set(table, compiled);
   }
   const updates = new Map<string, CompiledStatement>();

@@ -10,6 +10,8 @@ import type { Layouts } from '../executor/tables.js';
 
 export interface CatalogColumn {
   readonly name: string;
+  /** The declared type as the database reports it (upper case), e.g. INTEGER, VARCHAR(255), TIMESTAMP. */
+  readonly type: string;
   readonly notNull: boolean;
   readonly hasDefault: boolean;
   readonly primaryKey: boolean;
@@ -51,13 +53,24 @@ export function findUnique(catalog: Catalog, table: string, columns: readonly st
   return candidates.find((u) => u.name !== null) ?? candidates[0];
 }
 
+/** A value written into a NOT NULL column cardfuzz does not model (a real schema's extra columns). */
+export interface ColumnFill {
+  readonly column: string;
+  readonly value: string | number | boolean;
+}
+
+export type ColumnFills = ReadonlyMap<string, readonly ColumnFill[]>;
+
 /**
  * Checks that the schema can host the rows the executor writes: every column
- * it writes exists, and every NOT NULL column without a default is one it
- * writes. Problems are reported by table and column.
+ * it writes exists, and every NOT NULL column without a default that it does
+ * not write can take a neutral value of its type (not a foreign key, not part
+ * of a unique constraint). Returns those fills; problems are reported by
+ * table and column in one SchemaError.
  */
-export function checkLayoutsAgainstCatalog(catalog: Catalog, layouts: Layouts, tablesUsed: readonly string[], source: string): void {
+export function planColumnFills(catalog: Catalog, layouts: Layouts, tablesUsed: readonly string[], source: string, dialect: 'sqlite' | 'postgres'): ColumnFills {
   const problems: string[] = [];
+  const fills = new Map<string, ColumnFill[]>();
   for (const table of tablesUsed) {
     const layout = layouts[table as keyof Layouts];
     const entry = catalog.get(table);
@@ -69,12 +82,30 @@ export function checkLayoutsAgainstCatalog(catalog: Catalog, layouts: Layouts, t
       if (!entry.columns.some((c) => c.name === column)) problems.push(`${table}.${column} is missing`);
     }
     for (const column of entry.columns) {
-      if (column.notNull && !column.hasDefault && !column.primaryKey && !layout.columns.includes(column.name)) {
-        problems.push(`${table}.${column.name} is NOT NULL without a default and cardfuzz does not fill it`);
+      if (!column.notNull || column.hasDefault || column.primaryKey || layout.columns.includes(column.name)) continue;
+      const isForeignKey = entry.foreignKeys.some((fk) => fk.columns.includes(column.name));
+      const isUnique = entry.uniques.some((u) => u.columns.includes(column.name));
+      const value = neutralValue(column.type, dialect);
+      if (isForeignKey || isUnique || value === undefined) {
+        problems.push(`${table}.${column.name} is NOT NULL without a default and cardfuzz cannot fill it (${isForeignKey ? 'a foreign key' : isUnique ? 'part of a unique constraint' : `type ${column.type || 'unknown'}`})`);
+        continue;
       }
+      fills.set(table, [...(fills.get(table) ?? []), { column: column.name, value }]);
     }
   }
   if (problems.length > 0) {
     throw new SchemaError(`${source} cannot host the rows cardfuzz writes: ${problems.slice(0, 6).join('; ')}${problems.length > 6 ? `; and ${problems.length - 6} more` : ''}`);
   }
+  return fills;
+}
+
+/** A neutral value for a column type, or undefined when there is none to choose. */
+function neutralValue(type: string, dialect: 'sqlite' | 'postgres'): string | number | boolean | undefined {
+  const t = type.toUpperCase();
+  if (t.includes('BOOL')) return dialect === 'postgres' ? false : 0;
+  if (t.includes('INT') || t.includes('REAL') || t.includes('FLOA') || t.includes('DOUB') || t.includes('NUMERIC') || t.includes('DECIMAL')) return 0;
+  if (t.includes('TIME') || t.includes('DATE')) return '1970-01-01 00:00:00';
+  if (t.includes('JSON')) return '{}';
+  if (t.includes('CHAR') || t.includes('TEXT') || t.includes('CLOB')) return '';
+  return undefined;
 }

@@ -12,7 +12,13 @@ import type { CaseEvaluation, ExecutionProperty } from './property.js';
 import type { SystemUnderTest } from './system-under-test.js';
 
 /** Execution properties over single cases: plan, write once, read back, judge. */
-export function executionGroup(system: SystemUnderTest, database: CaseDatabase, arbitrary: fc.Arbitrary<Case>, properties: readonly ExecutionProperty[]): PropertyGroup<Case, CaseEvaluation> {
+export function executionGroup(
+  system: SystemUnderTest,
+  database: CaseDatabase,
+  arbitrary: fc.Arbitrary<Case>,
+  properties: readonly ExecutionProperty[],
+  options: { readonly toolFixed?: boolean } = {},
+): PropertyGroup<Case, CaseEvaluation> {
   const runOptions = caseRunOptions(properties);
   const runSync = database.runCaseSync?.bind(database);
   const tables = tablesUsedBy(executorSettingsOf(system.settings));
@@ -26,7 +32,7 @@ export function executionGroup(system: SystemUnderTest, database: CaseDatabase, 
       if (runSync) return { case: c, plan, outcome: runSync(plan, runOptions), system };
       return database.runCase(plan, runOptions).then((outcome) => ({ case: c, plan, outcome, system }));
     },
-    reduce: async (c, stillFails, budgetMs) => (await reduceCase(c, stillFails, budgetMs)).case,
+    reduce: async (c, stillFails, budgetMs) => (await reduceCase(c, stillFails, budgetMs, { toolFixed: options.toolFixed ?? false })).case,
     shapeClass: (c, e) => shapeClassOf(c, e.plan.expansion),
     rowsWritten: (e) => executionRowCounts(e.plan, tables, e.outcome.failure?.statementIndex ?? null),
     findingCases: (c) => ({ case: c }),

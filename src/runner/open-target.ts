@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { FileAccessError } from '../errors.js';
 import type { CaseDatabase } from '../persistence/case-database.js';
 import { openCaseDatabase } from '../persistence/open-case-database.js';
 import { resolveProfile } from '../profiles/resolve-profile.js';
@@ -13,6 +15,8 @@ export interface TargetOptions {
   readonly settings: SettingsPatch;
   readonly dialect: SqlDialectName;
   readonly databaseUrl?: string;
+  /** A schema dump (`sqlite3 db .schema`, `pg_dump --schema-only`) used instead of the profile's migrations. */
+  readonly schemaSql?: string;
   /** Planted bugs for tests. */
   readonly mutation?: PlanMutation;
 }
@@ -22,8 +26,21 @@ export interface Target {
   readonly database: CaseDatabase;
 }
 
-export async function openTarget(options: TargetOptions): Promise<Target> {
+/** The profile a target names, with its schema dump applied. */
+export async function resolveTargetProfile(options: Pick<TargetOptions, 'profile' | 'schemaSql'>): Promise<Profile> {
   const profile = typeof options.profile === 'string' ? await resolveProfile(options.profile) : options.profile;
+  if (options.schemaSql === undefined) return profile;
+  let text: string;
+  try {
+    text = await readFile(options.schemaSql, 'utf8');
+  } catch (error) {
+    throw new FileAccessError(`${options.schemaSql}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return { ...profile, schemaSql: { path: options.schemaSql, text } };
+}
+
+export async function openTarget(options: TargetOptions): Promise<Target> {
+  const profile = await resolveTargetProfile(options);
   const system = createSystemUnderTest(profile, options.settings, options.mutation);
   const database = await openCaseDatabase(system.databaseSpec(options.dialect), {
     dialect: options.dialect,

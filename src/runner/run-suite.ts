@@ -23,6 +23,8 @@ export interface SuiteOptions {
   readonly properties: readonly AnyProperty[];
   readonly caseArbitrary: fc.Arbitrary<Case>;
   readonly historyArbitrary: fc.Arbitrary<readonly Case[]>;
+  /** The cases use real tools (read from XML): shrinking may not change the tool. */
+  readonly toolFixed?: boolean;
   readonly seed: number;
   readonly runs?: number;
   readonly timeLimitMs?: number;
@@ -94,7 +96,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       const result = await runCampaign({
         ...common,
         ...share(both ? 1 - UPGRADE_SHARE : 1),
-        group: executionGroup(system, database, options.caseArbitrary, execution),
+        group: executionGroup(system, database, options.caseArbitrary, execution, { toolFixed: options.toolFixed ?? false }),
         ...(options.onProgress ? { onProgress: (p: CampaignProgress) => options.onProgress!('execution', p) } : {}),
         ...(options.onCaseEvaluation ? { onEvaluation: options.onCaseEvaluation } : {}),
       });
@@ -116,7 +118,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
           const result = await runCampaign({
             ...common,
             ...share(both ? UPGRADE_SHARE : 1),
-            group: upgradeGroup(previous, system, upgradeDb, options.historyArbitrary, upgrade),
+            group: upgradeGroup(previous, system, upgradeDb, options.historyArbitrary, upgrade, { toolFixed: options.toolFixed ?? false }),
             ...(options.onProgress ? { onProgress: (p: CampaignProgress) => options.onProgress!('upgrade', p) } : {}),
           });
           record('upgrade', upgrade, result);

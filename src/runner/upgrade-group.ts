@@ -18,6 +18,7 @@ export function upgradeGroup(
   database: UpgradeDatabase,
   arbitrary: fc.Arbitrary<readonly Case[]>,
   properties: readonly UpgradeProperty[],
+  options: { readonly toolFixed?: boolean } = {},
 ): PropertyGroup<readonly Case[], UpgradeEvaluation> {
   const runSync = database.runUpgradeSync?.bind(database);
   const evaluate = (cases: readonly Case[]): UpgradeEvaluation | Promise<UpgradeEvaluation> => {
@@ -43,7 +44,7 @@ export function upgradeGroup(
         const remaining = deadline - performance.now();
         if (remaining <= 0) break;
         const index = i;
-        const reduced = await reduceCase(best[index]!, (c) => stillFails(best.map((x, j) => (j === index ? c : x))), remaining / (best.length - i));
+        const reduced = await reduceCase(best[index]!, (c) => stillFails(best.map((x, j) => (j === index ? c : x))), remaining / (best.length - i), { toolFixed: options.toolFixed ?? false });
         best = best.map((x, j) => (j === index ? reduced.case : x));
       }
       return best;

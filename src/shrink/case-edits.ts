@@ -17,7 +17,12 @@ import { whenKey, type ToolInput } from '../model/tool.js';
 // Cases are mutated only on deep copies made here.
 type Mutable = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export type CaseEdit = { readonly label: string; apply(c: Case): Case | null };
+export type CaseEdit = {
+  readonly label: string;
+  /** Whether the edit changes the tool itself (not allowed when the tool is a real one, read from XML). */
+  readonly changesTool?: boolean;
+  apply(c: Case): Case | null;
+};
 
 function copy(c: Case): Mutable {
   return JSON.parse(JSON.stringify(c)) as Mutable;
@@ -52,9 +57,10 @@ function levels(c: Mutable): Level[] {
   return out;
 }
 
-function levelEdit(label: string, levelIndex: number, inputIndex: number, mutate: (level: Level, input: ToolInput, c: Mutable) => boolean): CaseEdit {
+function levelEdit(label: string, levelIndex: number, inputIndex: number, mutate: (level: Level, input: ToolInput, c: Mutable) => boolean, changesTool = false): CaseEdit {
   return {
     label,
+    changesTool,
     apply(c) {
       const m = copy(c);
       const level = levels(m)[levelIndex];
@@ -103,10 +109,10 @@ export function caseEdits(c: Case): CaseEdit[] {
   if (c.entry === 'legacy') edits.push({ label: 'nest legacy keys', apply: (x) => ({ ...x, request: nestLegacyKeys(x.tool.inputs, x.request) as Case['request'] }) });
   if (c.step !== undefined) edits.push({ label: 'schedule the step at once, validated', apply: ({ step: _s, ...rest }) => rest });
   if (c.rerun_remap_job_id !== undefined) edits.push({ label: 'drop rerun_remap_job_id', apply: ({ rerun_remap_job_id: _r, ...rest }) => rest });
-  if (c.tool.tool_type !== undefined) edits.push({ label: 'a regular tool', apply: (x) => ({ ...x, tool: (({ tool_type: _t, ...t }) => t)(x.tool) }) });
+  if (c.tool.tool_type !== undefined) edits.push({ label: 'a regular tool', changesTool: true, apply: (x) => ({ ...x, tool: (({ tool_type: _t, ...t }) => t)(x.tool) }) });
   c.tool.outputs.forEach((o, i) => {
-    edits.push({ label: `remove output ${o.name}`, apply: (x) => ({ ...x, tool: { ...x.tool, outputs: x.tool.outputs.filter((_, j) => j !== i) } }) });
-    if (o.filter !== undefined) edits.push({ label: `unfilter output ${o.name}`, apply: (x) => ({ ...x, tool: { ...x.tool, outputs: x.tool.outputs.map((out, j) => (j === i ? (({ filter: _f, ...rest }) => rest)(out) : out)) } }) });
+    edits.push({ label: `remove output ${o.name}`, changesTool: true, apply: (x) => ({ ...x, tool: { ...x.tool, outputs: x.tool.outputs.filter((_, j) => j !== i) } }) });
+    if (o.filter !== undefined) edits.push({ label: `unfilter output ${o.name}`, changesTool: true, apply: (x) => ({ ...x, tool: { ...x.tool, outputs: x.tool.outputs.map((out, j) => (j === i ? (({ filter: _f, ...rest }) => rest)(out) : out)) } }) });
   });
   const probe = copy(c);
   levels(probe).forEach((level, li) => {
@@ -116,10 +122,10 @@ export function caseEdits(c: Case): CaseEdit[] {
           lv.inputs.splice(ii, 1);
           for (const r of lv.requests) delete r[inp.name];
           return true;
-        }),
+        }, true),
       );
       if (input.type === 'section' || input.type === 'conditional' || input.type === 'repeat') {
-        edits.push(levelEdit(`dissolve ${input.type} ${input.name}`, li, ii, (lv, inp) => dissolve(lv, ii, inp)));
+        edits.push(levelEdit(`dissolve ${input.type} ${input.name}`, li, ii, (lv, inp) => dissolve(lv, ii, inp), true));
       }
       if (input.type === 'data_collection') {
         edits.push(
@@ -132,7 +138,7 @@ export function caseEdits(c: Case): CaseEdit[] {
               if (value !== undefined) r[name] = stripMapOver(collectionRefsToDatasets(value, m));
             }
             return true;
-          }),
+          }, true),
         );
       }
       if (input.type === 'data_collection') {
@@ -146,13 +152,21 @@ export function caseEdits(c: Case): CaseEdit[] {
               if (value !== undefined) r[name] = stripMapOverType(value);
             }
             return true;
-          }),
+          }, true),
         );
       }
       if (input.type === 'data' && (input.multiple || input.optional)) {
         edits.push(
           levelEdit(`make ${input.name} a plain data parameter`, li, ii, (lv, inp) => {
             lv.inputs[ii] = { name: inp.name, type: 'data' };
+            return true;
+          }, true),
+        );
+      }
+      if ((input.type === 'data' || input.type === 'data_collection') && input.optional && level.requests.some((r) => r[input.name] !== undefined)) {
+        edits.push(
+          levelEdit(`omit optional ${input.name}`, li, ii, (lv, inp) => {
+            for (const r of lv.requests) delete r[inp.name];
             return true;
           }),
         );

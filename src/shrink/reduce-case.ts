@@ -13,7 +13,12 @@ import { caseEdits } from './case-edits.js';
  * dropped, ids renumbered in order of use). Stops at a fixpoint or when the
  * time budget is spent, keeping the best case found.
  */
-export async function reduceCase(start: Case, stillFails: (c: Case) => boolean | Promise<boolean>, budgetMs: number): Promise<{ readonly case: Case; readonly steps: number }> {
+export async function reduceCase(
+  start: Case,
+  stillFails: (c: Case) => boolean | Promise<boolean>,
+  budgetMs: number,
+  options: { readonly toolFixed?: boolean } = {},
+): Promise<{ readonly case: Case; readonly steps: number }> {
   const deadline = performance.now() + budgetMs;
   let best = start;
   let bestSize = caseSize(best);
@@ -32,6 +37,7 @@ export async function reduceCase(start: Case, stillFails: (c: Case) => boolean |
   for (let improved = true; improved && performance.now() < deadline; ) {
     improved = false;
     for (const edit of caseEdits(best)) {
+      if (options.toolFixed && edit.changesTool) continue;
       if (performance.now() >= deadline) break;
       const candidate = edit.apply(best);
       if (candidate !== null && (await accept(candidate))) {

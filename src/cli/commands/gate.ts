@@ -4,13 +4,12 @@ import { generatorFingerprint } from '../../../generators/fingerprint.js';
 import { PROPERTIES } from '../../../properties/index.js';
 import { FileAccessError } from '../../errors.js';
 import { writeFileAtomic } from '../../files/atomic-write.js';
-import { resolveProfile } from '../../profiles/resolve-profile.js';
 import { replayCases } from '../../regression/replay-cases.js';
 import { loadRegressionCases } from '../../regression/regression-store.js';
 import { junitXml, type JUnitCase } from '../../reporting/junit.js';
 import { gateMarkdown } from '../../reporting/markdown.js';
 import { CaseJudge } from '../../runner/case-judge.js';
-import type { TargetOptions } from '../../runner/open-target.js';
+import { resolveTargetProfile, type TargetOptions } from '../../runner/open-target.js';
 import { runSuite } from '../../runner/run-suite.js';
 import type { Io } from '../io.js';
 import { describeReplay } from './replay.js';
@@ -38,7 +37,7 @@ export interface GateOptions {
  */
 export async function gateCommand(options: GateOptions, io: Io): Promise<number> {
   const started = performance.now();
-  const profile = typeof options.target.profile === 'string' ? await resolveProfile(options.target.profile) : options.target.profile;
+  const profile = await resolveTargetProfile(options.target);
   const properties = PROPERTIES.filter((p) => options.hazards || p.hazard === undefined);
   io.err(`cardfuzz gate: profile ${profile.name}, seed ${options.seed}, ${options.runs} cases, ${properties.length} properties${options.hazards ? ' (hazards included)' : ' (hazard properties left to nightly; --hazards includes them)'}`);
 
@@ -58,7 +57,7 @@ export async function gateCommand(options: GateOptions, io: Io): Promise<number>
   for (const p of problems) io.err(`cardfuzz: ${p}`);
 
   const suite = await runSuite({
-    target: { ...options.target, profile },
+    target: { ...options.target, profile, schemaSql: undefined },
     properties,
     caseArbitrary: caseArbitrary(),
     historyArbitrary: historyArbitrary(),

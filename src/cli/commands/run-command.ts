@@ -16,6 +16,7 @@ interface RunArgs extends TargetArgs {
   readonly path: string | undefined;
   readonly json: boolean;
   readonly save: string | undefined;
+  readonly tool: readonly string[] | undefined;
 }
 
 export const runCommandModule: CommandModule<object, RunArgs> = {
@@ -30,6 +31,7 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
       .option('shrink-time-limit', { type: 'string', describe: 'budget to shrink each finding (default 10s)' })
       .option('path', { type: 'string', describe: 'replay one counterexample path of --seed (with --property)' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
+      .option('tool', { type: 'string', array: true, describe: 'a Galaxy tool XML file to fuzz requests for (repeatable)' })
       .option('save', { type: 'string', describe: `save each finding as a regression case under this folder (default ${DEFAULT_REGRESSIONS_DIR} when given without a value)` }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
     const io = processIo();
@@ -45,6 +47,7 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
           shrinkTimeLimitMs: args['shrink-time-limit'] === undefined ? undefined : parseDuration(args['shrink-time-limit'], '--shrink-time-limit'),
           path: args.path,
           json: args.json,
+          tools: args.tool ?? [],
           save: args.save === undefined ? undefined : args.save === '' ? DEFAULT_REGRESSIONS_DIR : args.save,
         },
         io,

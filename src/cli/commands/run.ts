@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { caseArbitrary, historyArbitrary } from '../../../generators/case.js';
+import { caseForToolArbitrary } from '../../../generators/tool-cases.js';
+import { readGalaxyToolXml } from '../../tools/galaxy-tool-xml.js';
 import { findProperties, PROPERTIES } from '../../../properties/index.js';
 import { generatorFingerprint } from '../../../generators/fingerprint.js';
 import { recordFinding } from '../../regression/record-finding.js';
@@ -25,6 +28,8 @@ export interface RunOptions {
   readonly json: boolean;
   /** Save each finding as a regression case under this folder. */
   readonly save: string | undefined;
+  /** Galaxy tool XML files: fuzz requests for these tools instead of generated ones. */
+  readonly tools: readonly string[];
 }
 
 /** `cardfuzz run`: a fuzz campaign; exit 1 when a property fails, 0 when all hold. */
@@ -35,11 +40,16 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   const budget = options.path !== undefined ? `replaying path ${options.path}` : runs !== undefined ? `${runs.toLocaleString('en-US')} cases` : formatDuration(options.timeLimitMs!);
   io.err(`cardfuzz run: profile ${typeof options.target.profile === 'string' ? options.target.profile : options.target.profile.name}, seed ${options.seed}, ${budget}, ${properties.length} propert${properties.length === 1 ? 'y' : 'ies'}, ${options.target.dialect}`);
   const reporters = new Map<string, ReturnType<typeof progressReporter>>();
+  const tools = options.tools.map((file) => readGalaxyToolXml(file));
+  for (const warning of tools.flatMap((t) => t.warnings)) io.err(`note: ${warning}`);
+  const cases = tools.length === 0 ? caseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t.tool)));
+  const histories = tools.length === 0 ? historyArbitrary() : fc.array(cases, { minLength: 1, maxLength: 3 });
   const result = await runSuite({
     target: options.target,
     properties,
-    caseArbitrary: caseArbitrary(),
-    historyArbitrary: historyArbitrary(),
+    caseArbitrary: cases,
+    historyArbitrary: histories,
+    toolFixed: tools.length > 0,
     seed: options.seed,
     ...(runs !== undefined ? { runs } : {}),
     ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
@@ -53,7 +63,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       }
       reporter(p);
     },
-    replayCommand: (f) => `cardfuzz run ${targetFlags(options.target)} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
+    replayCommand: (f) => `cardfuzz run ${targetFlags(options.target)}${options.tools.map((t) => ` --tool ${shellQuote(t)}`).join('')} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
   });
   if (result.error !== undefined) {
     io.err(`cardfuzz: internal error while fuzzing: ${result.error.message}${result.error.input ? ` (input: ${JSON.stringify(result.error.input)})` : ''}`);

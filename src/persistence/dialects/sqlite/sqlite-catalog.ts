@@ -10,8 +10,9 @@ export function readSqliteCatalog(db: Database.Database): Catalog {
   const catalog = new Map<string, CatalogTable>();
   const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string; sql: string }[];
   for (const { name, sql } of tables) {
-    const columns: CatalogColumn[] = (db.pragma(`table_info(${quote(name)})`) as { name: string; notnull: number; dflt_value: unknown; pk: number }[]).map((c) => ({
+    const columns: CatalogColumn[] = (db.pragma(`table_info(${quote(name)})`) as { name: string; type: string; notnull: number; dflt_value: unknown; pk: number }[]).map((c) => ({
       name: c.name,
+      type: (c.type ?? '').toUpperCase(),
       notNull: c.notnull === 1,
       hasDefault: c.dflt_value !== null,
       primaryKey: c.pk > 0,

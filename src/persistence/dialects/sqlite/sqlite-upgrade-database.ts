@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { ExecutionPlan } from '../../../executor/execution.js';
 import type { UpgradeDatabase, UpgradeOutcome } from '../../case-database.js';
 import { compileCaseStatements } from '../../case-statements.js';
-import { checkLayoutsAgainstCatalog, type Catalog } from '../../catalog.js';
+import { planColumnFills, type Catalog } from '../../catalog.js';
 import type { CaseDatabaseSpec } from '../../open-case-database.js';
 import type { UpgradeStep } from '../../schema-plan.js';
 import { StatementShifter } from '../../shift-statements.js';
@@ -33,8 +33,8 @@ export class SqliteUpgradeDatabase implements UpgradeDatabase {
     this.#db.pragma('foreign_keys = OFF');
     applySqliteSchema(this.#db, previous.schemaSteps);
     this.catalog = readSqliteCatalog(this.#db);
-    checkLayoutsAgainstCatalog(this.catalog, previous.layouts, previous.tablesUsed, previous.schemaLabel);
-    const statements = compileCaseStatements('sqlite', this.catalog, previous.layouts, previous.tablesUsed, previous.relationships);
+    const fills = planColumnFills(this.catalog, previous.layouts, previous.tablesUsed, previous.schemaLabel, 'sqlite');
+    const statements = compileCaseStatements('sqlite', this.catalog, previous.layouts, previous.tablesUsed, previous.relationships, fills);
     this.#writer = new SqliteWriter(this.#db, statements, this.catalog, previous.layouts, previous.schemaLabel);
   }
 

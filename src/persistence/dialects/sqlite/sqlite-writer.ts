@@ -15,6 +15,8 @@ export class SqliteWriter {
   readonly #layouts: Layouts;
   readonly #label: string;
   readonly #inserts = new Map<TableName, Database.Statement>();
+  /** Values of NOT NULL columns cardfuzz does not model, bound after the modelled ones. */
+  readonly #fillTails = new Map<TableName, unknown[]>();
   readonly #updates = new Map<string, Database.Statement>();
   readonly #parentChecks = new Map<string, Database.Statement>();
 
@@ -24,7 +26,12 @@ export class SqliteWriter {
     this.#catalog = catalog;
     this.#layouts = layouts;
     this.#label = label;
-    for (const [table, compiled] of statements.inserts) this.#inserts.set(table, this.prepare(compiled.sql));
+    for (const [table, compiled] of statements.inserts) {
+      this.#inserts.set(table, this.prepare(compiled.sql));
+      const modelled = layouts[table].columns.length;
+      const tail = compiled.parameterNames.slice(modelled).map((_, i) => compiled.fixed.get(modelled + i));
+      if (tail.length > 0) this.#fillTails.set(table, tail);
+    }
   }
 
   prepare(sql: string): Database.Statement {
@@ -39,7 +46,10 @@ export class SqliteWriter {
     for (let i = 0; i < statements.length; i++) {
       const s = statements[i]!;
       try {
-        if (s.op === 'insert') this.#inserts.get(s.table)!.run(s.values);
+        if (s.op === 'insert') {
+          const tail = this.#fillTails.get(s.table);
+          this.#inserts.get(s.table)!.run(tail === undefined ? s.values : [...s.values, ...tail]);
+        }
         else this.#update(s.table, s.column).run(s.value, s.id);
       } catch (error) {
         if (!isSqliteError(error)) throw error;

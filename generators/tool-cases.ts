@@ -1,0 +1,103 @@
+import fc from 'fast-check';
+import type { Case, JsonValue, TesCaptureState } from '../src/model/case.js';
+import type { Tool, ToolInput } from '../src/model/tool.js';
+import { CaseBuilder, flatten } from './build-case.js';
+import type { FixedInputSpec, FixedToolCaseSpec, ValueSpec } from './case-spec.js';
+import { DEFAULT_CONSTRAINTS, type GeneratorConstraints } from './constraints.js';
+import { collectionValue, dataValue, multipleDataValue, type ValueMode } from './value.js';
+
+/**
+ * Cases for a fixed tool (read from Galaxy tool XML): requests valid for its
+ * own parameter tree — a when of each conditional, repeat instances within
+ * min and max, values for every dataset parameter of the kinds its type takes
+ * — and the history they reference.
+ *
+ * Shrinks towards: defaults and single datasets, the first when, the fewest
+ * repeat instances, the tool request API.
+ */
+export function caseForToolArbitrary(tool: Tool, constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS): fc.Arbitrary<Case> {
+  const forEntry = (entry: FixedToolCaseSpec['entry'], mode: ValueMode): fc.Arbitrary<FixedToolCaseSpec> =>
+    fc.record({
+      entry: fc.constant(entry),
+      values: inputSpecs(tool.inputs, constraints, mode),
+      flatKeys: entry === 'legacy' ? fc.boolean() : fc.constant(false),
+      stepState: fc.constant<TesCaptureState>('validated'),
+      jobLimit: entry === 'workflow-step' ? fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }) : fc.constant(undefined),
+    });
+  const entries = [
+    { entry: 'tool-request' as const, arbitrary: forEntry('tool-request', 'request'), weight: 6 },
+    { entry: 'legacy' as const, arbitrary: forEntry('legacy', 'request'), weight: 2 },
+    { entry: 'workflow-step' as const, arbitrary: forEntry('workflow-step', 'workflow-step'), weight: 2 },
+  ].filter((e) => constraints.entries.includes(e.entry));
+  return fc.oneof({ withCrossShrink: true }, ...entries).map((spec) => buildToolCase(tool, spec));
+}
+
+function inputSpecs(inputs: readonly ToolInput[], constraints: GeneratorConstraints, mode: ValueMode): fc.Arbitrary<readonly FixedInputSpec[]> {
+  return fc.tuple(...inputs.map((input) => inputSpec(input, constraints, mode)));
+}
+
+function inputSpec(input: ToolInput, constraints: GeneratorConstraints, mode: ValueMode): fc.Arbitrary<FixedInputSpec> {
+  const value = (v: fc.Arbitrary<ValueSpec>, optional: boolean | undefined): fc.Arbitrary<FixedInputSpec> =>
+    (optional ? fc.oneof({ withCrossShrink: true }, v, fc.constant<ValueSpec>({ kind: 'omitted' })) : v).map((x) => ({ kind: 'value' as const, value: x }));
+  switch (input.type) {
+    case 'data':
+      return value(input.multiple ? multipleDataValue(constraints, mode) : dataValue(constraints, mode), input.optional);
+    case 'data_collection':
+      return value(collectionValue(input.collection_type, constraints, mode), input.optional);
+    case 'conditional': {
+      const keys = input.test_param.type === 'select' ? input.test_param.options : ['true', 'false'];
+      return fc.oneof(
+        { withCrossShrink: true },
+        ...keys.map((key) => inputSpecs(input.whens[key] ?? [], constraints, mode).map((inner) => ({ kind: 'conditional' as const, when: key, inner }))),
+      );
+    }
+    case 'repeat':
+      return fc
+        .array(inputSpecs(input.inputs, constraints, mode), { minLength: input.min, maxLength: Math.max(input.min, Math.min(input.max, input.min + constraints.maxRepeats)) })
+        .map((instances) => ({ kind: 'repeat' as const, instances }));
+    case 'section':
+      return inputSpecs(input.inputs, constraints, mode).map((inner) => ({ kind: 'section' as const, inner }));
+    case 'select':
+      return fc.option(fc.constantFrom(...input.options), { nil: undefined }).map((v) => ({ kind: 'scalar' as const, value: v }));
+    case 'boolean':
+      return fc.option(fc.boolean(), { nil: undefined }).map((v) => ({ kind: 'scalar' as const, value: v }));
+    case 'integer':
+      return fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }).map((v) => ({ kind: 'scalar' as const, value: v }));
+    case 'float':
+      return fc.option(fc.double({ min: 0, max: 100, noNaN: true }), { nil: undefined }).map((v) => ({ kind: 'scalar' as const, value: v }));
+    case 'text':
+      return fc.option(fc.string({ maxLength: 4 }), { nil: undefined }).map((v) => ({ kind: 'scalar' as const, value: v }));
+  }
+}
+
+/** The case a fixed-tool spec describes. */
+export function buildToolCase(tool: Tool, spec: FixedToolCaseSpec): Case {
+  const builder = new CaseBuilder(spec.entry);
+  const fill = (inputs: readonly ToolInput[], values: readonly FixedInputSpec[]): Record<string, JsonValue> => {
+    const request: Record<string, JsonValue> = {};
+    inputs.forEach((input, i) => {
+      const v = values[i]!;
+      if (v.kind === 'value') builder.assign(request, input.name, v.value);
+      else if (v.kind === 'scalar') {
+        if (v.value !== undefined) request[input.name] = v.value;
+      } else if (v.kind === 'conditional' && input.type === 'conditional') {
+        const testValue = input.test_param.type === 'boolean' ? v.when === 'true' : v.when;
+        request[input.name] = { [input.test_param.name]: testValue, ...fill(input.whens[v.when] ?? [], v.inner) };
+      } else if (v.kind === 'repeat' && input.type === 'repeat') {
+        request[input.name] = v.instances.map((instance) => fill(input.inputs, instance));
+      } else if (v.kind === 'section' && input.type === 'section') {
+        request[input.name] = fill(input.inputs, v.inner);
+      }
+    });
+    return request;
+  };
+  const request = fill(tool.inputs, spec.values);
+  const step = spec.entry === 'workflow-step' && spec.jobLimit !== undefined ? { step: { job_limit: spec.jobLimit } } : {};
+  return {
+    tool,
+    history: { datasets: builder.datasets, collections: builder.collections },
+    entry: spec.entry,
+    request: spec.entry === 'legacy' && spec.flatKeys ? flatten(request, tool.inputs) : request,
+    ...step,
+  };
+}
