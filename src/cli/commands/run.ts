@@ -9,7 +9,7 @@ import { saveRegressionCase } from '../../regression/regression-store.js';
 import { CaseJudge } from '../../runner/case-judge.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Finding } from '../../runner/finding.js';
-import type { TargetOptions } from '../../runner/open-target.js';
+import { resolveTargetProfile, type TargetOptions } from '../../runner/open-target.js';
 import { runSuite } from '../../runner/run-suite.js';
 import { formatDuration } from '../durations.js';
 import { formatFinding } from '../format-finding.js';
@@ -36,16 +36,18 @@ export interface RunOptions {
 export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   const properties = findProperties(options.properties);
   if (options.path !== undefined && properties.length !== 1) throw new InvalidInputError('--path replays one counterexample: name exactly one --property');
+  // Resolve everything that can be wrong before printing anything, so bad input is one line.
+  const profile = await resolveTargetProfile(options.target);
+  const tools = options.tools.map((file) => readGalaxyToolXml(file));
   const runs = options.runs ?? (options.timeLimitMs === undefined ? 2000 : undefined);
   const budget = options.path !== undefined ? `replaying path ${options.path}` : runs !== undefined ? `${runs.toLocaleString('en-US')} cases` : formatDuration(options.timeLimitMs!);
-  io.err(`cardfuzz run: profile ${typeof options.target.profile === 'string' ? options.target.profile : options.target.profile.name}, seed ${options.seed}, ${budget}, ${properties.length} propert${properties.length === 1 ? 'y' : 'ies'}, ${options.target.dialect}`);
+  io.err(`cardfuzz run: profile ${profile.name}, seed ${options.seed}, ${budget}, ${properties.length} propert${properties.length === 1 ? 'y' : 'ies'}, ${options.target.dialect}`);
   const reporters = new Map<string, ReturnType<typeof progressReporter>>();
-  const tools = options.tools.map((file) => readGalaxyToolXml(file));
   for (const warning of tools.flatMap((t) => t.warnings)) io.err(`note: ${warning}`);
   const cases = tools.length === 0 ? caseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t.tool)));
   const histories = tools.length === 0 ? historyArbitrary() : fc.array(cases, { minLength: 1, maxLength: 3 });
   const result = await runSuite({
-    target: options.target,
+    target: { ...options.target, profile, schemaSql: undefined },
     properties,
     caseArbitrary: cases,
     historyArbitrary: histories,
