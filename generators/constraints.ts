@@ -3,7 +3,7 @@
  * thousands per second while reaching every cardinality boundary.
  */
 export interface GeneratorConstraints {
-  /** Most parameters at one level of a tool. @defaultValue 4 */
+  /** Most parameters at one level of a tool. @defaultValue 3 */
   readonly maxParams: number;
   /** Most values in a Batch. @defaultValue 5 */
   readonly maxBatchLength: number;
@@ -30,7 +30,7 @@ export interface GeneratorConstraints {
 }
 
 export const DEFAULT_CONSTRAINTS: GeneratorConstraints = {
-  maxParams: 4,
+  maxParams: 3,
   maxBatchLength: 5,
   maxCollectionLength: 4,
   maxInnerLength: 3,

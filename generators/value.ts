@@ -50,9 +50,9 @@ export function dataValue(constraints: GeneratorConstraints, mode: ValueMode): f
   }
   return fc.oneof(
     { withCrossShrink: true },
-    { arbitrary: single(fc.constant(DATASET)), weight: 3 },
-    { arbitrary: batch(datasets(constraints), mode), weight: 7 },
-    { arbitrary: mapOver, weight: 5 },
+    { arbitrary: single(fc.constant(DATASET)), weight: 20 },
+    { arbitrary: batch(datasets(constraints), mode), weight: 13 },
+    { arbitrary: mapOver, weight: 10 },
     // Galaxy rejects these: a dce without a child collection, subcollections or whole collections on a plain data parameter.
     { arbitrary: batch(fc.constant([{ kind: 'dataset-element' as const }]), mode), weight: 1 },
     { arbitrary: batch(collectionItem('list:list', constraints, 'list').map((i) => [i]), mode), weight: 1 },
@@ -90,9 +90,9 @@ export function collectionValue(collectionType: string, constraints: GeneratorCo
   if (mode === 'workflow-step') return fc.oneof({ withCrossShrink: true }, whole, mapOver);
   return fc.oneof(
     { withCrossShrink: true },
-    { arbitrary: whole, weight: 3 },
-    { arbitrary: mapOver, weight: 4 },
-    { arbitrary: batch(fc.array(collectionItem(collectionType, constraints), { minLength: constraints.minBatchLength, maxLength: 3 }), mode), weight: 3 },
+    { arbitrary: whole, weight: 9 },
+    { arbitrary: mapOver, weight: 12 },
+    { arbitrary: batch(fc.array(collectionItem(collectionType, constraints), { minLength: constraints.minBatchLength, maxLength: 3 }), mode), weight: 9 },
     // Galaxy rejects a collection parameter mapped down to datasets (no map_over_type).
     { arbitrary: batch(collectionOfType(collectionType, constraints).map((c) => [{ kind: 'collection' as const, collection: c, via: 'hdca' as const }]), mode), weight: 1 },
   );

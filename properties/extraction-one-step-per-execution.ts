@@ -19,9 +19,10 @@ export const extractionOneStepPerExecution = defineExecutionProperty({
     const settings = { dedup: evaluation.system.settings['extraction.dedup'], batchStep: evaluation.system.settings['extraction.batchStep'] };
     for (const selection of selectionsFor(input)) {
       const result = extractWorkflow(input, selection, settings);
-      const described = `extracting by ${selection.label} (jobs [${selection.jobIds.join(', ')}], ICJs [${selection.icjIds.join(', ')}], tool requests [${selection.toolRequestIds.join(', ')}])`;
+      const described = (): string =>
+        `extracting by ${selection.label} (jobs [${selection.jobIds.join(', ')}], ICJs [${selection.icjIds.join(', ')}], tool requests [${selection.toolRequestIds.join(', ')}])`;
       if (!result.ok) {
-        return { kind: 'extraction-error', table: 'workflow_step', columns: [], constraint: 'extract_steps_by_ids', message: `${described} fails: ${result.error}` };
+        return { kind: 'extraction-error', table: 'workflow_step', columns: [], constraint: 'extract_steps_by_ids', message: `${described()} fails: ${result.error}` };
       }
       if (result.steps.length !== result.keys) {
         return {
@@ -29,7 +30,7 @@ export const extractionOneStepPerExecution = defineExecutionProperty({
           table: 'workflow_step',
           columns: [],
           constraint: 'extract_steps_by_ids',
-          message: `${described} yields ${result.steps.length} steps for ${result.keys} distinct (tier, source_id) key${result.keys === 1 ? '' : 's'} (dedup ${settings.dedup})`,
+          message: `${described()} yields ${result.steps.length} steps for ${result.keys} distinct (tier, source_id) key${result.keys === 1 ? '' : 's'} (dedup ${settings.dedup})`,
         };
       }
       const registered = new Set(result.steps.flatMap((s) => s.outputs));
@@ -41,7 +42,7 @@ export const extractionOneStepPerExecution = defineExecutionProperty({
           table: 'workflow_step',
           columns: [],
           constraint: 'extract_steps_by_ids',
-          message: `${described} leaves ${lost.join(', ')} without a step that produces it (dedup ${settings.dedup}); downstream steps lose their connections`,
+          message: `${described()} leaves ${lost.join(', ')} without a step that produces it (dedup ${settings.dedup}); downstream steps lose their connections`,
         };
       }
     }
@@ -57,37 +58,56 @@ function selectedOutputs(input: ExtractionInput, selection: { jobIds: readonly n
   ];
 }
 
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list === undefined) groups.set(k, [item]);
+    else list.push(item);
+  }
+  return groups;
+}
+
 /** The persisted rows as extraction reads them. */
 export function extractionInput({ plan, system }: CaseEvaluation, snapshot: Snapshot): ExtractionInput {
   const icjOf = new Map(snapshot.icjJobs.map((a) => [a.jobId, a.icjId]));
+  const stepOfJob = new Map(snapshot.steps.filter((s) => s.jobId !== null).map((s) => [s.jobId!, s]));
+  const datasetsOfJob = groupBy(snapshot.jobOutputs, (o) => o.jobId);
+  const collectionsOfJob = groupBy(snapshot.outputCollections, (o) => o.jobId);
+  const collectionsOfIcj = groupBy(snapshot.outputCollections, (o) => o.icjId);
+  const membersOfIcj = groupBy(snapshot.icjJobs, (a) => a.icjId);
+  const jobById = new Map(snapshot.jobs.map((j) => [j.id, j]));
+  const requestsWithJobs = new Set(snapshot.jobs.map((j) => j.toolRequestId));
+  const teicasOfTes = groupBy(snapshot.teicas, (t) => t.tesId);
   const jobs = snapshot.jobs.map((job) => ({
     id: job.id,
     tesId: job.tesId,
     icjId: icjOf.get(job.id) ?? null,
-    stepTesId: snapshot.steps.find((s) => s.jobId === job.id)?.tesId ?? null,
+    stepTesId: stepOfJob.get(job.id)?.tesId ?? null,
     outputs: [
-      ...snapshot.jobOutputs.filter((o) => o.jobId === job.id).map((o) => `dataset:${o.datasetId}`),
-      ...snapshot.outputCollections.filter((o) => o.jobId === job.id).map((o) => `collection:${o.id}`),
+      ...(datasetsOfJob.get(job.id) ?? []).map((o) => `dataset:${o.datasetId}`),
+      ...(collectionsOfJob.get(job.id) ?? []).map((o) => `collection:${o.id}`),
     ],
   }));
   const toolRequestOfTes = new Map(snapshot.toolRequests.filter((t) => t.tesId !== null).map((t) => [t.tesId!, t.id]));
   const icjs = snapshot.icjs.map((icj) => {
-    const members = snapshot.icjJobs.filter((a) => a.icjId === icj.id).sort((a, b) => (a.orderIndex ?? 0) - (b.orderIndex ?? 0));
-    const jobRequest = snapshot.jobs.find((j) => j.id === members[0]?.jobId)?.toolRequestId ?? null;
+    const members = [...(membersOfIcj.get(icj.id) ?? [])].sort((a, b) => (a.orderIndex ?? 0) - (b.orderIndex ?? 0));
+    const jobRequest = members[0]?.jobId != null ? (jobById.get(members[0].jobId)?.toolRequestId ?? null) : null;
     return {
       id: icj.id,
       tesId: icj.tesId,
-      jobIds: members.map((a) => a.jobId!).filter((id) => id !== null),
-      outputs: snapshot.outputCollections.filter((o) => o.icjId === icj.id).map((o) => `collection:${o.id}`),
+      jobIds: members.flatMap((a) => (a.jobId === null ? [] : [a.jobId])),
+      outputs: (collectionsOfIcj.get(icj.id) ?? []).map((o) => `collection:${o.id}`),
       toolRequestId: (icj.tesId !== null ? toolRequestOfTes.get(icj.tesId) : undefined) ?? jobRequest,
     };
   });
   const toolRequests = snapshot.toolRequests.map((tr) => ({
     id: tr.id,
     tesId: tr.tesId,
-    jobless: !snapshot.jobs.some((j) => j.toolRequestId === tr.id),
+    jobless: !requestsWithJobs.has(tr.id),
     failed: tr.state === 'failed',
-    outputs: snapshot.teicas.filter((t) => tr.tesId !== null && t.tesId === tr.tesId).map((t) => `collection:${t.hdcaId}`),
+    outputs: tr.tesId === null ? [] : (teicasOfTes.get(tr.tesId) ?? []).map((t) => `collection:${t.hdcaId}`),
   }));
   return {
     jobs,

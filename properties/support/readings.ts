@@ -2,9 +2,17 @@ import type { CaseOutcome } from '../../src/persistence/case-database.js';
 import { findReader, type ReaderCalls, type ReaderId } from '../../src/readers/galaxy-readers.js';
 import type { Profile } from '../../src/profiles/profile.js';
 
+const indexes = new WeakMap<CaseOutcome, Map<string, readonly number[]>>();
+
 /** What a reader returned for one argument, or undefined when it did not run (no such table, or no such row). */
 export function readingOf(outcome: CaseOutcome, reader: ReaderId, argument: number): readonly number[] | undefined {
-  return outcome.readings?.find((r) => r.reader === reader && r.argument === argument)?.ids;
+  if (outcome.readings === null) return undefined;
+  let index = indexes.get(outcome);
+  if (index === undefined) {
+    index = new Map(outcome.readings.map((r) => [`${r.reader}\u0000${r.argument}`, r.ids]));
+    indexes.set(outcome, index);
+  }
+  return index.get(`${reader}\u0000${argument}`);
 }
 
 /** How Galaxy consumes a reader on this profile: a back-populate is scalar or a list as the profile declares it. */

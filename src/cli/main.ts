@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { benchCommandModule } from './commands/bench-command.js';
 import { explainCommandModule } from './commands/explain-command.js';
 import { exportCommandModule } from './commands/export-command.js';
 import { gateCommandModule } from './commands/gate-command.js';
@@ -21,6 +22,7 @@ await yargs(hideBin(process.argv))
   .command(lintCommandModule)
   .command(profilesCommandModule)
   .command(verdictsCommandModule)
+  .command(benchCommandModule)
   .demandCommand(1, 'name a command (cardfuzz --help lists them)')
   .strict()
   .recommendCommands()

@@ -75,7 +75,15 @@ function requestError(leaf: RequestLeaf, message: string): Classified {
 
 function classifyLeaf(c: Case, leaf: RequestLeaf, settings: ExpansionSettings): Classified {
   const raw = leaf.value;
-  const base = { key: leaf.key, input: leaf.input };
+  // Explicit literals rather than spreads: this runs for every parameter of every case.
+  const param = (classification: ExpandedParam['classification'], batchLength: number | null, mapOver: MappedCollection | null, batchValues: number | null): ExpandedParam => ({
+    key: leaf.key,
+    input: leaf.input,
+    classification,
+    batchLength,
+    mapOver,
+    batchValues,
+  });
   const isDataParam = leaf.input.type === 'data' || leaf.input.type === 'data_collection';
   if (isBatchObject(raw)) {
     const isBatch = c.entry === 'legacy' ? raw['batch'] === true : true;
@@ -83,7 +91,7 @@ function classifyLeaf(c: Case, leaf: RequestLeaf, settings: ExpansionSettings): 
     if (!isBatch) {
       // Legacy: a dict with "values" but no batch flag is one value, replaced by the list.
       const single = readSingleValue(c, leaf, batchValues as JsonValue);
-      return 'error' in single ? single : { param: { ...base, classification: 'single', batchLength: null, mapOver: null, batchValues: null }, values: [single.value] };
+      return 'error' in single ? single : { param: param('single', null, null, null), values: [single.value] };
     }
     if (c.entry === 'tool-request' && !isDataParam) return requestError(leaf, 'the tool request API batches only data and collection parameters');
     const linkedRaw = raw['linked'];
@@ -93,22 +101,20 @@ function classifyLeaf(c: Case, leaf: RequestLeaf, settings: ExpansionSettings): 
     if (isDataParam && isRefObject(only) && (only['src'] === 'hdca' || only['src'] === 'dce')) {
       const expanded = expandCollectionParameter(c, leaf, only, linked);
       if ('error' in expanded) return expanded;
-      return {
-        param: { ...base, classification, batchLength: expanded.values.length, mapOver: expanded.mapped, batchValues: 1 },
-        values: expanded.values,
-      };
+      return { param: param(classification, expanded.values.length, expanded.mapped, 1), values: expanded.values };
     }
     const out: ParamValue[] = [];
-    for (const [i, v] of batchValues.entries()) {
+    for (let i = 0; i < batchValues.length; i++) {
+      const v = batchValues[i];
       const value = isDataParam ? readRefValue(c, v) : readScalarValue(leaf.input as ScalarInput, v);
       if (value === undefined) return requestError(leaf, `Batch value ${i} is not a valid ${leaf.input.type} value`);
       out.push(value);
     }
-    return { param: { ...base, classification, batchLength: out.length, mapOver: null, batchValues: out.length }, values: out };
+    return { param: param(classification, out.length, null, out.length), values: out };
   }
   const single = readSingleValue(c, leaf, raw);
   if ('error' in single) return single;
-  return { param: { ...base, classification: 'single', batchLength: null, mapOver: null, batchValues: null }, values: [single.value] };
+  return { param: param('single', null, null, null), values: [single.value] };
 }
 
 /** A Batch of exactly one hdca or dce: the collection's mapped units become the values (`__expand_collection_parameter`). */

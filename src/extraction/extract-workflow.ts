@@ -79,9 +79,10 @@ interface WorkItem {
 
 export function extractWorkflow(input: ExtractionInput, selection: Selection, settings: ExtractionSettings): ExtractionResult {
   const validated = (tesId: number | null): tesId is number => tesId !== null && input.tesStates.get(tesId) === 'validated';
+  const jobsById = new Map(input.jobs.map((j) => [j.id, j]));
   const items: WorkItem[] = [];
   for (const jobId of selection.jobIds) {
-    const job = input.jobs.find((j) => j.id === jobId);
+    const job = jobsById.get(jobId);
     if (job === undefined) return { ok: false, error: `job ${jobId} does not exist` };
     if (job.icjId !== null) return { ok: false, error: `job ${jobId} belongs to implicit collection jobs ${job.icjId} (400)` };
     const tes = job.tesId ?? job.stepTesId;

@@ -42,6 +42,8 @@ export interface CampaignOptions<T, E> {
   /** Called with every generated (not shrunk) input's evaluation. */
   readonly onEvaluation?: (evaluation: E) => void;
   readonly onFinding?: (finding: Finding) => void;
+  /** Called when a property first fails, before shrinking (for time-to-failure measurements). */
+  readonly onFailureDetected?: (property: string, elapsedMs: number) => void;
   /** Polled between inputs; true ends the campaign early (findings so far are kept). */
   readonly shouldStop?: () => boolean;
   readonly replayCommand: (finding: Omit<Finding, 'replay'>) => string;
@@ -116,6 +118,7 @@ export async function runCampaign<T, E>(options: CampaignOptions<T, E>): Promise
         const signature = violationSignature(property.id, v);
         if (known.has(signature)) continue;
         target = { property, signature, firstShapeClass: group.shapeClass(input, e), startedAt: performance.now() };
+        options.onFailureDetected?.(property.id, target.startedAt - started);
         shrinkingNow = property.id;
         progress(true);
         return false;

@@ -46,7 +46,29 @@ export async function reduceCase(
       }
     }
   }
+  if (!options.toolFixed) {
+    const renamed = canonicalNames(best);
+    if (renamed !== null && isValid(renamed) && (await stillFails(renamed))) best = renamed;
+  }
   return { case: best, steps };
+}
+
+/**
+ * Names top-level dataset parameters `input1`, `input2`, ... in order, so
+ * minimal cases read alike whichever path shrinking took. Null when there is
+ * nothing to rename or an output filter could refer to a name.
+ */
+function canonicalNames(c: Case): Case | null {
+  if (c.tool.outputs.some((o) => o.filter !== undefined) || c.entry === 'legacy') return null;
+  const names = new Map<string, string>();
+  let n = 0;
+  for (const input of c.tool.inputs) if (input.type === 'data' || input.type === 'data_collection') names.set(input.name, `input${++n}`);
+  if ([...names].every(([from, to]) => from === to)) return null;
+  const taken = new Set(c.tool.inputs.filter((i) => !names.has(i.name)).map((i) => i.name));
+  if ([...names.values()].some((to) => taken.has(to))) return null;
+  const request: Record<string, JsonValue> = {};
+  for (const [key, value] of Object.entries(c.request)) request[names.get(key) ?? key] = value;
+  return { ...c, tool: { ...c.tool, inputs: c.tool.inputs.map((i) => (names.has(i.name) ? { ...i, name: names.get(i.name)! } : i)) }, request };
 }
 
 function isValid(c: Case): boolean {

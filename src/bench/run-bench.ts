@@ -1,0 +1,239 @@
+import { cpus, totalmem } from 'node:os';
+import fc from 'fast-check';
+import type { Case } from '../model/case.js';
+import { classifyShapes } from '../expansion/shape-classes.js';
+import type { ExecutionPlan } from '../executor/execution.js';
+import { runCampaign } from '../runner/campaign.js';
+import { executionGroup } from '../runner/execution-group.js';
+import { openTarget } from '../runner/open-target.js';
+import type { AnyProperty, ExecutionProperty } from '../runner/property.js';
+import { runSuite } from '../runner/run-suite.js';
+
+/**
+ * The benchmark: throughput of the default campaign and per shape family on
+ * SQLite, against the floor of the same writes and reads by raw
+ * better-sqlite3 measured in the same run; time to find and shrink the
+ * ledger's bug over many seeds; optional memory soak and PostgreSQL figures.
+ * Returns data; the CLI prints and writes it.
+ */
+
+export interface Stats {
+  readonly median: number;
+  readonly worst: number;
+}
+
+export interface FamilyFigure {
+  readonly family: string;
+  readonly cases: number;
+  readonly statementsPerCase: number;
+  readonly pipelineCasesPerSecond: number;
+  readonly floorCasesPerSecond: number;
+  readonly ratio: number;
+}
+
+export interface BenchReport {
+  readonly date: string;
+  readonly machine: { readonly cpu: string; readonly cores: number; readonly memoryGiB: number; readonly node: string; readonly platform: string };
+  readonly campaign: {
+    readonly profile: string;
+    readonly runs: number;
+    readonly seconds: number;
+    readonly casesPerSecond: number;
+    readonly findings: number;
+    readonly executionCasesPerSecond: number;
+    readonly upgradeHistoriesPerSecond: number;
+    readonly generationCasesPerSecond: number;
+    readonly floorCasesPerSecond: number;
+    readonly upgradeFloorHistoriesPerSecond: number;
+    /** The same writes and reads by raw better-sqlite3: execution cases at their floor plus upgrade histories at theirs. */
+    readonly floorSeconds: number;
+    readonly ratioToFloor: number;
+  };
+  readonly families: readonly FamilyFigure[];
+  readonly ledger: {
+    readonly seeds: number;
+    readonly firstFailureMs: Stats;
+    readonly shrinkMs: Stats;
+    readonly canonical: number;
+    readonly allPropertiesFirstFailureMs: Stats;
+  };
+  readonly memory?: { readonly seconds: number; readonly cases: number; readonly peakRssMiB: number; readonly heapFirstMinuteMiB: number; readonly heapLastMinuteMiB: number };
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+export interface BenchOptions {
+  readonly properties: readonly AnyProperty[];
+  readonly caseArbitrary: fc.Arbitrary<Case>;
+  readonly historyArbitrary: fc.Arbitrary<readonly Case[]>;
+  readonly runs: number;
+  readonly ledgerSeeds: number;
+  readonly soakMs?: number;
+  readonly isCanonicalLedgerCase: (c: Case) => boolean;
+  readonly onStage?: (stage: string) => void;
+  readonly floor: (plans: readonly ExecutionPlan[], profile: string) => Promise<{ casesPerSecond: number; statementsPerCase: number }>;
+  /** The raw floor of upgrade histories (writes plus migrations). */
+  readonly upgradeFloor: (histories: readonly (readonly Case[])[]) => Promise<number>;
+}
+
+export function stats(values: readonly number[]): Stats {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted.length === 0 ? 0 : sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  return { median, worst: sorted[sorted.length - 1] ?? 0 };
+}
+
+/** Shape families for the per-family figures. */
+export function familyOf(c: Case, shapes: readonly string[], ok: boolean): string {
+  if (!ok) return 'rejected by Galaxy';
+  if (c.entry === 'workflow-step') return 'workflow steps';
+  if (c.entry === 'legacy') return 'legacy API';
+  if (shapes.some((s) => ['S7', 'S8', 'S9', 'S10', 'S11', 'S12', 'S13', 'S14', 'S16', 'S21'].includes(s))) return 'map-over';
+  if (shapes.some((s) => ['S15', 'S17', 'S18'].includes(s))) return 'collections and reductions';
+  return 'plain values and batches';
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const execution = options.properties.filter((p): p is ExecutionProperty => p.family === 'execution');
+  const profile = 'branch-fixed';
+
+  options.onStage?.('default campaign');
+  const campaign = await runSuite({
+    target: { profile, settings: {}, dialect: 'sqlite' },
+    properties: options.properties,
+    caseArbitrary: options.caseArbitrary,
+    historyArbitrary: options.historyArbitrary,
+    seed: 1,
+    runs: options.runs,
+    replayCommand: () => '',
+  });
+  if (campaign.error) throw new Error(campaign.error.message);
+  const executionGroupReport = campaign.groups.find((g) => g.name === 'execution')!;
+  const upgradeGroupReport = campaign.groups.find((g) => g.name === 'upgrade');
+
+  options.onStage?.('generation alone');
+  const generationStarted = performance.now();
+  const sample = fc.sample(options.caseArbitrary, { numRuns: Math.min(options.runs, 20000), seed: 2 });
+  const generationCasesPerSecond = sample.length / ((performance.now() - generationStarted) / 1000);
+
+  options.onStage?.('shape families and the raw floor');
+  const { system, database } = await openTarget({ profile, settings: {}, dialect: 'sqlite' });
+  const group = executionGroup(system, database, options.caseArbitrary, execution);
+  const plans = sample.map((c) => system.plan(c));
+  const families = new Map<string, Case[]>();
+  sample.forEach((c, i) => {
+    const plan = plans[i]!;
+    const family = familyOf(c, classifyShapes(c, plan.expansion), plan.expansion.ok);
+    families.set(family, [...(families.get(family) ?? []), c]);
+  });
+  const judgeAll = (c: Case): void => {
+    const e = group.evaluate(c) as Exclude<ReturnType<typeof group.evaluate>, Promise<unknown>>;
+    for (const p of execution) p.check(e);
+  };
+  for (const c of sample.slice(0, 500)) judgeAll(c);
+  const figures: FamilyFigure[] = [];
+  for (const [family, cases] of [...families].sort((a, b) => b[1].length - a[1].length)) {
+    const started = performance.now();
+    for (const c of cases) judgeAll(c);
+    const pipelineCasesPerSecond = cases.length / ((performance.now() - started) / 1000);
+    const floor = await options.floor(cases.map((c) => system.plan(c)), profile);
+    figures.push({ family, cases: cases.length, statementsPerCase: floor.statementsPerCase, pipelineCasesPerSecond, floorCasesPerSecond: floor.casesPerSecond, ratio: floor.casesPerSecond / pipelineCasesPerSecond });
+  }
+  const mixFloor = await options.floor(plans, profile);
+  await database.close();
+  const upgradeFloorHistoriesPerSecond = await options.upgradeFloor(fc.sample(options.historyArbitrary, { numRuns: 300, seed: 4 }));
+
+  options.onStage?.(`the ledger's bug over ${options.ledgerSeeds} seeds`);
+  const ledgerTarget = await openTarget({ profile: 'branch-1f87eebce', settings: {}, dialect: 'sqlite' });
+  const persists = execution.filter((p) => p.id === 'persists-without-constraint-violations');
+  const first: number[] = [];
+  const shrink: number[] = [];
+  const firstAll: number[] = [];
+  let canonical = 0;
+  for (let seed = 1; seed <= options.ledgerSeeds; seed++) {
+    let detected = NaN;
+    let found = NaN;
+    const campaignStart = performance.now();
+    const result = await runCampaign({
+      group: executionGroup(ledgerTarget.system, ledgerTarget.database, options.caseArbitrary, persists),
+      profile: 'branch-1f87eebce',
+      seed,
+      runs: 100_000,
+      maxFindings: 1,
+      onFailureDetected: (_p, ms) => (detected = ms),
+      onFinding: () => (found = performance.now()),
+      replayCommand: () => '',
+    });
+    const finding = result.findings[0];
+    first.push(detected);
+    shrink.push(found - (campaignStart + detected));
+    if (finding && options.isCanonicalLedgerCase(finding.case)) canonical++;
+    let firstOfAll = 0;
+    await runCampaign({
+      group: executionGroup(ledgerTarget.system, ledgerTarget.database, options.caseArbitrary, execution),
+      profile: 'branch-1f87eebce',
+      seed,
+      runs: 100_000,
+      maxFindings: 1,
+      shrinkTimeLimitMs: 1,
+      onFailureDetected: (_p, ms) => (firstOfAll = firstOfAll || ms),
+      replayCommand: () => '',
+    });
+    firstAll.push(firstOfAll);
+  }
+  await ledgerTarget.database.close();
+
+  let memory: BenchReport['memory'];
+  if (options.soakMs !== undefined) {
+    options.onStage?.(`memory soak of ${Math.round(options.soakMs / 1000)} s`);
+    const samples: { t: number; heap: number; rss: number }[] = [];
+    const soakStarted = performance.now();
+    const soak = await runSuite({
+      target: { profile, settings: {}, dialect: 'sqlite' },
+      properties: options.properties,
+      caseArbitrary: options.caseArbitrary,
+      historyArbitrary: options.historyArbitrary,
+      seed: 3,
+      timeLimitMs: options.soakMs,
+      replayCommand: () => '',
+      onProgress: () => {
+        const m = process.memoryUsage();
+        samples.push({ t: performance.now() - soakStarted, heap: m.heapUsed / 2 ** 20, rss: m.rss / 2 ** 20 });
+      },
+    });
+    const minute = (from: number, to: number): number => {
+      const inside = samples.filter((s) => s.t >= from && s.t < to);
+      return inside.length === 0 ? 0 : Math.max(...inside.map((s) => s.heap));
+    };
+    memory = {
+      seconds: options.soakMs / 1000,
+      cases: soak.runs,
+      peakRssMiB: Math.max(0, ...samples.map((s) => s.rss)),
+      heapFirstMinuteMiB: minute(0, 60_000),
+      heapLastMinuteMiB: minute(options.soakMs - 60_000, Infinity),
+    };
+  }
+
+  const campaignCases = campaign.runs;
+  const campaignSeconds = campaign.elapsedMs / 1000;
+  const floorSeconds = executionGroupReport.runs / mixFloor.casesPerSecond + (upgradeGroupReport?.runs ?? 0) / upgradeFloorHistoriesPerSecond;
+  return {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` },
+    campaign: {
+      profile,
+      runs: campaignCases,
+      seconds: campaignSeconds,
+      casesPerSecond: campaignCases / campaignSeconds,
+      findings: campaign.findings.length,
+      executionCasesPerSecond: executionGroupReport.runs / (executionGroupReport.elapsedMs / 1000),
+      upgradeHistoriesPerSecond: upgradeGroupReport ? upgradeGroupReport.runs / (upgradeGroupReport.elapsedMs / 1000) : 0,
+      generationCasesPerSecond,
+      floorCasesPerSecond: mixFloor.casesPerSecond,
+      upgradeFloorHistoriesPerSecond,
+      floorSeconds,
+      ratioToFloor: campaignSeconds / floorSeconds,
+    },
+    families: figures,
+    ledger: { seeds: options.ledgerSeeds, firstFailureMs: stats(first), shrinkMs: stats(shrink), canonical, allPropertiesFirstFailureMs: stats(firstAll) },
+    ...(memory ? { memory } : {}),
+  };
+}
