@@ -6,6 +6,8 @@ import { explainCommandModule } from './commands/explain-command.js';
 import { exportCommandModule } from './commands/export-command.js';
 import { gateCommandModule } from './commands/gate-command.js';
 import { lintCommandModule } from './commands/lint-command.js';
+import { mergeReportsCommandModule } from './commands/merge-reports-command.js';
+import { nightlyCommandModule } from './commands/nightly-command.js';
 import { profilesCommandModule } from './commands/profiles-command.js';
 import { replayCommandModule } from './commands/replay-command.js';
 import { runCommandModule } from './commands/run-command.js';
@@ -18,6 +20,8 @@ await yargs(hideBin(process.argv))
   .command(explainCommandModule)
   .command(replayCommandModule)
   .command(gateCommandModule)
+  .command(nightlyCommandModule)
+  .command(mergeReportsCommandModule)
   .command(exportCommandModule)
   .command(lintCommandModule)
   .command(profilesCommandModule)

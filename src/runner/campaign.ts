@@ -105,7 +105,8 @@ export async function runCampaign<T, E>(options: CampaignOptions<T, E>): Promise
 
     const judge = (input: T, e: E): boolean => {
       if (target !== null) {
-        if (stopped || performance.now() - target.startedAt > shrinkLimit) return true;
+        // A stop request or a spent shrink budget ends shrinking; fast-check keeps the best case so far.
+        if (stopped || options.shouldStop?.() || performance.now() - target.startedAt > shrinkLimit) return true;
         const v = target.property.check(e);
         return !(v !== null && violationSignature(target.property.id, v) === target.signature);
       }

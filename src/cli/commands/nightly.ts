@@ -1,0 +1,244 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { caseArbitrary } from '../../../generators/case.js';
+import { caseForToolArbitrary } from '../../../generators/tool-cases.js';
+import { generatorFingerprint } from '../../../generators/fingerprint.js';
+import { findProperties, PROPERTIES } from '../../../properties/index.js';
+import { coverageGaps, CoverageRecorder, relationshipsOf, emptyCoverage } from '../../coverage/coverage.js';
+import { FileAccessError } from '../../errors.js';
+import { appendHistory, HISTORY_FILE, knownFindings, loadHistory, type HistoryEntry } from '../../nightly/findings-history.js';
+import { runNightly, type NightlyEvent } from '../../nightly/run-nightly.js';
+import { planUnits, shardUnits, unitRuns, type Shard } from '../../nightly/work-units.js';
+import { recordFinding } from '../../regression/record-finding.js';
+import { saveRegressionCase } from '../../regression/regression-store.js';
+import { writeNightlyReports } from '../../nightly/report-files.js';
+import { exitCodeOf, nightlyMarkdown, nightsFromHistory, type NightlyFinding, type NightlySummary } from '../../reporting/nightly-summary.js';
+import { CaseJudge } from '../../runner/case-judge.js';
+import { violationSignature } from '../../runner/finding.js';
+import { openTarget, resolveTargetProfile, type TargetOptions } from '../../runner/open-target.js';
+import { readGalaxyToolXml } from '../../tools/galaxy-tool-xml.js';
+import { formatDuration } from '../durations.js';
+import type { Io } from '../io.js';
+import { shellQuote, targetFlags } from '../shared-options.js';
+
+export interface NightlyOptions {
+  readonly target: TargetOptions & { readonly profile: string };
+  readonly properties: readonly string[] | undefined;
+  /** Also check the hazard properties (documented hazards of upstream Galaxy code). */
+  readonly hazards: boolean;
+  readonly seed: number;
+  readonly timeBudgetMs: number | undefined;
+  readonly runs: number | undefined;
+  readonly workers: number;
+  readonly shard: Shard | undefined;
+  readonly seedsPerLane: number;
+  readonly out: string;
+  readonly saveRegressions: string | undefined;
+  readonly minCoverage: number | undefined;
+  readonly shrinkTimeLimitMs: number;
+  readonly tools: readonly string[];
+  readonly stepSummary: string | undefined;
+  /** Stop flags (createStopFlags) the CLI's signal handlers set. */
+  readonly stop: SharedArrayBuffer;
+}
+
+/** Cases the reachable-coverage baseline plans (model only, no database). */
+const BASELINE_CASES = 3000;
+
+/**
+ * `cardfuzz nightly`: a campaign under a time budget (or a fixed number of
+ * cases) on worker threads, findings classified against earlier nights
+ * (new, still failing, fixed), new ones saved as regression cases, coverage
+ * against what the model can reach, and reports in a run folder — written
+ * even when the run is stopped.
+ */
+export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<number> {
+  io.err(`cardfuzz nightly: seed ${options.seed}`);
+  const startedAt = new Date();
+  const started = performance.now();
+  const profile = await resolveTargetProfile(options.target);
+  for (const warning of options.tools.flatMap((t) => readGalaxyToolXml(t).warnings)) io.err(`note: ${warning}`);
+  const selected = findProperties(options.properties).filter((p) => options.properties !== undefined || options.hazards || !p.hazard);
+  const shardLabel = options.shard ? `${options.shard.index}/${options.shard.count}` : '';
+  const runId = `${startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-seed${options.seed}${options.shard ? `-shard${options.shard.index}of${options.shard.count}` : ''}`;
+  const runDir = join(options.out, 'runs', runId);
+  try {
+    mkdirSync(runDir, { recursive: true });
+  } catch (error) {
+    throw new FileAccessError(`${runDir}: cannot create (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const eventsFile = join(runDir, 'events.ndjson');
+  const event = (e: object): void => appendFileSync(eventsFile, `${JSON.stringify({ at: new Date().toISOString(), ...e })}\n`);
+  event({ type: 'run-started', runId, seed: options.seed, profile: profile.name, shard: shardLabel || null, workers: options.workers });
+
+  // Earlier nights: replay what was still failing, on this profile.
+  const historyFile = join(options.out, HISTORY_FILE);
+  const history = await loadHistory(historyFile);
+  const known = knownFindings(history);
+  const judge = new CaseJudge({ dialect: options.target.dialect, ...(options.target.databaseUrl ? { databaseUrl: options.target.databaseUrl } : {}) });
+  const replayed: { entry: HistoryEntry; fails: boolean }[] = [];
+  try {
+    for (const k of known.values()) {
+      if (k.lastStatus === 'fixed') continue;
+      const property = PROPERTIES.find((p) => p.id === k.latest.property);
+      if (property === undefined || !selected.includes(property)) continue;
+      const verdict = await judge.judge({ profile, settings: options.target.settings, property, case: k.latest.case, ...(k.latest.history ? { history: k.latest.history } : {}) });
+      replayed.push({ entry: k.latest, fails: verdict.status === 'fails' });
+    }
+  } finally {
+    await judge.close();
+  }
+  const stillFailing = replayed.filter((r) => r.fails);
+  io.err(`known findings: ${stillFailing.length} still failing, ${replayed.length - stillFailing.length} fixed since they were last seen`);
+
+  // What the model can reach on this profile: a baseline sample, planned without a database.
+  const { system, database } = await openTarget({ ...options.target, profile, schemaSql: undefined });
+  const relationships = relationshipsOf(database.catalog, system.executor.layouts);
+  await database.close();
+  const tools = options.tools.map((t) => readGalaxyToolXml(t).tool);
+  const baseline = new CoverageRecorder(relationships, system.executor.layouts);
+  const baselineArbitrary = tools.length === 0 ? caseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t)));
+  for (const c of fc.sample(baselineArbitrary, { numRuns: BASELINE_CASES, seed: 7 })) baseline.record(c, system.plan(c));
+
+  const lanes = {
+    execution: selected.filter((p) => p.family === 'execution').map((p) => p.id),
+    upgrade: profile.previous !== undefined && profile.schemaSql === undefined ? selected.filter((p) => p.family === 'upgrade').map((p) => p.id) : [],
+  };
+  const allUnits = planUnits(lanes, options.seed, options.seedsPerLane);
+  const units = options.shard ? shardUnits(allUnits, options.shard) : allUnits;
+  const budget = options.timeBudgetMs !== undefined ? `time budget ${formatDuration(options.timeBudgetMs)}` : `${(options.runs ?? 1000).toLocaleString('en-US')} cases`;
+  io.err(`profile ${profile.name}, ${budget}, ${units.length} work unit${units.length === 1 ? '' : 's'} on ${Math.min(options.workers, units.length)} worker${options.workers === 1 ? '' : 's'}${shardLabel ? `, shard ${shardLabel}` : ''}`);
+
+  let lastLine = 0;
+  const onEvent = (e: NightlyEvent): void => {
+    if (e.type === 'progress') {
+      const now = performance.now();
+      if (io.stderrIsTTY || now - lastLine > 10_000) {
+        lastLine = now;
+        const elapsed = performance.now() - started;
+        const fraction = options.timeBudgetMs !== undefined ? Math.min(1, elapsed / options.timeBudgetMs) : null;
+        const bar = fraction === null ? '' : `[${'#'.repeat(Math.round(fraction * 20)).padEnd(20, '.')}] `;
+        io.status(`nightly ${bar}${e.runs.toLocaleString('en-US')} cases | ${Math.round(e.casesPerSecond).toLocaleString('en-US')} cases/s | ${e.findings} finding${e.findings === 1 ? '' : 's'}${options.timeBudgetMs !== undefined ? ` | ${Math.max(0, Math.round((options.timeBudgetMs - elapsed) / 1000))} s left` : ''}`);
+      }
+    }
+    if (e.type !== 'progress') event(e);
+    else event({ type: 'progress', runs: e.runs, casesPerSecond: Math.round(e.casesPerSecond), findings: e.findings });
+  };
+  const result = await runNightly({
+    setup: {
+      target: {
+        profile: options.target.profile,
+        settings: options.target.settings as Record<string, string>,
+        dialect: options.target.dialect,
+        ...(options.target.databaseUrl ? { databaseUrl: options.target.databaseUrl } : {}),
+        ...(options.target.schemaSql ? { schemaSql: options.target.schemaSql } : {}),
+        tools: options.tools,
+      },
+      stop: options.stop,
+    },
+    workerEntry: new URL('../worker/campaign-worker.js', import.meta.url),
+    units,
+    workers: options.workers,
+    // The budget covers the whole command: setup so far, and a reserve for recording findings and writing reports.
+    ...(options.timeBudgetMs !== undefined ? { timeBudgetMs: Math.max(1000, options.timeBudgetMs - (performance.now() - started) - Math.min(2000, options.timeBudgetMs * 0.05)) } : { runsByUnit: unitRuns(allUnits, options.runs ?? 1000) }),
+    shrinkTimeLimitMs: options.shrinkTimeLimitMs,
+    knownSignatures: stillFailing.map((r) => violationSignature(r.entry.property, r.entry.violation)),
+    relationshipsCoverage: emptyCoverage(relationships),
+    onEvent,
+  });
+
+  // Classify tonight's findings against earlier nights; save the new ones as regression cases.
+  const now = new Date().toISOString();
+  const saveDir = options.saveRegressions ?? join(options.out, 'regressions');
+  const fingerprint = generatorFingerprint();
+  const findings: NightlyFinding[] = [];
+  const newEntries: HistoryEntry[] = [];
+  const recordJudge = new CaseJudge({ dialect: options.target.dialect, ...(options.target.databaseUrl ? { databaseUrl: options.target.databaseUrl } : {}) });
+  try {
+    for (const r of replayed) {
+      const k = known.get(r.entry.fingerprint)!;
+      const status = r.fails ? 'still-failing' : 'fixed';
+      const replay = r.entry.regressionFile !== undefined ? `cardfuzz replay ${shellQuote(r.entry.regressionFile)} --profile ${shellQuote(profile.name)}` : `cardfuzz explain (the case of fingerprint ${r.entry.fingerprint} in ${HISTORY_FILE}) --profile ${shellQuote(profile.name)}`;
+      findings.push({ ...toNightly(r.entry, status, k.firstSeen, r.fails ? now : k.lastSeen), replay, ...(r.entry.regressionFile !== undefined ? { regressionFile: r.entry.regressionFile } : {}) });
+      newEntries.push({ ...r.entry, runId, at: now, status });
+    }
+    for (const f of result.findings) {
+      if (findings.some((x) => x.fingerprint === f.fingerprint)) continue;
+      const previous = known.get(f.fingerprint);
+      const property = PROPERTIES.find((p) => p.id === f.property)!;
+      const regression = await recordFinding({ ...f, settings: options.target.settings }, property, recordJudge, { profile, generatorFingerprint: fingerprint, now: new Date() });
+      const saved = await saveRegressionCase(saveDir, { ...regression, profile: options.target.profile });
+      const entry: HistoryEntry = { runId, at: now, fingerprint: f.fingerprint, property: f.property, profile: profile.name, shapeClass: f.shapeClass, status: 'new', violation: f.violation, case: f.case, ...(f.history ? { history: f.history } : {}), regressionFile: saved.path };
+      newEntries.push(entry);
+      findings.push({
+        ...toNightly(entry, 'new', previous?.firstSeen ?? now, now),
+        ...(previous !== undefined ? { reappeared: true } : {}),
+        seed: f.seed,
+        path: f.path,
+        replay: `cardfuzz run ${targetFlags(options.target)} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
+        regressionFile: saved.path,
+      });
+    }
+  } finally {
+    await recordJudge.close();
+  }
+  await appendHistory(historyFile, newEntries);
+
+  const { gaps, reachedShare } = coverageGaps(result.coverage, baseline.coverage);
+  const partial: Omit<NightlySummary, 'exitCode'> = {
+    format: 'cardfuzz-nightly',
+    version: 1,
+    runId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    seed: options.seed,
+    profile: profile.name,
+    settings: options.target.settings as Record<string, string>,
+    properties: selected.map((p) => p.id),
+    shards: shardLabel ? [shardLabel] : [],
+    workers: Math.min(options.workers, Math.max(1, units.length)),
+    budget,
+    elapsedMs: result.elapsedMs,
+    runs: result.runs,
+    casesPerSecond: result.elapsedMs > 0 ? (result.runs * 1000) / result.elapsedMs : 0,
+    interrupted: result.interrupted,
+    errors: [...result.errors],
+    units: result.units.map((u) => ({ shard: shardLabel, index: u.unit.index, lane: u.unit.lane, seed: u.unit.seed, runs: u.runs, elapsedMs: Math.round(u.elapsedMs) })),
+    laneTimeMs: result.laneTimeMs,
+    findings,
+    coverage: result.coverage,
+    reachable: baseline.coverage,
+    gaps,
+    reachedShare,
+    minCoverage: options.minCoverage ?? null,
+    throughput: [{ label: shardLabel ? `shard ${shardLabel}` : 'run', points: result.throughput }],
+    nights: nightsFromHistory([...history, ...newEntries]),
+  };
+  const summary: NightlySummary = { ...partial, exitCode: exitCodeOf(partial) };
+  await writeNightlyReports(runDir, summary);
+  event({ type: 'run-finished', exitCode: summary.exitCode, interrupted: summary.interrupted, runs: summary.runs });
+  const markdown = nightlyMarkdown(summary);
+  if (options.stepSummary) await appendFile(options.stepSummary, markdown).catch(() => undefined);
+  for (const gap of gaps.slice(0, 10)) io.err(`warning: reachable but never reached tonight: ${gap.kind} ${gap.name}`);
+  if (gaps.length > 10) io.err(`warning: ${gaps.length - 10} more reachable buckets not reached (see the report)`);
+  io.out(markdown);
+  io.out(`reports: ${runDir}/report.html (summary.json, summary.md, junit.xml, events.ndjson)`);
+  return summary.exitCode;
+}
+
+function toNightly(entry: HistoryEntry, status: NightlyFinding['status'], firstSeen: string, lastSeen: string): Omit<NightlyFinding, 'replay'> {
+  return {
+    fingerprint: entry.fingerprint,
+    property: entry.property,
+    profile: entry.profile,
+    shapeClass: entry.shapeClass,
+    status,
+    firstSeen,
+    lastSeen,
+    violation: entry.violation,
+    case: entry.case,
+    ...(entry.history ? { history: entry.history } : {}),
+  };
+}

@@ -1,0 +1,78 @@
+import { appendFile, readFile } from 'node:fs/promises';
+import { FileAccessError, InvalidInputError } from '../errors.js';
+import type { Case } from '../model/case.js';
+import type { Violation } from '../runner/property.js';
+
+/**
+ * Findings across nights: an append-only NDJSON file in the output folder,
+ * one line per finding per night with its status, keyed by fingerprint.
+ * First-seen and last-seen are derived from it.
+ */
+export type FindingStatus = 'new' | 'still-failing' | 'fixed';
+
+export interface HistoryEntry {
+  readonly runId: string;
+  readonly at: string;
+  readonly fingerprint: string;
+  readonly property: string;
+  readonly profile: string;
+  readonly shapeClass: string;
+  readonly status: FindingStatus;
+  readonly violation: Violation;
+  readonly case: Case;
+  readonly history?: readonly Case[];
+  /** The regression case saved the night the finding was new. */
+  readonly regressionFile?: string;
+}
+
+export interface KnownFinding {
+  readonly fingerprint: string;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly lastStatus: FindingStatus;
+  readonly latest: HistoryEntry;
+}
+
+export const HISTORY_FILE = 'findings-history.ndjson';
+
+export async function loadHistory(path: string): Promise<HistoryEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new FileAccessError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return text
+    .split('\n')
+    .map((line, i) => [line, i + 1] as const)
+    .filter(([line]) => line.trim() !== '')
+    .map(([line, number]) => {
+      try {
+        const entry = JSON.parse(line) as HistoryEntry;
+        if (typeof entry.fingerprint !== 'string' || typeof entry.runId !== 'string' || typeof entry.status !== 'string') throw new Error('missing fields');
+        return entry;
+      } catch (error) {
+        throw new InvalidInputError(`${path}: line ${number} is not a finding history entry (${(error as Error).message}); fix or remove the line`);
+      }
+    });
+}
+
+export function knownFindings(entries: readonly HistoryEntry[]): Map<string, KnownFinding> {
+  const known = new Map<string, KnownFinding>();
+  for (const e of entries) {
+    const previous = known.get(e.fingerprint);
+    known.set(e.fingerprint, { fingerprint: e.fingerprint, firstSeen: previous?.firstSeen ?? e.at, lastSeen: e.status === 'fixed' ? (previous?.lastSeen ?? e.at) : e.at, lastStatus: e.status, latest: e.status === 'fixed' && previous ? previous.latest : e });
+  }
+  return known;
+}
+
+/** Appends one line per entry; each line is written whole, so an interrupted night leaves whole lines. */
+export async function appendHistory(path: string, entries: readonly HistoryEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  try {
+    await appendFile(path, entries.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
+  } catch (error) {
+    throw new FileAccessError(`${path}: cannot append (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}

@@ -1,0 +1,216 @@
+import { coverageGaps, mergeCoverage, type Coverage, type CoverageGap } from '../coverage/coverage.js';
+import type { Case } from '../model/case.js';
+import type { FindingStatus, HistoryEntry } from '../nightly/findings-history.js';
+import type { Violation } from '../runner/property.js';
+import { junitXml, type JUnitCase } from './junit.js';
+
+/**
+ * The summary of a nightly run (summary.json), from which every other report
+ * is rendered; `merge-reports` combines shard summaries into one.
+ */
+
+export interface NightlyFinding {
+  readonly fingerprint: string;
+  readonly property: string;
+  readonly profile: string;
+  readonly shapeClass: string;
+  readonly status: FindingStatus;
+  /** Marks a new finding whose fingerprint had been fixed on an earlier night. */
+  readonly reappeared?: boolean;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly violation: Violation;
+  readonly case: Case;
+  readonly history?: readonly Case[];
+  readonly seed?: number;
+  readonly path?: string;
+  readonly replay: string;
+  readonly regressionFile?: string;
+}
+
+export interface ThroughputSeries {
+  readonly label: string;
+  readonly points: readonly { readonly elapsedMs: number; readonly runs: number }[];
+}
+
+export interface NightSummaryLine {
+  readonly runId: string;
+  readonly at: string;
+  readonly new: number;
+  readonly stillFailing: number;
+  readonly fixed: number;
+}
+
+export interface NightlySummary {
+  readonly format: 'cardfuzz-nightly';
+  readonly version: 1;
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly seed: number;
+  readonly profile: string;
+  readonly settings: Readonly<Record<string, string>>;
+  /** The properties checked. */
+  readonly properties: readonly string[];
+  readonly shards: readonly string[];
+  readonly workers: number;
+  readonly budget: string;
+  readonly elapsedMs: number;
+  readonly runs: number;
+  readonly casesPerSecond: number;
+  readonly interrupted: boolean;
+  readonly errors: readonly string[];
+  readonly units: readonly { readonly shard: string; readonly index: number; readonly lane: string; readonly seed: number; readonly runs: number; readonly elapsedMs: number }[];
+  readonly laneTimeMs: Readonly<Record<string, number>>;
+  readonly findings: readonly NightlyFinding[];
+  readonly coverage: Coverage;
+  readonly reachable: Coverage;
+  readonly gaps: readonly CoverageGap[];
+  readonly reachedShare: number;
+  readonly minCoverage: number | null;
+  readonly throughput: readonly ThroughputSeries[];
+  readonly nights: readonly NightSummaryLine[];
+  readonly exitCode: number;
+}
+
+/** Findings across nights, from the history file (this night included). */
+export function nightsFromHistory(entries: readonly HistoryEntry[], last = 14): NightSummaryLine[] {
+  const byRun = new Map<string, NightSummaryLine>();
+  for (const e of entries) {
+    const line = byRun.get(e.runId) ?? { runId: e.runId, at: e.at, new: 0, stillFailing: 0, fixed: 0 };
+    byRun.set(e.runId, {
+      ...line,
+      new: line.new + (e.status === 'new' ? 1 : 0),
+      stillFailing: line.stillFailing + (e.status === 'still-failing' ? 1 : 0),
+      fixed: line.fixed + (e.status === 'fixed' ? 1 : 0),
+    });
+  }
+  return [...byRun.values()].sort((a, b) => a.at.localeCompare(b.at)).slice(-last);
+}
+
+export function exitCodeOf(summary: Pick<NightlySummary, 'errors' | 'findings' | 'minCoverage' | 'reachedShare'>): number {
+  if (summary.errors.length > 0) return 2;
+  if (summary.findings.some((f) => f.status !== 'fixed')) return 1;
+  if (summary.minCoverage !== null && summary.reachedShare < summary.minCoverage) return 1;
+  return 0;
+}
+
+/** Combines shard summaries: findings by fingerprint, coverage by addition, one throughput line per shard. */
+export function mergeSummaries(summaries: readonly NightlySummary[], runId: string): NightlySummary {
+  const first = summaries[0]!;
+  const findings = new Map<string, NightlyFinding>();
+  const rank: Record<FindingStatus, number> = { new: 0, 'still-failing': 1, fixed: 2 };
+  for (const s of summaries) {
+    for (const f of s.findings) {
+      const seen = findings.get(f.fingerprint);
+      if (seen === undefined || rank[f.status] < rank[seen.status]) findings.set(f.fingerprint, f);
+    }
+  }
+  const coverage = summaries.map((s) => s.coverage).reduce(mergeCoverage);
+  const reachable = first.reachable;
+  const { gaps, reachedShare } = coverageGaps(coverage, reachable);
+  const nights = new Map<string, NightSummaryLine>();
+  for (const s of summaries) for (const n of s.nights) nights.set(n.runId, n);
+  const elapsedMs = Math.max(...summaries.map((s) => s.elapsedMs));
+  const runs = summaries.reduce((n, s) => n + s.runs, 0);
+  const merged: Omit<NightlySummary, 'exitCode'> = {
+    format: 'cardfuzz-nightly',
+    version: 1,
+    runId,
+    startedAt: summaries.map((s) => s.startedAt).sort()[0]!,
+    finishedAt: summaries.map((s) => s.finishedAt).sort().at(-1)!,
+    seed: first.seed,
+    profile: first.profile,
+    settings: first.settings,
+    properties: [...new Set(summaries.flatMap((s) => s.properties))],
+    shards: summaries.flatMap((s) => s.shards),
+    workers: summaries.reduce((n, s) => n + s.workers, 0),
+    budget: first.budget,
+    elapsedMs,
+    runs,
+    casesPerSecond: elapsedMs > 0 ? (runs * 1000) / elapsedMs : 0,
+    interrupted: summaries.some((s) => s.interrupted),
+    errors: summaries.flatMap((s) => s.errors),
+    units: summaries.flatMap((s) => s.units),
+    laneTimeMs: summaries.reduce<Record<string, number>>((acc, s) => {
+      for (const [lane, ms] of Object.entries(s.laneTimeMs)) acc[lane] = (acc[lane] ?? 0) + ms;
+      return acc;
+    }, {}),
+    findings: [...findings.values()].sort((a, b) => a.fingerprint.localeCompare(b.fingerprint)),
+    coverage,
+    reachable,
+    gaps,
+    reachedShare,
+    minCoverage: first.minCoverage,
+    throughput: summaries.flatMap((s) => s.throughput),
+    nights: [...nights.values()].sort((a, b) => a.at.localeCompare(b.at)),
+  };
+  return { ...merged, exitCode: exitCodeOf(merged) };
+}
+
+export function nightlyJunit(summary: NightlySummary): string {
+  const findingCases: JUnitCase[] = summary.findings.map((f) => ({
+    name: `${f.property} ${f.fingerprint}`,
+    classname: 'cardfuzz.nightly.findings',
+    properties: { status: f.status, shape: f.shapeClass, firstSeen: f.firstSeen, ...(f.seed !== undefined ? { seed: f.seed } : {}), ...(f.path ? { path: f.path } : {}) },
+    ...(f.status === 'fixed' ? {} : { failure: { message: f.violation.message, type: f.status, details: `replay: ${f.replay}` } }),
+    systemOut: JSON.stringify(f.case, null, 2),
+  }));
+  const propertyCases: JUnitCase[] = summary.properties.map((id) => {
+    const open = summary.findings.filter((f) => f.property === id && f.status !== 'fixed');
+    return {
+      name: id,
+      classname: 'cardfuzz.nightly.properties',
+      ...(open.length > 0 ? { failure: { message: open.map((f) => f.violation.message).join('; '), type: 'property', details: open.map((f) => f.replay).join('\n') } } : {}),
+    };
+  });
+  const coverageCase: JUnitCase = {
+    name: 'reachable coverage',
+    classname: 'cardfuzz.nightly.coverage',
+    properties: { reachedShare: summary.reachedShare.toFixed(3) },
+    ...(summary.minCoverage !== null && summary.reachedShare < summary.minCoverage
+      ? { failure: { message: `${(100 * summary.reachedShare).toFixed(1)}% of the reachable buckets reached, below --min-coverage ${summary.minCoverage}`, type: 'coverage', details: summary.gaps.map((g) => g.name).join('\n') } }
+      : {}),
+  };
+  return junitXml([
+    { name: 'cardfuzz nightly findings', cases: findingCases, properties: { profile: summary.profile, seed: summary.seed, runs: summary.runs } },
+    { name: 'cardfuzz nightly properties', cases: [...propertyCases, coverageCase] },
+  ]);
+}
+
+export function nightlyMarkdown(summary: NightlySummary): string {
+  const count = (status: FindingStatus): number => summary.findings.filter((f) => f.status === status).length;
+  const lines = [
+    `## cardfuzz nightly ${summary.runId}: ${summary.exitCode === 0 ? 'clean' : summary.exitCode === 1 ? 'findings' : 'errors'}`,
+    '',
+    `Profile \`${summary.profile}\`, seed ${summary.seed}${summary.shards.length > 0 ? `, shards ${summary.shards.join(', ')}` : ''}, ${summary.workers} worker${summary.workers === 1 ? '' : 's'}, ${summary.budget}: ${summary.runs.toLocaleString('en-US')} cases in ${(summary.elapsedMs / 1000).toFixed(1)} s (${Math.round(summary.casesPerSecond).toLocaleString('en-US')} cases/s)${summary.interrupted ? ' — **stopped early**; the reports cover what was done' : ''}.`,
+    '',
+    `**${count('new')} new**, ${count('still-failing')} still failing, ${count('fixed')} fixed. Reachable coverage: ${(100 * summary.reachedShare).toFixed(1)}%${summary.gaps.length > 0 ? ` (${summary.gaps.length} reachable bucket${summary.gaps.length === 1 ? '' : 's'} not reached)` : ''}.`,
+    '',
+  ];
+  for (const status of ['new', 'still-failing', 'fixed'] as const) {
+    const list = summary.findings.filter((f) => f.status === status);
+    if (list.length === 0) continue;
+    lines.push(`### ${status === 'new' ? 'New' : status === 'still-failing' ? 'Still failing' : 'Fixed'}`, '', '| property | shape | violation | first seen |', '|---|---|---|---|');
+    for (const f of list) lines.push(`| ${f.property} | ${f.shapeClass} | ${f.violation.message.replaceAll('|', '\\|')} | ${f.firstSeen.slice(0, 10)} |`);
+    lines.push('');
+  }
+  const counts = (record: Readonly<Record<string, number>>): string =>
+    Object.entries(record)
+      .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+      .map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`)
+      .join(', ') || '—';
+  const reached = Object.entries(summary.coverage.shapes).filter(([, n]) => n > 0).length;
+  lines.push(
+    '### Generated',
+    '',
+    `- shapes: ${reached} of ${Object.keys(summary.reachable.shapes).length} reachable (${counts(summary.coverage.shapes)})`,
+    `- collection types: ${counts(summary.coverage.collectionTypes)}`,
+    `- nesting depths: ${counts(summary.coverage.nestingDepths)}`,
+    `- Batch sizes: ${counts(summary.coverage.batchSizes)}`,
+    '',
+  );
+  if (summary.gaps.length > 0) lines.push('### Reachable but not reached', '', ...summary.gaps.slice(0, 30).map((g) => `- ${g.kind}: ${g.name}`), '');
+  for (const e of summary.errors) lines.push(`- error: ${e}`);
+  return `${lines.join('\n')}\n`;
+}
