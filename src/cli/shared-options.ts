@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { looksLikePath, resolveProfile } from '../profiles/resolve-profile.js';
 import { parseSettingAssignments } from '../profiles/settings.js';
 import type { TargetOptions } from '../runner/open-target.js';
 
@@ -6,7 +7,7 @@ import type { TargetOptions } from '../runner/open-target.js';
 export interface TargetArgs {
   readonly profile: string;
   readonly set: readonly string[] | undefined;
-  readonly dialect: 'sqlite' | 'postgres';
+  readonly dialect: 'sqlite' | 'postgres' | undefined;
   readonly 'database-url': string | undefined;
   readonly 'schema-sql': string | undefined;
 }
@@ -15,17 +16,20 @@ export function withTargetOptions<T>(yargs: Argv<T>, defaultProfile = 'upstream'
   return yargs
     .option('profile', { type: 'string', default: defaultProfile, describe: 'built-in profile name or profile file (cardfuzz profiles lists them)' })
     .option('set', { type: 'string', array: true, describe: 'override a profile setting for this run: name=value (cardfuzz profiles --settings)' })
-    .option('dialect', { choices: ['sqlite', 'postgres'] as const, default: 'sqlite' as const, describe: 'database to persist cases in' })
+    .option('dialect', { choices: ['sqlite', 'postgres'] as const, describe: 'database to persist cases in (default: the profile file’s database, else sqlite)' })
     .option('database-url', { type: 'string', describe: 'PostgreSQL URL (with --dialect postgres)' })
     .option('schema-sql', { type: 'string', describe: 'a schema dump to use instead of the profile’s migrations (sqlite3 .schema, or pg_dump --schema-only)' });
 }
 
-export function toTargetOptions(args: TargetArgs): TargetOptions {
+/** The target the options name; a profile file's `database:` fills in what --dialect and --database-url leave out. */
+export async function toTargetOptions(args: TargetArgs): Promise<TargetOptions> {
+  const fromFile = args.dialect === undefined && args['database-url'] === undefined && looksLikePath(args.profile) ? (await resolveProfile(args.profile)).database : undefined;
+  const databaseUrl = args['database-url'] ?? fromFile?.url;
   return {
     profile: args.profile,
     settings: parseSettingAssignments(args.set ?? []),
-    dialect: args.dialect,
-    ...(args['database-url'] === undefined ? {} : { databaseUrl: args['database-url'] }),
+    dialect: args.dialect ?? fromFile?.dialect ?? (args['database-url'] !== undefined ? 'postgres' : 'sqlite'),
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
     ...(args['schema-sql'] === undefined ? {} : { schemaSql: args['schema-sql'] }),
   };
 }

@@ -26,7 +26,7 @@ import { checkSetting, type SettingsPatch } from './settings.js';
  * extra SQL or a whole schema per dialect, a schema dump, relationship
  * declarations and settings. Every mistake names the file and the field.
  */
-const FIELDS = ['name', 'description', 'extends', 'sql', 'schema', 'schema_sql', 'relationships', 'settings', 'previous', 'expectation'];
+const FIELDS = ['name', 'description', 'extends', 'sql', 'schema', 'schema_sql', 'relationships', 'settings', 'previous', 'expectation', 'database'];
 
 export async function loadProfileFile(path: string, seen: readonly string[] = []): Promise<Profile> {
   const absolute = resolve(path);
@@ -49,6 +49,7 @@ export async function loadProfileFile(path: string, seen: readonly string[] = []
     schemaSql = { path: dumpPath, text: await readText(dumpPath) };
   }
   const previous = object['previous'] === undefined ? base.previous : expectNonEmptyString(object['previous'], field('previous'));
+  const database = object['database'] === undefined ? base.database : readDatabase(object['database'], field('database'));
   return {
     name,
     description: object['description'] === undefined ? `${name} (extends ${base.name})` : expectString(object['description'], field('description')),
@@ -59,6 +60,7 @@ export async function loadProfileFile(path: string, seen: readonly string[] = []
     relationships,
     settings: { ...base.settings, ...settings },
     ...(previous === undefined || schema !== undefined ? {} : { previous }),
+    ...(database === undefined ? {} : { database }),
     origin: path,
   };
 }
@@ -94,6 +96,22 @@ function readSqlLists(value: unknown, where: string): { sqlite: string[]; postgr
   const list = (key: 'sqlite' | 'postgres'): string[] =>
     object[key] === undefined ? [] : expectArray(object[key], `${where}.${key}`).map((s, i) => expectNonEmptyString(s, `${where}.${key}[${i}]`));
   return { sqlite: list('sqlite'), postgres: list('postgres') };
+}
+
+/** `database: {dialect: postgres, url: ...}` or `{dialect: postgres, url_env: NAME}` (keeps passwords out of the file). */
+function readDatabase(value: unknown, where: string): NonNullable<Profile['database']> {
+  const object = expectObject(value, where);
+  expectKnownKeys(object, ['dialect', 'url', 'url_env'], where);
+  const dialect = expectOneOf(object['dialect'], ['sqlite', 'postgres'] as const, `${where}.dialect`);
+  if (object['url'] !== undefined && object['url_env'] !== undefined) throw new InvalidInputError(`${where}: give url or url_env, not both`);
+  let url = object['url'] === undefined ? undefined : expectNonEmptyString(object['url'], `${where}.url`);
+  if (object['url_env'] !== undefined) {
+    const name = expectNonEmptyString(object['url_env'], `${where}.url_env`);
+    url = process.env[name];
+    if (url === undefined || url === '') throw new InvalidInputError(`${where}.url_env: the environment variable ${name} is not set`);
+  }
+  if (dialect === 'postgres' && url === undefined) throw new InvalidInputError(`${where}: dialect postgres needs url or url_env`);
+  return { dialect, ...(url === undefined ? {} : { url }) };
 }
 
 function readSettings(value: unknown, where: string): SettingsPatch {

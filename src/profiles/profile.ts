@@ -19,6 +19,8 @@ export interface Profile {
   readonly schemaSql?: { readonly path: string; readonly text: string };
   readonly relationships: readonly RelationshipDeclaration[];
   readonly settings: Settings;
+  /** The database a profile file names (`database:`); `--dialect` and `--database-url` override it. */
+  readonly database?: { readonly dialect: 'sqlite' | 'postgres'; readonly url?: string };
   /** The profile an upgrade starts from (its migrations are a prefix of this one's); absent when there is none. */
   readonly previous?: string;
   /** Where the profile came from: `built-in` or the file path. */

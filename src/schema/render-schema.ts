@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ColumnDef, Migration, SchemaOp, SchemaSource } from './schema-ops.js';
 
 /**
@@ -22,6 +23,23 @@ export interface RenderedMigration {
 
 const q = (name: string): string => `"${name}"`;
 
+/** PostgreSQL keeps 63 bytes of an identifier; longer names would collide once cut. */
+const MAX_IDENTIFIER_LENGTH = 63;
+
+/**
+ * A constraint or index name as Galaxy's database holds it: SQLAlchemy cuts a
+ * naming-convention name longer than the dialect allows to its first
+ * (limit - 8) characters, `_` and the last four hex digits of its md5. The
+ * same name is used on every dialect, so a finding names a constraint alike
+ * on SQLite and PostgreSQL.
+ */
+export function constraintName(name: string): string {
+  if (name.length <= MAX_IDENTIFIER_LENGTH) return name;
+  return `${name.slice(0, MAX_IDENTIFIER_LENGTH - 8)}_${createHash('md5').update(name).digest('hex').slice(-4)}`;
+}
+
+const qn = (name: string): string => q(constraintName(name));
+
 function columnType(column: ColumnDef, dialect: SqlDialectName): string {
   switch (column.type) {
     case 'integer':
@@ -40,24 +58,24 @@ function columnSql(column: ColumnDef, dialect: SqlDialectName, inline: boolean):
   if (column.primaryKey) return dialect === 'postgres' ? `${q(column.name)} SERIAL PRIMARY KEY` : `${q(column.name)} INTEGER PRIMARY KEY`;
   let sql = `${q(column.name)} ${columnType(column, dialect)}`;
   if (column.nullable === false) sql += ' NOT NULL';
-  if (inline && column.references) sql += ` CONSTRAINT ${q(column.references.name)} REFERENCES ${q(column.references.table)} (${q('id')})`;
+  if (inline && column.references) sql += ` CONSTRAINT ${qn(column.references.name)} REFERENCES ${q(column.references.table)} (${q('id')})`;
   return sql;
 }
 
 function createTableSql(table: string, state: TableState, dialect: SqlDialectName): string {
   const parts = state.columns.map((c) => columnSql(c, dialect, false));
   for (const c of state.columns) {
-    if (c.references) parts.push(`CONSTRAINT ${q(c.references.name)} FOREIGN KEY (${q(c.name)}) REFERENCES ${q(c.references.table)} (${q('id')})`);
+    if (c.references) parts.push(`CONSTRAINT ${qn(c.references.name)} FOREIGN KEY (${q(c.name)}) REFERENCES ${q(c.references.table)} (${q('id')})`);
   }
   if (dialect === 'postgres') {
-    for (const ix of state.indexes.filter((i) => i.unique)) parts.push(`CONSTRAINT ${q(ix.name)} UNIQUE (${ix.columns.map(q).join(', ')})`);
+    for (const ix of state.indexes.filter((i) => i.unique)) parts.push(`CONSTRAINT ${qn(ix.name)} UNIQUE (${ix.columns.map(q).join(', ')})`);
   }
   return `CREATE TABLE ${q(table)} (${parts.join(', ')})`;
 }
 
 function indexSql(table: string, index: TableState['indexes'][number], dialect: SqlDialectName): string {
-  if (index.unique && dialect === 'postgres') return `ALTER TABLE ${q(table)} ADD CONSTRAINT ${q(index.name)} UNIQUE (${index.columns.map(q).join(', ')})`;
-  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${q(index.name)} ON ${q(table)} (${index.columns.map(q).join(', ')})`;
+  if (index.unique && dialect === 'postgres') return `ALTER TABLE ${q(table)} ADD CONSTRAINT ${qn(index.name)} UNIQUE (${index.columns.map(q).join(', ')})`;
+  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${qn(index.name)} ON ${q(table)} (${index.columns.map(q).join(', ')})`;
 }
 
 /** Renders a migration chain; the state carries over from migration to migration. */

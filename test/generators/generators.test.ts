@@ -26,7 +26,7 @@ describe('caseArbitrary', () => {
   });
 
   it('biases towards cardinality boundaries: empty, single and several', () => {
-    const batches = samples.flatMap((c) => Object.values(c.request)).filter((v): v is { values: unknown[] } => typeof v === 'object' && v !== null && 'values' in v);
+    const batches = samples.flatMap((c) => Object.values(c.request) as unknown[]).filter((v): v is { values: unknown[] } => typeof v === 'object' && v !== null && 'values' in v);
     const lengths = new Set(batches.map((b) => Math.min(b.values.length, 3)));
     expect([...lengths].sort()).toEqual([0, 1, 2, 3]);
     const empties = samples.filter((c) => c.history.collections.some((x) => x.elements.length === 0)).length;

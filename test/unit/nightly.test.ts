@@ -97,7 +97,7 @@ const entry = (runId: string, at: string, status: HistoryEntry['status'], finger
   profile: 'branch-1f87eebce',
   shapeClass: 'S2',
   status,
-  violation: { kind: 'unique', message: 'UNIQUE constraint failed' },
+  violation: { kind: 'unique', table: 'job', columns: ['tool_execution_state_id'], constraint: 'uq_job_tool_execution_state_id', message: 'UNIQUE constraint failed' },
   case: ledgerCase(),
 });
 

@@ -19,7 +19,7 @@ export const explainCommandModule: CommandModule<object, ExplainArgs> = {
     const io = processIo();
     process.exitCode = await handleErrors(io, async () => {
       const { explainCommand } = await import('./explain.js');
-      return explainCommand({ file: args.case, target: toTargetOptions(args), json: args.json }, io);
+      return explainCommand({ file: args.case, target: await toTargetOptions(args), json: args.json }, io);
     });
   },
 };

@@ -43,7 +43,7 @@ export const gateCommandModule: CommandModule<object, GateArgs> = {
       const { gateCommand } = await import('./gate.js');
       return gateCommand(
         {
-          target: toTargetOptions(args),
+          target: await toTargetOptions(args),
           regressions: args.regressions,
           seed: gateSeed(args.seed),
           runs: checkInteger(args.runs, '--runs', 1)!,

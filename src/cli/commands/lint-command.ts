@@ -15,7 +15,7 @@ export const lintCommandModule: CommandModule<object, LintArgs> = {
     const io = processIo();
     process.exitCode = await handleErrors(io, async () => {
       const { lintCommand } = await import('./lint.js');
-      return lintCommand({ target: toTargetOptions(args), json: args.json }, io);
+      return lintCommand({ target: await toTargetOptions(args), json: args.json }, io);
     });
   },
 };

@@ -80,7 +80,7 @@ export const nightlyCommandModule: CommandModule<object, NightlyArgs> = {
         const runs = checkInteger(args.runs, '--runs', 1);
         return nightlyCommand(
           {
-            target: { ...toTargetOptions(args), profile: args.profile },
+            target: { ...(await toTargetOptions(args)), profile: args.profile },
             properties: args.property,
             hazards: args.hazards,
             seed: checkInteger(args.seed, '--seed', 0) ?? randomSeed(),

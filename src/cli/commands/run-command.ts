@@ -39,7 +39,7 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
       const { runCommand } = await import('./run.js');
       return runCommand(
         {
-          target: toTargetOptions(args),
+          target: await toTargetOptions(args),
           properties: args.property,
           seed: checkInteger(args.seed, '--seed', 0) ?? randomSeed(),
           runs: checkInteger(args.runs, '--runs', 1),

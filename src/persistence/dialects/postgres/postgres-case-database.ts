@@ -1,8 +1,111 @@
-import { DatabaseUnavailableError } from '../../../errors.js';
-import type { CaseDatabase } from '../../case-database.js';
+import type pg from 'pg';
+import type { ExecutionPlan } from '../../../executor/execution.js';
+import type { ReaderId, ReaderResult } from '../../../readers/galaxy-readers.js';
+import type { CaseDatabase, CaseOutcome, CaseRunOptions, OverfullRelationship } from '../../case-database.js';
+import { compileCaseStatements } from '../../case-statements.js';
+import { planColumnFills, type Catalog } from '../../catalog.js';
 import type { CaseDatabaseSpec } from '../../open-case-database.js';
+import { emptySnapshot, type Snapshot } from '../../snapshot.js';
+import { readPostgresCatalog } from './postgres-catalog.js';
+import { applyPostgresSchema, openPostgresSession, type PostgresSession } from './postgres-connection.js';
+import { isPostgresError } from './postgres-errors.js';
+import { LiteralTemplate } from './postgres-literal-sql.js';
+import { PostgresWriter } from './postgres-writer.js';
 
-/** PostgreSQL support arrives with its own issue; until then the dialect says so clearly. */
-export function openPostgresCaseDatabase(_spec: CaseDatabaseSpec, _url: string): Promise<CaseDatabase> {
-  return Promise.reject(new DatabaseUnavailableError('the postgres dialect is not available in this build'));
+/**
+ * A case database on a PostgreSQL server: the profile's schema in a schema
+ * of this database's own, each case inside BEGIN … ROLLBACK. A case costs
+ * one round trip for its writes and the snapshot scans, and one for Galaxy's
+ * readers and the rollback (round trips, not statements, are what a server
+ * charges). A refused write poisons the transaction; the case is then
+ * replayed with a savepoint around every write to name the refused one.
+ */
+export async function openPostgresCaseDatabase(spec: CaseDatabaseSpec, url: string): Promise<CaseDatabase> {
+  const session = await openPostgresSession(url);
+  try {
+    await applyPostgresSchema(session, spec.schemaSteps);
+    const catalog = await readPostgresCatalog(session);
+    return new PostgresCaseDatabase(session, catalog, spec);
+  } catch (error) {
+    await session.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+class PostgresCaseDatabase implements CaseDatabase {
+  readonly dialect = 'postgres' as const;
+  readonly catalog: Catalog;
+  readonly #session: PostgresSession;
+  readonly #writer: PostgresWriter;
+  readonly #scans: { key: keyof Snapshot; sql: string }[];
+  readonly #readers = new Map<ReaderId, LiteralTemplate>();
+  readonly #overfull: { relationship: string; sql: string }[];
+
+  constructor(session: PostgresSession, catalog: Catalog, spec: CaseDatabaseSpec) {
+    this.#session = session;
+    this.catalog = catalog;
+    const fills = planColumnFills(catalog, spec.layouts, spec.tablesUsed, spec.schemaLabel, 'postgres');
+    const statements = compileCaseStatements('postgres', catalog, spec.layouts, spec.tablesUsed, spec.relationships, fills);
+    this.#writer = new PostgresWriter(statements, catalog, spec.layouts);
+    this.#scans = statements.scans.map((s) => ({ key: s.key, sql: s.statement.sql }));
+    for (const [id, compiled] of statements.readers) this.#readers.set(id, new LiteralTemplate(compiled, () => 0));
+    this.#overfull = statements.overfull.map((o) => ({ relationship: o.relationship, sql: new LiteralTemplate(o.statement, () => 0).render([]) }));
+  }
+
+  async runCase(plan: ExecutionPlan, options: CaseRunOptions = {}): Promise<CaseOutcome> {
+    const wantsSecondTrip = options.readers !== undefined || options.overfull === true;
+    const writes = this.#writer.renderAll(plan.statements);
+    const client = await this.#session.pool.connect();
+    let released = false;
+    const release = (): void => {
+      if (!released) client.release();
+      released = true;
+    };
+    try {
+      let results: pg.QueryResult[];
+      try {
+        const text = ['BEGIN', ...writes, ...this.#scans.map((s) => s.sql), ...(wantsSecondTrip ? [] : ['ROLLBACK'])].join(';\n');
+        results = asResults(await client.query(text));
+      } catch (error) {
+        await client.query('ROLLBACK');
+        if (!isPostgresError(error)) throw error;
+        release();
+        const failure = await this.#writer.locateFailure(this.#session.db, [plan.statements]);
+        // A refusal the replay does not reproduce is not a write's: a cardfuzz error.
+        if (failure === null) throw error;
+        return { failure, snapshot: null, readings: null, overfull: null };
+      }
+      const snapshot = emptySnapshot();
+      const firstScan = 1 + writes.length;
+      this.#scans.forEach((scan, i) => ((snapshot as Record<string, unknown>)[scan.key] = results[firstScan + i]!.rows));
+      if (!wantsSecondTrip) return { failure: null, snapshot, readings: null, overfull: null };
+
+      const requests = options.readers ? options.readers(snapshot).filter((r) => this.#readers.has(r.reader)) : [];
+      const overfull = options.overfull ? this.#overfull : [];
+      const texts = [...requests.map((r) => this.#readers.get(r.reader)!.render([r.argument])), ...overfull.map((o) => o.sql), 'ROLLBACK'];
+      let second: pg.QueryResult[];
+      try {
+        second = asResults(await client.query({ text: texts.join(';\n'), rowMode: 'array' }));
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+      const readings: ReaderResult[] | null = options.readers ? requests.map((r, i) => ({ reader: r.reader, argument: r.argument, ids: second[i]!.rows.map((row: unknown[]) => row[0] as number) })) : null;
+      const over: OverfullRelationship[] | null = options.overfull
+        ? overfull.flatMap((o, i) => second[requests.length + i]!.rows.map((row: unknown[]) => ({ relationship: o.relationship, parentId: row[0] as number, children: row[1] as number })))
+        : null;
+      return { failure: null, snapshot, readings, overfull: over };
+    } finally {
+      release();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.#session.close();
+  }
+}
+
+/** pg returns one result for one statement and an array for several. */
+export function asResults(result: pg.QueryResult | pg.QueryResult[]): pg.QueryResult[] {
+  return Array.isArray(result) ? result : [result];
 }

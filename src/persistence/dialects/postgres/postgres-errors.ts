@@ -1,0 +1,64 @@
+import type { ConstraintKind, ConstraintViolation } from '../../case-database.js';
+import type { Catalog } from '../../catalog.js';
+
+/**
+ * Classifies a PostgreSQL error into a dialect-neutral ConstraintViolation
+ * from its SQLSTATE and the fields the server sends with it: the constraint
+ * name, the table, the column (NOT NULL) and the detail's key columns.
+ */
+
+/** The fields of pg's DatabaseError that classification reads. */
+export interface PostgresErrorFields {
+  readonly code?: string;
+  readonly message: string;
+  readonly constraint?: string;
+  readonly table?: string;
+  readonly column?: string;
+  readonly detail?: string;
+}
+
+const KIND_BY_SQLSTATE: Readonly<Record<string, ConstraintKind>> = {
+  '23505': 'unique',
+  '23503': 'foreign-key',
+  '23502': 'not-null',
+  '23514': 'check',
+};
+
+export function isPostgresError(error: unknown): error is PostgresErrorFields {
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && /^[0-9A-Z]{5}$/.test((error as { code: string }).code) && 'severity' in error;
+}
+
+/** Whether the error is one a schema's constraints raise (class 23, integrity constraint violation). */
+export function isConstraintError(error: PostgresErrorFields): boolean {
+  return (error.code ?? '').startsWith('23');
+}
+
+export function classifyPostgresError(error: PostgresErrorFields, fallbackTable: string | null, catalog: Catalog): ConstraintViolation {
+  let kind: ConstraintKind = KIND_BY_SQLSTATE[error.code ?? ''] ?? 'other';
+  const table = error.table ?? fallbackTable;
+  const constraint = error.constraint ?? null;
+  const message = error.detail ? `${error.message} (${error.detail})` : error.message;
+  if (kind === 'not-null') return { kind, table, columns: error.column ? [error.column] : [], constraint: null, message };
+  const known = constraint === null ? undefined : findConstraint(catalog, table, constraint);
+  if (kind === 'unique' && known?.kind === 'primary-key') kind = 'primary-key';
+  const columns = known?.columns ?? keyColumns(error.detail);
+  return { kind, table: known?.table ?? table, columns, constraint, message };
+}
+
+/** A constraint or unique index by name, in the table the server named (or anywhere). */
+function findConstraint(catalog: Catalog, table: string | null, name: string): { kind: 'primary-key' | 'unique' | 'foreign-key'; table: string; columns: readonly string[] } | undefined {
+  const tables = table !== null && catalog.has(table) ? [catalog.get(table)!] : [...catalog.values()];
+  for (const t of tables) {
+    const unique = t.uniques.find((u) => u.name === name);
+    if (unique) return { kind: unique.origin === 'primary-key' ? 'primary-key' : 'unique', table: t.name, columns: unique.columns };
+    const fk = t.foreignKeys.find((f) => f.name === name);
+    if (fk) return { kind: 'foreign-key', table: t.name, columns: fk.columns };
+  }
+  return undefined;
+}
+
+/** `Key (a, b)=(1, 2) already exists.` → [a, b]. */
+function keyColumns(detail: string | undefined): string[] {
+  const match = /^Key \(([^)]*)\)=/.exec(detail ?? '');
+  return match ? match[1]!.split(',').map((c) => c.trim().replace(/^"|"$/g, '')) : [];
+}
