@@ -58,6 +58,19 @@ export interface BenchReport {
     readonly allPropertiesFirstFailureMs: Stats;
   };
   readonly memory?: { readonly seconds: number; readonly cases: number; readonly peakRssMiB: number; readonly heapFirstMinuteMiB: number; readonly heapLastMinuteMiB: number };
+  /** Nightly cases per second with 1 and with N worker threads on the same work units. */
+  readonly workers?: readonly { readonly workers: number; readonly cases: number; readonly seconds: number; readonly casesPerSecond: number }[];
+  readonly postgres?: {
+    readonly server: string;
+    readonly runs: number;
+    readonly casesPerSecond: number;
+    readonly executionCasesPerSecond: number;
+    readonly upgradeHistoriesPerSecond: number;
+    /** Two empty round trips per case (what a case's two round trips cost without any work). */
+    readonly roundTripFloorCasesPerSecond: number;
+    readonly sqliteExecutionCasesPerSecond: number;
+    readonly ledger: { readonly seeds: number; readonly firstFailureMs: Stats; readonly shrinkMs: Stats; readonly canonical: number };
+  };
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
@@ -73,6 +86,10 @@ export interface BenchOptions {
   readonly floor: (plans: readonly ExecutionPlan[], profile: string) => Promise<{ casesPerSecond: number; statementsPerCase: number }>;
   /** The raw floor of upgrade histories (writes plus migrations). */
   readonly upgradeFloor: (histories: readonly (readonly Case[])[]) => Promise<number>;
+  /** Runs the same nightly work units on 1, 2, ... worker threads and reports each run. */
+  readonly workerScaling?: () => Promise<NonNullable<BenchReport['workers']>>;
+  /** A PostgreSQL server to measure next to SQLite. */
+  readonly postgres?: { readonly url: string; readonly runs: number; readonly roundTripFloor: (url: string, cases: number) => Promise<number>; readonly server: (url: string) => Promise<string> };
 }
 
 export function stats(values: readonly number[]): Stats {
@@ -142,44 +159,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const upgradeFloorHistoriesPerSecond = await options.upgradeFloor(fc.sample(options.historyArbitrary, { numRuns: 300, seed: 4 }));
 
   options.onStage?.(`the ledger's bug over ${options.ledgerSeeds} seeds`);
-  const ledgerTarget = await openTarget({ profile: 'branch-1f87eebce', settings: {}, dialect: 'sqlite' });
-  const persists = execution.filter((p) => p.id === 'persists-without-constraint-violations');
-  const first: number[] = [];
-  const shrink: number[] = [];
-  const firstAll: number[] = [];
-  let canonical = 0;
-  for (let seed = 1; seed <= options.ledgerSeeds; seed++) {
-    let detected = NaN;
-    let found = NaN;
-    const campaignStart = performance.now();
-    const result = await runCampaign({
-      group: executionGroup(ledgerTarget.system, ledgerTarget.database, options.caseArbitrary, persists),
-      profile: 'branch-1f87eebce',
-      seed,
-      runs: 100_000,
-      maxFindings: 1,
-      onFailureDetected: (_p, ms) => (detected = ms),
-      onFinding: () => (found = performance.now()),
-      replayCommand: () => '',
-    });
-    const finding = result.findings[0];
-    first.push(detected);
-    shrink.push(found - (campaignStart + detected));
-    if (finding && options.isCanonicalLedgerCase(finding.case)) canonical++;
-    let firstOfAll = 0;
-    await runCampaign({
-      group: executionGroup(ledgerTarget.system, ledgerTarget.database, options.caseArbitrary, execution),
-      profile: 'branch-1f87eebce',
-      seed,
-      runs: 100_000,
-      maxFindings: 1,
-      shrinkTimeLimitMs: 1,
-      onFailureDetected: (_p, ms) => (firstOfAll = firstOfAll || ms),
-      replayCommand: () => '',
-    });
-    firstAll.push(firstOfAll);
-  }
-  await ledgerTarget.database.close();
+  const ledger = await measureLedger(options, { dialect: 'sqlite' }, options.ledgerSeeds, true);
 
   let memory: BenchReport['memory'];
   if (options.soakMs !== undefined) {
@@ -212,6 +192,41 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     };
   }
 
+  let workers: BenchReport['workers'];
+  if (options.workerScaling) {
+    options.onStage?.('worker threads');
+    workers = await options.workerScaling();
+  }
+
+  let postgres: BenchReport['postgres'];
+  if (options.postgres) {
+    const pgOptions = options.postgres;
+    options.onStage?.(`PostgreSQL: default campaign of ${pgOptions.runs} cases`);
+    const pgCampaign = await runSuite({
+      target: { profile, settings: {}, dialect: 'postgres', databaseUrl: pgOptions.url },
+      properties: options.properties,
+      caseArbitrary: options.caseArbitrary,
+      historyArbitrary: options.historyArbitrary,
+      seed: 1,
+      runs: pgOptions.runs,
+      replayCommand: () => '',
+    });
+    if (pgCampaign.error) throw new Error(pgCampaign.error.message);
+    const pgExecution = pgCampaign.groups.find((g) => g.name === 'execution')!;
+    const pgUpgrade = pgCampaign.groups.find((g) => g.name === 'upgrade');
+    options.onStage?.('PostgreSQL: round-trip floor and the ledger bug');
+    postgres = {
+      server: await pgOptions.server(pgOptions.url),
+      runs: pgCampaign.runs,
+      casesPerSecond: pgCampaign.runs / (pgCampaign.elapsedMs / 1000),
+      executionCasesPerSecond: pgExecution.runs / (pgExecution.elapsedMs / 1000),
+      upgradeHistoriesPerSecond: pgUpgrade ? pgUpgrade.runs / (pgUpgrade.elapsedMs / 1000) : 0,
+      roundTripFloorCasesPerSecond: await pgOptions.roundTripFloor(pgOptions.url, 3000),
+      sqliteExecutionCasesPerSecond: executionGroupReport.runs / (executionGroupReport.elapsedMs / 1000),
+      ledger: { seeds: Math.min(options.ledgerSeeds, 10), ...(await measureLedger(options, { dialect: 'postgres', databaseUrl: pgOptions.url }, Math.min(options.ledgerSeeds, 10), false)) },
+    };
+  }
+
   const campaignCases = campaign.runs;
   const campaignSeconds = campaign.elapsedMs / 1000;
   const floorSeconds = executionGroupReport.runs / mixFloor.casesPerSecond + (upgradeGroupReport?.runs ?? 0) / upgradeFloorHistoriesPerSecond;
@@ -233,7 +248,64 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       ratioToFloor: campaignSeconds / floorSeconds,
     },
     families: figures,
-    ledger: { seeds: options.ledgerSeeds, firstFailureMs: stats(first), shrinkMs: stats(shrink), canonical, allPropertiesFirstFailureMs: stats(firstAll) },
+    ledger: { seeds: options.ledgerSeeds, firstFailureMs: ledger.firstFailureMs, shrinkMs: ledger.shrinkMs, canonical: ledger.canonical, allPropertiesFirstFailureMs: ledger.allPropertiesFirstFailureMs! },
     ...(memory ? { memory } : {}),
+    ...(workers ? { workers } : {}),
+    ...(postgres ? { postgres } : {}),
   };
+}
+
+interface LedgerFigures {
+  readonly firstFailureMs: Stats;
+  readonly shrinkMs: Stats;
+  readonly canonical: number;
+  readonly allPropertiesFirstFailureMs?: Stats;
+}
+
+/** Time to the ledger bug's first failure and to its shrunk case over seeds 1..n, and how often it is the canonical Batch. */
+async function measureLedger(options: BenchOptions, database: { readonly dialect: 'sqlite' | 'postgres'; readonly databaseUrl?: string }, seeds: number, allProperties: boolean): Promise<LedgerFigures> {
+  const execution = options.properties.filter((p): p is ExecutionProperty => p.family === 'execution');
+  const ledgerTarget = await openTarget({ profile: 'branch-1f87eebce', settings: {}, ...database });
+  const persists = execution.filter((p) => p.id === 'persists-without-constraint-violations');
+  const first: number[] = [];
+  const shrink: number[] = [];
+  const firstAll: number[] = [];
+  let canonical = 0;
+  try {
+    for (let seed = 1; seed <= seeds; seed++) {
+      let detected = NaN;
+      let found = NaN;
+      const campaignStart = performance.now();
+      const result = await runCampaign({
+        group: executionGroup(ledgerTarget.system, ledgerTarget.database, options.caseArbitrary, persists),
+        profile: 'branch-1f87eebce',
+        seed,
+        runs: 100_000,
+        maxFindings: 1,
+        onFailureDetected: (_p, ms) => (detected = ms),
+        onFinding: () => (found = performance.now()),
+        replayCommand: () => '',
+      });
+      const finding = result.findings[0];
+      first.push(detected);
+      shrink.push(found - (campaignStart + detected));
+      if (finding && options.isCanonicalLedgerCase(finding.case)) canonical++;
+      if (!allProperties) continue;
+      let firstOfAll = 0;
+      await runCampaign({
+        group: executionGroup(ledgerTarget.system, ledgerTarget.database, options.caseArbitrary, execution),
+        profile: 'branch-1f87eebce',
+        seed,
+        runs: 100_000,
+        maxFindings: 1,
+        shrinkTimeLimitMs: 1,
+        onFailureDetected: (_p, ms) => (firstOfAll = firstOfAll || ms),
+        replayCommand: () => '',
+      });
+      firstAll.push(firstOfAll);
+    }
+  } finally {
+    await ledgerTarget.database.close();
+  }
+  return { firstFailureMs: stats(first), shrinkMs: stats(shrink), canonical, ...(allProperties ? { allPropertiesFirstFailureMs: stats(firstAll) } : {}) };
 }

@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { parseDuration } from '../durations.js';
 import { handleErrors } from '../handle-errors.js';
@@ -10,18 +11,26 @@ interface BenchArgs {
   readonly soak: string | undefined;
   readonly out: string;
   readonly 'update-readme': string | undefined;
+  readonly 'worker-runs': number;
+  readonly workers: number | undefined;
+  readonly 'database-url': string | undefined;
+  readonly 'postgres-runs': number;
 }
 
 export const benchCommandModule: CommandModule<object, BenchArgs> = {
   command: 'bench',
-  describe: 'measure throughput against the raw SQLite floor, time to find and shrink the ledger bug, and memory',
+  describe: 'measure throughput against the raw SQLite floor, time to find and shrink the ledger bug, worker speed-up, memory, and PostgreSQL',
   builder: (yargs: Argv<object>) =>
     yargs
       .option('runs', { type: 'number', default: 20000, describe: 'cases in the default campaign' })
       .option('seeds', { type: 'number', default: 20, describe: 'seeds for the ledger-bug timing' })
       .option('soak', { type: 'string', describe: 'also run this long (e.g. 10m) and report memory' })
       .option('out', { type: 'string', default: 'reports', describe: 'folder for bench.json and bench.md' })
-      .option('update-readme', { type: 'string', describe: 'replace the bench section of this README' }) as unknown as Argv<BenchArgs>,
+      .option('update-readme', { type: 'string', describe: 'replace the bench section of this README' })
+      .option('worker-runs', { type: 'number', default: 60000, describe: 'cases for the worker-thread speed-up (0 skips it)' })
+      .option('workers', { type: 'number', describe: 'worker threads to compare with one (default: the number of CPUs)' })
+      .option('database-url', { type: 'string', describe: 'also measure on this PostgreSQL server' })
+      .option('postgres-runs', { type: 'number', default: 3000, describe: 'cases in the PostgreSQL campaign' }) as unknown as Argv<BenchArgs>,
   handler: async (args) => {
     const io = processIo();
     process.exitCode = await handleErrors(io, async () => {
@@ -33,6 +42,10 @@ export const benchCommandModule: CommandModule<object, BenchArgs> = {
           soakMs: args.soak === undefined ? undefined : parseDuration(args.soak, '--soak'),
           out: args.out,
           updateReadme: args['update-readme'],
+          workerRuns: checkInteger(args['worker-runs'], '--worker-runs', 0)!,
+          workers: checkInteger(args.workers, '--workers', 1) ?? Math.max(1, cpus().length),
+          databaseUrl: args['database-url'],
+          postgresRuns: checkInteger(args['postgres-runs'], '--postgres-runs', 100)!,
         },
         io,
       );

@@ -41,14 +41,68 @@ export function benchMarkdown(r: BenchReport): string {
     `| first failure of any property on branch-1f87eebce (all properties) | median ${n(r.ledger.allPropertiesFirstFailureMs.median)} ms, worst ${n(r.ledger.allPropertiesFirstFailureMs.worst)} ms |`,
   ];
   if (r.memory) lines.push(`| memory over a ${n(r.memory.seconds)} s run (${n(r.memory.cases)} cases) | peak RSS ${n(r.memory.peakRssMiB)} MiB; heap peak ${n(r.memory.heapFirstMinuteMiB)} MiB in the first minute, ${n(r.memory.heapLastMinuteMiB)} MiB in the last |`);
+  if (r.workers && r.workers.length > 1) {
+    const one = r.workers[0]!;
+    for (const w of r.workers.slice(1)) lines.push(`| nightly worker threads: 1 / ${w.workers} (${n(w.cases)} cases each, branch-fixed) | ${n(one.casesPerSecond)} / ${n(w.casesPerSecond)} cases/s: **${n(w.casesPerSecond / one.casesPerSecond, 2)}× speed-up** |`);
+  }
+  if (r.postgres) {
+    const p = r.postgres;
+    lines.push(
+      `| PostgreSQL (${p.server}, loopback, one connection): default campaign (${n(p.runs)} cases) | **${n(p.casesPerSecond)} cases/s**; execution group ${n(p.executionCasesPerSecond)} cases/s (SQLite ${n(p.sqliteExecutionCasesPerSecond)}), upgrade group ${n(p.upgradeHistoriesPerSecond)} histories/s |`,
+      `| PostgreSQL round-trip floor (two empty round trips per case) | ${n(p.roundTripFloorCasesPerSecond)} cases/s |`,
+      `| PostgreSQL: ledger bug, first failure / shrink (${p.ledger.seeds} seeds) | median ${n(p.ledger.firstFailureMs.median)} ms / ${n(p.ledger.shrinkMs.median)} ms, worst ${n(p.ledger.firstFailureMs.worst)} ms / ${n(p.ledger.shrinkMs.worst)} ms; canonical ${p.ledger.canonical} of ${p.ledger.seeds} |`,
+    );
+  }
   for (const [k, v] of Object.entries(r.extra ?? {})) lines.push(`| ${k} | ${String(v)} |`);
   lines.push('', '| shape family | cases | statements per case | cardfuzz pipeline (plan, write, read, all checks) | raw floor | ratio |', '|---|---|---|---|---|---|');
   for (const f of r.families) lines.push(`| ${f.family} | ${n(f.cases)} | ${n(f.statementsPerCase, 1)} | ${n(f.pipelineCasesPerSecond)} cases/s | ${n(f.floorCasesPerSecond)} cases/s | ${n(f.ratio, 2)}× |`);
   return lines.join('\n');
 }
 
+export interface BenchCommandOptions {
+  readonly runs: number;
+  readonly seeds: number;
+  readonly soakMs: number | undefined;
+  readonly out: string;
+  readonly updateReadme: string | undefined;
+  /** Cases for the worker speed-up (0 skips it). */
+  readonly workerRuns: number;
+  readonly workers: number;
+  readonly databaseUrl: string | undefined;
+  readonly postgresRuns: number;
+}
+
+/** The same nightly work units (branch-fixed, the execution properties) on 1 and on N worker threads. */
+async function measureWorkerScaling(cases: number, workers: number): Promise<NonNullable<BenchReport['workers']>> {
+  const { runNightly } = await import('../../nightly/run-nightly.js');
+  const { planUnits, unitRuns } = await import('../../nightly/work-units.js');
+  const { createStopFlags } = await import('../../nightly/worker-protocol.js');
+  const { emptyCoverage } = await import('../../coverage/coverage.js');
+  const properties = PROPERTIES.filter((p) => p.family === 'execution' && !p.hazard).map((p) => p.id);
+  const units = planUnits({ execution: properties, upgrade: [] }, 11, 4);
+  const runsByUnit = unitRuns(units, cases);
+  const figures: { workers: number; cases: number; seconds: number; casesPerSecond: number }[] = [];
+  for (const n of [...new Set([1, workers])]) {
+    const result = await runNightly({
+      setup: { target: { profile: 'branch-fixed', settings: {}, dialect: 'sqlite', tools: [] }, stop: createStopFlags() },
+      workerEntry: new URL('../worker/campaign-worker.js', import.meta.url),
+      units,
+      workers: n,
+      runsByUnit,
+      shrinkTimeLimitMs: 2000,
+      knownSignatures: [],
+      relationshipsCoverage: emptyCoverage([]),
+      onEvent: () => undefined,
+    });
+    if (result.errors.length > 0) throw new Error(result.errors[0]);
+    figures.push({ workers: n, cases: result.runs, seconds: result.elapsedMs / 1000, casesPerSecond: result.runs / (result.elapsedMs / 1000) });
+  }
+  return figures;
+}
+
 /** `cardfuzz bench`: measures, writes reports/bench.json and reports/bench.md, prints the table. */
-export async function benchCommand(options: { readonly runs: number; readonly seeds: number; readonly soakMs: number | undefined; readonly out: string; readonly updateReadme: string | undefined }, io: Io): Promise<number> {
+export async function benchCommand(options: BenchCommandOptions, io: Io): Promise<number> {
+  const postgres = options.databaseUrl === undefined ? undefined : await import('../../persistence/dialects/postgres/postgres-raw-floor.js');
   const report = await runBench({
     properties: PROPERTIES,
     caseArbitrary: caseArbitrary(),
@@ -71,6 +125,10 @@ export async function benchCommand(options: { readonly runs: number; readonly se
       const plans = histories.map((h) => h.map((c) => previous.plan(c)));
       return measureSqliteUpgradeFloor(previous.databaseSpec('sqlite'), upgradeSteps(previous.profile, target.profile, 'sqlite'), plans, previous.executor.layouts).historiesPerSecond;
     },
+    ...(options.workerRuns > 0 ? { workerScaling: () => measureWorkerScaling(options.workerRuns, options.workers) } : {}),
+    ...(postgres !== undefined && options.databaseUrl !== undefined
+      ? { postgres: { url: options.databaseUrl, runs: options.postgresRuns, roundTripFloor: postgres.measurePostgresRoundTrips, server: postgres.postgresServerVersion } }
+      : {}),
   });
   const markdown = benchMarkdown(report);
   await writeFileAtomic(`${options.out}/bench.json`, `${JSON.stringify(report, null, 2)}\n`);

@@ -4,12 +4,13 @@ import type { ReaderId, ReaderResult } from '../../../readers/galaxy-readers.js'
 import type { CaseDatabase, CaseOutcome, CaseRunOptions, OverfullRelationship } from '../../case-database.js';
 import { compileCaseStatements } from '../../case-statements.js';
 import { planColumnFills, type Catalog } from '../../catalog.js';
+import type { CompiledStatement } from '../../compiled-query.js';
 import type { CaseDatabaseSpec } from '../../open-case-database.js';
 import { emptySnapshot, type Snapshot } from '../../snapshot.js';
 import { readPostgresCatalog } from './postgres-catalog.js';
 import { applyPostgresSchema, openPostgresSession, type PostgresSession } from './postgres-connection.js';
 import { isPostgresError } from './postgres-errors.js';
-import { LiteralTemplate } from './postgres-literal-sql.js';
+import { StatementTemplate } from './postgres-literal-sql.js';
 import { PostgresWriter } from './postgres-writer.js';
 
 /**
@@ -17,7 +18,8 @@ import { PostgresWriter } from './postgres-writer.js';
  * of this database's own, each case inside BEGIN … ROLLBACK. A case costs
  * one round trip for its writes and the snapshot scans, and one for Galaxy's
  * readers and the rollback (round trips, not statements, are what a server
- * charges). A refused write poisons the transaction; the case is then
+ * charges); every insert, scan and reader is prepared once per session and
+ * sent as EXECUTE. A refused write poisons the transaction; the case is then
  * replayed with a savepoint around every write to name the refused one.
  */
 export async function openPostgresCaseDatabase(spec: CaseDatabaseSpec, url: string): Promise<CaseDatabase> {
@@ -25,7 +27,9 @@ export async function openPostgresCaseDatabase(spec: CaseDatabaseSpec, url: stri
   try {
     await applyPostgresSchema(session, spec.schemaSteps);
     const catalog = await readPostgresCatalog(session);
-    return new PostgresCaseDatabase(session, catalog, spec);
+    const database = new PostgresCaseDatabase(session, catalog, spec);
+    await session.simple(database.prepareSql.join(';\n'));
+    return database;
   } catch (error) {
     await session.close().catch(() => undefined);
     throw error;
@@ -37,9 +41,9 @@ class PostgresCaseDatabase implements CaseDatabase {
   readonly catalog: Catalog;
   readonly #session: PostgresSession;
   readonly #writer: PostgresWriter;
-  readonly #scans: { key: keyof Snapshot; sql: string }[];
-  readonly #readers = new Map<ReaderId, LiteralTemplate>();
-  readonly #overfull: { relationship: string; sql: string }[];
+  readonly #scans: { key: keyof Snapshot; template: StatementTemplate; sql: string }[];
+  readonly #readers = new Map<ReaderId, StatementTemplate>();
+  readonly #overfull: { relationship: string; template: StatementTemplate; sql: string }[];
 
   constructor(session: PostgresSession, catalog: Catalog, spec: CaseDatabaseSpec) {
     this.#session = session;
@@ -47,9 +51,19 @@ class PostgresCaseDatabase implements CaseDatabase {
     const fills = planColumnFills(catalog, spec.layouts, spec.tablesUsed, spec.schemaLabel, 'postgres');
     const statements = compileCaseStatements('postgres', catalog, spec.layouts, spec.tablesUsed, spec.relationships, fills);
     this.#writer = new PostgresWriter(statements, catalog, spec.layouts);
-    this.#scans = statements.scans.map((s) => ({ key: s.key, sql: s.statement.sql }));
-    for (const [id, compiled] of statements.readers) this.#readers.set(id, new LiteralTemplate(compiled, () => 0));
-    this.#overfull = statements.overfull.map((o) => ({ relationship: o.relationship, sql: new LiteralTemplate(o.statement, () => 0).render([]) }));
+    const prepared = (statement: CompiledStatement, name: string): { template: StatementTemplate; sql: string } => {
+      const template = new StatementTemplate(statement, () => 0, name);
+      return { template, sql: template.render([]) };
+    };
+    this.#scans = statements.scans.map((s, i) => ({ key: s.key, ...prepared(s.statement, `cardfuzz_scan_${i}`) }));
+    let n = 0;
+    for (const [id, compiled] of statements.readers) this.#readers.set(id, new StatementTemplate(compiled, () => 0, `cardfuzz_reader_${n++}`));
+    this.#overfull = statements.overfull.map((o, i) => ({ relationship: o.relationship, ...prepared(o.statement, `cardfuzz_overfull_${i}`) }));
+  }
+
+  /** Every statement a case runs that is prepared once per session. */
+  get prepareSql(): string[] {
+    return [...this.#writer.prepareSql, ...this.#scans.map((s) => s.template.prepareSql!), ...[...this.#readers.values()].map((r) => r.prepareSql!), ...this.#overfull.map((o) => o.template.prepareSql!)];
   }
 
   async runCase(plan: ExecutionPlan, options: CaseRunOptions = {}): Promise<CaseOutcome> {

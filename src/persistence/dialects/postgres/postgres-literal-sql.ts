@@ -1,10 +1,12 @@
 import type { CompiledStatement } from '../../compiled-query.js';
 
 /**
- * kysely-compiled statements with their values written in as SQL literals,
- * so that a whole case goes to the server as one simple-protocol query (one
- * round trip instead of one per row). Each statement is split once at its
- * `$n` placeholders; rendering a row is then string concatenation.
+ * kysely-compiled statements turned into SQL text with their values written
+ * in as literals, so that a whole case goes to the server as one
+ * simple-protocol query (one round trip instead of one per row). A statement
+ * can also be prepared once per session (`PREPARE name AS ...`); it is then
+ * sent as `EXECUTE name(literals)`, which the server neither parses nor plans
+ * again: the prepared-statement cache of the PostgreSQL path.
  */
 
 /** A value as a PostgreSQL literal (standard_conforming_strings is on for every session). */
@@ -19,38 +21,50 @@ export function postgresLiteral(value: unknown): string {
   return `'${String(value).replaceAll("'", "''")}'`;
 }
 
-export class LiteralTemplate {
-  /** Text between placeholders: `parts.length === slots.length + 1`. */
-  readonly #parts: string[];
-  /** For each placeholder in text order, the argument position it takes, or a fixed literal. */
-  readonly #slots: ({ readonly argument: number } | { readonly literal: string })[];
+type Slot = { readonly argument: number } | { readonly literal: string };
+
+export class StatementTemplate {
+  /** `PREPARE` text for this statement, when it has a name. */
+  readonly prepareSql: string | null;
+  readonly #name: string | null;
+  /** Text between placeholders in text order: `parts.length === textSlots.length + 1`. */
+  readonly #parts: string[] = [];
+  readonly #textSlots: Slot[] = [];
+  /** The value of each parameter $1..$n, in parameter order (for EXECUTE). */
+  readonly #parameterSlots: Slot[];
 
   /**
-   * `argumentOf(name)` maps a parameter name of the compiled statement to
-   * the position of its value in the argument arrays given to `render`.
+   * `argumentOf(name)` maps a parameter name of the compiled statement to the
+   * position of its value in the argument arrays given to `render`. With a
+   * `name`, the statement is rendered as EXECUTE of a prepared statement.
    */
-  constructor(statement: CompiledStatement, argumentOf: (name: string) => number) {
-    this.#parts = [];
-    this.#slots = [];
+  constructor(statement: CompiledStatement, argumentOf: (name: string) => number, name: string | null = null) {
+    this.#parameterSlots = statement.parameterNames.map((parameter, i): Slot => (parameter === '' ? { literal: postgresLiteral(statement.fixed.get(i)) } : { argument: argumentOf(parameter) }));
     const re = /\$(\d+)/g;
     let last = 0;
     for (let m = re.exec(statement.sql); m; m = re.exec(statement.sql)) {
       this.#parts.push(statement.sql.slice(last, m.index));
-      const position = Number(m[1]) - 1;
-      const name = statement.parameterNames[position];
-      if (name === undefined) throw new Error(`placeholder $${m[1]} beyond the statement's parameters`);
-      this.#slots.push(name === '' ? { literal: postgresLiteral(statement.fixed.get(position)) } : { argument: argumentOf(name) });
+      const slot = this.#parameterSlots[Number(m[1]) - 1];
+      if (slot === undefined) throw new Error(`placeholder $${m[1]} beyond the statement's parameters`);
+      this.#textSlots.push(slot);
       last = m.index + m[0].length;
     }
     this.#parts.push(statement.sql.slice(last));
+    this.#name = name;
+    this.prepareSql = name === null ? null : `PREPARE ${name} AS ${statement.sql}`;
   }
 
   render(args: readonly unknown[]): string {
-    let out = this.#parts[0]!;
-    for (let i = 0; i < this.#slots.length; i++) {
-      const slot = this.#slots[i]!;
-      out += ('literal' in slot ? slot.literal : postgresLiteral(args[slot.argument])) + this.#parts[i + 1]!;
+    if (this.#name !== null) {
+      if (this.#parameterSlots.length === 0) return `EXECUTE ${this.#name}`;
+      return `EXECUTE ${this.#name}(${this.#parameterSlots.map((slot) => value(slot, args)).join(', ')})`;
     }
+    let out = this.#parts[0]!;
+    for (let i = 0; i < this.#textSlots.length; i++) out += value(this.#textSlots[i]!, args) + this.#parts[i + 1]!;
     return out;
   }
+}
+
+function value(slot: Slot, args: readonly unknown[]): string {
+  return 'literal' in slot ? slot.literal : postgresLiteral(args[slot.argument]);
 }

@@ -21,7 +21,9 @@ export async function openPostgresUpgradeDatabase(previous: CaseDatabaseSpec, st
   try {
     await applyPostgresSchema(session, previous.schemaSteps);
     const catalog = await readPostgresCatalog(session);
-    return new PostgresUpgradeDatabase(session, catalog, previous, steps);
+    const database = new PostgresUpgradeDatabase(session, catalog, previous, steps);
+    await session.simple(database.prepareSql.join(';\n'));
+    return database;
   } catch (error) {
     await session.close().catch(() => undefined);
     throw error;
@@ -43,6 +45,10 @@ class PostgresUpgradeDatabase implements UpgradeDatabase {
     this.#steps = steps;
     const fills = planColumnFills(catalog, previous.layouts, previous.tablesUsed, previous.schemaLabel, 'postgres');
     this.#writer = new PostgresWriter(compileCaseStatements('postgres', catalog, previous.layouts, previous.tablesUsed, previous.relationships, fills), catalog, previous.layouts);
+  }
+
+  get prepareSql(): string[] {
+    return this.#writer.prepareSql;
   }
 
   async runUpgrade(plans: readonly ExecutionPlan[]): Promise<UpgradeOutcome> {

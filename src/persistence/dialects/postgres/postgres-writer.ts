@@ -6,11 +6,12 @@ import type { CaseStatements } from '../../case-statements.js';
 import type { Catalog } from '../../catalog.js';
 import type { AnyDatabase } from '../../compiled-query.js';
 import { classifyPostgresError, isPostgresError } from './postgres-errors.js';
-import { LiteralTemplate } from './postgres-literal-sql.js';
+import { StatementTemplate } from './postgres-literal-sql.js';
 
 /**
- * Writes a case's rows on PostgreSQL. The fast path sends every write as one
- * literal SQL text (see PostgresCaseDatabase). When the server refuses one,
+ * Writes a case's rows on PostgreSQL. The fast path sends every write in one
+ * SQL text (see PostgresCaseDatabase): each insert as EXECUTE of a statement
+ * prepared once per session, with its values as literals. When the server refuses one,
  * the transaction is poisoned and the server does not say which statement it
  * was, so the case is replayed statement by statement, each inside a
  * SAVEPOINT that is rolled back if the statement fails: the transaction stays
@@ -18,8 +19,8 @@ import { LiteralTemplate } from './postgres-literal-sql.js';
  */
 export class PostgresWriter {
   readonly #catalog: Catalog;
-  readonly #inserts = new Map<TableName, LiteralTemplate>();
-  readonly #updates = new Map<string, LiteralTemplate>();
+  readonly #inserts = new Map<TableName, StatementTemplate>();
+  readonly #updates = new Map<string, StatementTemplate>();
   readonly #statements: CaseStatements;
   /** Deferred foreign keys are checked at COMMIT, which a rolled-back case never reaches: force the check. */
   readonly checkDeferred: boolean;
@@ -27,20 +28,27 @@ export class PostgresWriter {
   constructor(statements: CaseStatements, catalog: Catalog, layouts: Layouts) {
     this.#catalog = catalog;
     this.#statements = statements;
+    let n = 0;
     for (const [table, compiled] of statements.inserts) {
       const index = layouts[table].index;
-      this.#inserts.set(table, new LiteralTemplate(compiled, (name) => index.get(name)!));
+      this.#inserts.set(table, new StatementTemplate(compiled, (name) => index.get(name)!, `cardfuzz_insert_${n++}`));
     }
     this.checkDeferred = [...catalog.values()].some((t) => t.foreignKeys.some((fk) => fk.deferred));
   }
 
-  /** One write as literal SQL. */
+  /** The PREPARE statements the session must run once before the first case. */
+  get prepareSql(): string[] {
+    return [...this.#inserts.values()].map((t) => t.prepareSql!);
+  }
+
+  /** One write as SQL text (EXECUTE of a prepared insert, or a literal update). */
   render(s: RowStatement): string {
     if (s.op === 'insert') return this.#inserts.get(s.table)!.render(s.values);
     const key = `${s.table}.${s.column}`;
     let template = this.#updates.get(key);
     if (template === undefined) {
-      template = new LiteralTemplate(this.#statements.update(s.table, s.column), (name) => (name === 'value' ? 0 : 1));
+      // Updates are few and compiled on demand: written as literal SQL, not prepared.
+      template = new StatementTemplate(this.#statements.update(s.table, s.column), (name) => (name === 'value' ? 0 : 1));
       this.#updates.set(key, template);
     }
     return template.render([s.value, s.id]);
