@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { withoutPassword } from '../persistence/database-url.js';
 import { looksLikePath, resolveProfile } from '../profiles/resolve-profile.js';
 import { parseSettingAssignments } from '../profiles/settings.js';
 import type { TargetOptions } from '../runner/open-target.js';
@@ -23,12 +24,18 @@ export function withTargetOptions<T>(yargs: Argv<T>, defaultProfile = 'upstream'
 
 /** The target the options name; a profile file's `database:` fills in what --dialect and --database-url leave out. */
 export async function toTargetOptions(args: TargetArgs): Promise<TargetOptions> {
-  const fromFile = args.dialect === undefined && args['database-url'] === undefined && looksLikePath(args.profile) ? (await resolveProfile(args.profile)).database : undefined;
-  const databaseUrl = args['database-url'] ?? fromFile?.url;
+  const fromFile = looksLikePath(args.profile) ? (await resolveProfile(args.profile)).database : undefined;
+  const dialect = args.dialect ?? (args['database-url'] !== undefined ? 'postgres' : (fromFile?.dialect ?? 'sqlite'));
+  const fileUrl = async (): Promise<string | undefined> => {
+    if (fromFile === undefined || fromFile.dialect !== 'postgres') return undefined;
+    const { profileDatabaseUrl } = await import('../profiles/profile-file.js');
+    return profileDatabaseUrl(fromFile);
+  };
+  const databaseUrl = args['database-url'] ?? (dialect === 'postgres' ? await fileUrl() : undefined);
   return {
     profile: args.profile,
     settings: parseSettingAssignments(args.set ?? []),
-    dialect: args.dialect ?? fromFile?.dialect ?? (args['database-url'] !== undefined ? 'postgres' : 'sqlite'),
+    dialect,
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     ...(args['schema-sql'] === undefined ? {} : { schemaSql: args['schema-sql'] }),
   };
@@ -39,7 +46,8 @@ export function targetFlags(target: TargetOptions): string {
   const parts = [`--profile ${shellQuote(typeof target.profile === 'string' ? target.profile : target.profile.name)}`];
   for (const [name, value] of Object.entries(target.settings)) parts.push(`--set ${name}=${String(value)}`);
   if (target.dialect !== 'sqlite') parts.push(`--dialect ${target.dialect}`);
-  if (target.databaseUrl !== undefined) parts.push(`--database-url ${shellQuote(target.databaseUrl)}`);
+  // Replay commands go into reports and CI logs: never with a password (pg reads ~/.pgpass or PGPASSWORD).
+  if (target.databaseUrl !== undefined) parts.push(`--database-url ${shellQuote(withoutPassword(target.databaseUrl))}`);
   if (target.schemaSql !== undefined) parts.push(`--schema-sql ${shellQuote(target.schemaSql)}`);
   return parts.join(' ');
 }

@@ -99,13 +99,21 @@ export function planColumnFills(catalog: Catalog, layouts: Layouts, tablesUsed: 
   return fills;
 }
 
-/** A neutral value for a column type, or undefined when there is none to choose. */
+/**
+ * A neutral value for a column type, or undefined when there is none to
+ * choose. Types are matched by their base name (`character varying(255)`,
+ * `timestamp without time zone`, `INTEGER`); arrays, ranges, intervals,
+ * geometric and other types get none.
+ */
 function neutralValue(type: string, dialect: 'sqlite' | 'postgres'): string | number | boolean | undefined {
-  const t = type.toUpperCase();
-  if (t.includes('BOOL')) return dialect === 'postgres' ? false : 0;
-  if (t.includes('INT') || t.includes('REAL') || t.includes('FLOA') || t.includes('DOUB') || t.includes('NUMERIC') || t.includes('DECIMAL')) return 0;
-  if (t.includes('TIME') || t.includes('DATE')) return '1970-01-01 00:00:00';
-  if (t.includes('JSON')) return '{}';
-  if (t.includes('CHAR') || t.includes('TEXT') || t.includes('CLOB')) return '';
+  const t = type.toUpperCase().trim();
+  if (t.endsWith(']') || /RANGE|INTERVAL/.test(t)) return undefined;
+  if (/^BOOL/.test(t)) return dialect === 'postgres' ? false : 0;
+  if (/^(TINY|SMALL|MEDIUM|BIG)?INT(EGER|2|4|8)?\b|^(SMALL|BIG)?SERIAL\b|^(REAL|FLOAT|DOUBLE|NUMERIC|DECIMAL)/.test(t)) return 0;
+  if (/^(TIMESTAMP|DATETIME)\b/.test(t)) return '1970-01-01 00:00:00';
+  if (/^DATE\b/.test(t)) return '1970-01-01';
+  if (/^TIME\b/.test(t)) return '00:00:00';
+  if (/^JSONB?\b/.test(t)) return '{}';
+  if (/^(CHARACTER|CHAR|VARCHAR|NCHAR|NVARCHAR|NATIVE CHARACTER|VARYING CHARACTER|TEXT|CLOB|CITEXT)\b/.test(t)) return '';
   return undefined;
 }

@@ -17,7 +17,7 @@ import {
   type JsonObject,
 } from '../model/json-checks.js';
 import { findBuiltinProfile } from './builtin-profiles.js';
-import type { Profile } from './profile.js';
+import type { Profile, ProfileDatabase } from './profile.js';
 import { checkSetting, type SettingsPatch } from './settings.js';
 
 /**
@@ -99,19 +99,23 @@ function readSqlLists(value: unknown, where: string): { sqlite: string[]; postgr
 }
 
 /** `database: {dialect: postgres, url: ...}` or `{dialect: postgres, url_env: NAME}` (keeps passwords out of the file). */
-function readDatabase(value: unknown, where: string): NonNullable<Profile['database']> {
+function readDatabase(value: unknown, where: string): ProfileDatabase {
   const object = expectObject(value, where);
   expectKnownKeys(object, ['dialect', 'url', 'url_env'], where);
   const dialect = expectOneOf(object['dialect'], ['sqlite', 'postgres'] as const, `${where}.dialect`);
   if (object['url'] !== undefined && object['url_env'] !== undefined) throw new InvalidInputError(`${where}: give url or url_env, not both`);
-  let url = object['url'] === undefined ? undefined : expectNonEmptyString(object['url'], `${where}.url`);
-  if (object['url_env'] !== undefined) {
-    const name = expectNonEmptyString(object['url_env'], `${where}.url_env`);
-    url = process.env[name];
-    if (url === undefined || url === '') throw new InvalidInputError(`${where}.url_env: the environment variable ${name} is not set`);
-  }
-  if (dialect === 'postgres' && url === undefined) throw new InvalidInputError(`${where}: dialect postgres needs url or url_env`);
-  return { dialect, ...(url === undefined ? {} : { url }) };
+  const url = object['url'] === undefined ? undefined : expectNonEmptyString(object['url'], `${where}.url`);
+  const urlEnv = object['url_env'] === undefined ? undefined : { name: expectNonEmptyString(object['url_env'], `${where}.url_env`), where: `${where}.url_env` };
+  if (dialect === 'postgres' && url === undefined && urlEnv === undefined) throw new InvalidInputError(`${where}: dialect postgres needs url or url_env`);
+  return { dialect, ...(url === undefined ? {} : { url }), ...(urlEnv === undefined ? {} : { urlEnv }) };
+}
+
+/** The URL a profile file's database names, reading url_env now (only when the database is used). */
+export function profileDatabaseUrl(database: ProfileDatabase): string | undefined {
+  if (database.url !== undefined || database.urlEnv === undefined) return database.url;
+  const url = process.env[database.urlEnv.name];
+  if (url === undefined || url === '') throw new InvalidInputError(`${database.urlEnv.where}: the environment variable ${database.urlEnv.name} is not set`);
+  return url;
 }
 
 function readSettings(value: unknown, where: string): SettingsPatch {

@@ -20,11 +20,18 @@ export interface Profile {
   readonly relationships: readonly RelationshipDeclaration[];
   readonly settings: Settings;
   /** The database a profile file names (`database:`); `--dialect` and `--database-url` override it. */
-  readonly database?: { readonly dialect: 'sqlite' | 'postgres'; readonly url?: string };
+  readonly database?: ProfileDatabase;
   /** The profile an upgrade starts from (its migrations are a prefix of this one's); absent when there is none. */
   readonly previous?: string;
   /** Where the profile came from: `built-in` or the file path. */
   readonly origin: string;
+}
+
+export interface ProfileDatabase {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly url?: string;
+  /** An environment variable holding the URL, read only when this database is used. */
+  readonly urlEnv?: { readonly name: string; readonly where: string };
 }
 
 /** Migrations this profile applies on top of `previous` (by revision; the shared prefix is skipped). */

@@ -8,6 +8,7 @@ import type { CaseDatabase } from '../../src/persistence/case-database.js';
 import { openCaseDatabase } from '../../src/persistence/open-case-database.js';
 import { schemaSteps } from '../../src/persistence/schema-plan.js';
 import type { Profile } from '../../src/profiles/profile.js';
+import { readerRequestsFor } from '../../src/readers/reader-requests.js';
 import { createSystemUnderTest, type SystemUnderTest } from '../../src/runner/system-under-test.js';
 import { batch, data, hda, ledgerCase, makeCase } from '../helpers/cases.js';
 import { runCli, tempDir, writeJson } from '../helpers/cli.js';
@@ -139,6 +140,12 @@ describePostgres('the PostgreSQL dialect', (url) => {
       expect((await firstFailure(checked, ledgerCase()))?.violation).toMatchObject({ kind: 'check', table: 'job', constraint: 'ck_job_state_not_new' });
     });
 
+    it('a deferred UNIQUE is checked before the rollback, as COMMIT would', async () => {
+      const deferred = withPostgresSql('branch-fixed', ['ALTER TABLE job ADD CONSTRAINT uq_job_tes_deferred UNIQUE (tool_execution_state_id) DEFERRABLE INITIALLY DEFERRED']);
+      const failure = await firstFailure(deferred, ledgerCase());
+      expect(failure?.violation).toMatchObject({ kind: 'unique', table: 'job', columns: ['tool_execution_state_id'], constraint: 'uq_job_tes_deferred' });
+    });
+
     it('a case that persists leaves nothing behind: the next case sees an empty database', async () => {
       const system = createSystemUnderTest(builtin('branch-fixed'));
       const database = await openCaseDatabase(system.databaseSpec('postgres'), { dialect: 'postgres', databaseUrl: url });
@@ -151,6 +158,51 @@ describePostgres('the PostgreSQL dialect', (url) => {
       expect(second.snapshot).toEqual(first.snapshot);
       expect(first.snapshot!.jobs.map((j) => j.id)).toEqual([1, 2]);
     });
+  });
+
+  it('survives a dropped connection: the next connection prepares the same statements, and no case turns into a false finding', async () => {
+    const system = createSystemUnderTest(builtin('branch-fixed'));
+    const database = await openCaseDatabase(system.databaseSpec('postgres'), { dialect: 'postgres', databaseUrl: url });
+    try {
+      const plan = system.plan(ledgerCase());
+      expect((await database.runCase(plan)).failure).toBeNull();
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      const mine = (await cardfuzzSchemas(url)).filter((s) => s.startsWith(`cardfuzz_${process.pid}_`));
+      const killed = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ANY($1::text[])", [mine.map((s) => `cardfuzz ${s}`)]);
+      await admin.end();
+      expect(killed.rowCount).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 200));
+      // The first attempt may meet the dead connection: that is a cardfuzz error, never a finding.
+      const retry = async () => database.runCase(plan, { readers: readerRequestsFor, overfull: true });
+      const outcome = await retry().catch(retry);
+      expect(outcome.failure).toBeNull();
+      expect(outcome.readings?.length).toBeGreaterThan(0);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('rolls a case back even when the work between its two round trips throws', async () => {
+    const system = createSystemUnderTest(builtin('branch-fixed'));
+    const database = await openCaseDatabase(system.databaseSpec('postgres'), { dialect: 'postgres', databaseUrl: url });
+    try {
+      const plan = system.plan(ledgerCase());
+      await expect(database.runCase(plan, { readers: () => { throw new Error('reader callback failed'); } })).rejects.toThrow('reader callback failed');
+      const next = await database.runCase(plan, { readers: readerRequestsFor });
+      expect(next.failure).toBeNull();
+      expect(next.snapshot!.jobs.map((j) => j.id)).toEqual([1, 2]);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('refuses a NOT NULL column it cannot fill, checked against the server (exit 2)', () => {
+    const dir = tempDir();
+    const file = writeJson(dir, 'interval.json', { name: 'interval', extends: 'branch-fixed', sql: { postgres: ['ALTER TABLE job ADD COLUMN runtime interval NOT NULL'], sqlite: ['ALTER TABLE job ADD COLUMN runtime INTERVAL NOT NULL DEFAULT 0'] } });
+    const r = runCli(['run', '--profile', file, '--runs', '10', ...pgFlags]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('job.runtime is NOT NULL without a default and cardfuzz cannot fill it');
   });
 
   it('gives each database a schema of its own and drops it on close', async () => {
@@ -191,6 +243,13 @@ describePostgres('the PostgreSQL dialect', (url) => {
     const missing = runCli(['run', '--profile', file, '--runs', '10'], { env: { CARDFUZZ_PROFILE_TEST_URL: '' } });
     expect(missing.status).toBe(2);
     expect(missing.stderr.trim()).toBe(`cardfuzz: ${file}: field database.url_env: the environment variable CARDFUZZ_PROFILE_TEST_URL is not set`);
+    // The variable is read only when the file's database is used.
+    const onSqlite = runCli(['run', '--profile', file, '--dialect', 'sqlite', '--property', 'persists-without-constraint-violations', '--seed', '1', '--runs', '300'], { env: { CARDFUZZ_PROFILE_TEST_URL: '' } });
+    expect(onSqlite.status, onSqlite.stderr).toBe(1);
+    // --dialect postgres alone takes the URL from the file.
+    const withUrl = writeJson(dir, 'pg-url.json', { name: 'pg-url', extends: 'branch-fixed', database: { dialect: 'postgres', url } });
+    const dialectOnly = runCli(['run', '--profile', withUrl, '--dialect', 'postgres', '--property', 'persists-without-constraint-violations', '--runs', '200', '--seed', '1']);
+    expect(dialectOnly.status, dialectOnly.stderr).toBe(0);
   });
 
   describe('a pg_dump --schema-only dump as --schema-sql', () => {

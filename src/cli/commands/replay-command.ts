@@ -7,7 +7,7 @@ interface ReplayArgs {
   readonly paths: readonly string[] | undefined;
   readonly profile: string | undefined;
   readonly set: readonly string[] | undefined;
-  readonly dialect: 'sqlite' | 'postgres';
+  readonly dialect: 'sqlite' | 'postgres' | undefined;
   readonly 'database-url': string | undefined;
   readonly 'allow-stale': boolean;
   readonly refresh: boolean;
@@ -22,7 +22,7 @@ export const replayCommandModule: CommandModule<object, ReplayArgs> = {
       .positional('paths', { type: 'string', array: true, describe: 'regression case files or folders' })
       .option('profile', { type: 'string', describe: 'replay on this profile instead of each case’s recorded one' })
       .option('set', { type: 'string', array: true, describe: 'override a setting: name=value' })
-      .option('dialect', { choices: ['sqlite', 'postgres'] as const, default: 'sqlite' as const })
+      .option('dialect', { choices: ['sqlite', 'postgres'] as const, describe: 'database to replay on (default sqlite, or postgres with --database-url)' })
       .option('database-url', { type: 'string', describe: 'PostgreSQL URL (with --dialect postgres)' })
       .option('allow-stale', { type: 'boolean', default: false, describe: 'do not fail on cases recorded by other generators' })
       .option('refresh', { type: 'boolean', default: false, describe: 're-record stale cases (generator fingerprint and expected verdicts)' })
@@ -36,7 +36,7 @@ export const replayCommandModule: CommandModule<object, ReplayArgs> = {
           paths: args.paths ?? [],
           profile: args.profile,
           settings: parseSettingAssignments(args.set ?? []),
-          dialect: args.dialect,
+          dialect: args.dialect ?? (args['database-url'] !== undefined ? 'postgres' : 'sqlite'),
           ...(args['database-url'] === undefined ? {} : { databaseUrl: args['database-url'] }),
           allowStale: args['allow-stale'],
           refresh: args.refresh,

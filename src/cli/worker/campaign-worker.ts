@@ -90,8 +90,9 @@ async function runSlice(message: RunSlice): Promise<void> {
 parentPort!.on('message', (message: RunSlice | { type: 'close' }) => {
   if (message.type === 'close') {
     void (async () => {
-      if (execution) await (await execution).database.close();
-      if (upgrade) await (await upgrade).database.close();
+      // Each database drops its PostgreSQL schema on close: close both whatever happens to the other.
+      const opened = [execution, upgrade].filter((p) => p !== undefined);
+      await Promise.allSettled(opened.map(async (p) => (await p!).database.close()));
       process.exit(0);
     })();
     return;

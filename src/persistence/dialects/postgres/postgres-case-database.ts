@@ -3,13 +3,14 @@ import type { ExecutionPlan } from '../../../executor/execution.js';
 import type { ReaderId, ReaderResult } from '../../../readers/galaxy-readers.js';
 import type { CaseDatabase, CaseOutcome, CaseRunOptions, OverfullRelationship } from '../../case-database.js';
 import { compileCaseStatements } from '../../case-statements.js';
-import { planColumnFills, type Catalog } from '../../catalog.js';
+import type { Catalog, ColumnFills } from '../../catalog.js';
 import type { CompiledStatement } from '../../compiled-query.js';
 import type { CaseDatabaseSpec } from '../../open-case-database.js';
 import { emptySnapshot, type Snapshot } from '../../snapshot.js';
-import { readPostgresCatalog } from './postgres-catalog.js';
-import { applyPostgresSchema, openPostgresSession, type PostgresSession } from './postgres-connection.js';
-import { isPostgresError } from './postgres-errors.js';
+import { openPreparedDatabase, planPostgresFills } from './open-postgres-database.js';
+import type { PostgresCatalog } from './postgres-catalog.js';
+import type { PostgresSession } from './postgres-connection.js';
+import { isPostgresError, isWriteRefusal } from './postgres-errors.js';
 import { StatementTemplate } from './postgres-literal-sql.js';
 import { PostgresWriter } from './postgres-writer.js';
 
@@ -22,18 +23,8 @@ import { PostgresWriter } from './postgres-writer.js';
  * sent as EXECUTE. A refused write poisons the transaction; the case is then
  * replayed with a savepoint around every write to name the refused one.
  */
-export async function openPostgresCaseDatabase(spec: CaseDatabaseSpec, url: string): Promise<CaseDatabase> {
-  const session = await openPostgresSession(url);
-  try {
-    await applyPostgresSchema(session, spec.schemaSteps);
-    const catalog = await readPostgresCatalog(session);
-    const database = new PostgresCaseDatabase(session, catalog, spec);
-    await session.simple(database.prepareSql.join(';\n'));
-    return database;
-  } catch (error) {
-    await session.close().catch(() => undefined);
-    throw error;
-  }
+export function openPostgresCaseDatabase(spec: CaseDatabaseSpec, url: string): Promise<CaseDatabase> {
+  return openPreparedDatabase(url, spec.schemaSteps, async (session, catalog) => new PostgresCaseDatabase(session, catalog, spec, await planPostgresFills(session, catalog.catalog, spec)));
 }
 
 class PostgresCaseDatabase implements CaseDatabase {
@@ -45,12 +36,11 @@ class PostgresCaseDatabase implements CaseDatabase {
   readonly #readers = new Map<ReaderId, StatementTemplate>();
   readonly #overfull: { relationship: string; template: StatementTemplate; sql: string }[];
 
-  constructor(session: PostgresSession, catalog: Catalog, spec: CaseDatabaseSpec) {
+  constructor(session: PostgresSession, { catalog, deferredConstraints }: PostgresCatalog, spec: CaseDatabaseSpec, fills: ColumnFills) {
     this.#session = session;
     this.catalog = catalog;
-    const fills = planColumnFills(catalog, spec.layouts, spec.tablesUsed, spec.schemaLabel, 'postgres');
     const statements = compileCaseStatements('postgres', catalog, spec.layouts, spec.tablesUsed, spec.relationships, fills);
-    this.#writer = new PostgresWriter(statements, catalog, spec.layouts);
+    this.#writer = new PostgresWriter(statements, catalog, spec.layouts, deferredConstraints);
     const prepared = (statement: CompiledStatement, name: string): { template: StatementTemplate; sql: string } => {
       const template = new StatementTemplate(statement, () => 0, name);
       return { template, sql: template.render([]) };
@@ -68,22 +58,22 @@ class PostgresCaseDatabase implements CaseDatabase {
 
   async runCase(plan: ExecutionPlan, options: CaseRunOptions = {}): Promise<CaseOutcome> {
     const wantsSecondTrip = options.readers !== undefined || options.overfull === true;
-    const writes = this.#writer.renderAll(plan.statements);
+    const writes = this.#writer.renderWrites([plan.statements]);
     const client = await this.#session.pool.connect();
+    let inTransaction = false;
     let released = false;
-    const release = (): void => {
-      if (!released) client.release();
-      released = true;
-    };
     try {
       let results: pg.QueryResult[];
       try {
-        const text = ['BEGIN', ...writes, ...this.#scans.map((s) => s.sql), ...(wantsSecondTrip ? [] : ['ROLLBACK'])].join(';\n');
-        results = asResults(await client.query(text));
+        inTransaction = true;
+        results = asResults(await client.query(['BEGIN', ...writes, ...this.#scans.map((s) => s.sql), ...(wantsSecondTrip ? [] : ['ROLLBACK'])].join(';\n')));
+        inTransaction = wantsSecondTrip;
       } catch (error) {
         await client.query('ROLLBACK');
-        if (!isPostgresError(error)) throw error;
-        release();
+        inTransaction = false;
+        if (!isPostgresError(error) || !isWriteRefusal(error)) throw error;
+        client.release();
+        released = true;
         const failure = await this.#writer.locateFailure(this.#session.db, [plan.statements]);
         // A refusal the replay does not reproduce is not a write's: a cardfuzz error.
         if (failure === null) throw error;
@@ -97,20 +87,19 @@ class PostgresCaseDatabase implements CaseDatabase {
       const requests = options.readers ? options.readers(snapshot).filter((r) => this.#readers.has(r.reader)) : [];
       const overfull = options.overfull ? this.#overfull : [];
       const texts = [...requests.map((r) => this.#readers.get(r.reader)!.render([r.argument])), ...overfull.map((o) => o.sql), 'ROLLBACK'];
-      let second: pg.QueryResult[];
-      try {
-        second = asResults(await client.query({ text: texts.join(';\n'), rowMode: 'array' }));
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
+      const second = asResults(await client.query({ text: texts.join(';\n'), rowMode: 'array' }));
+      inTransaction = false;
       const readings: ReaderResult[] | null = options.readers ? requests.map((r, i) => ({ reader: r.reader, argument: r.argument, ids: second[i]!.rows.map((row: unknown[]) => row[0] as number) })) : null;
       const over: OverfullRelationship[] | null = options.overfull
         ? overfull.flatMap((o, i) => second[requests.length + i]!.rows.map((row: unknown[]) => ({ relationship: o.relationship, parentId: row[0] as number, children: row[1] as number })))
         : null;
       return { failure: null, snapshot, readings, overfull: over };
     } finally {
-      release();
+      if (!released) {
+        // Whatever ended the case early, the next one must not start inside this transaction.
+        if (inTransaction) await client.query('ROLLBACK').then(() => client.release(), (error: Error) => client.release(error));
+        else client.release();
+      }
     }
   }
 

@@ -8,7 +8,13 @@ import type { PostgresSession } from './postgres-connection.js';
  * findings name constraints as the server does: `uq_job_tool_execution_state_id`,
  * `job_pkey`, `job_tool_request_id_fkey`.
  */
-export async function readPostgresCatalog(session: PostgresSession): Promise<Catalog> {
+export interface PostgresCatalog {
+  readonly catalog: Catalog;
+  /** Constraints of any kind that are INITIALLY DEFERRED: checked at COMMIT, which a rolled-back case never reaches. */
+  readonly deferredConstraints: readonly string[];
+}
+
+export async function readPostgresCatalog(session: PostgresSession): Promise<PostgresCatalog> {
   const { db, schema } = session;
   const tables = (
     await sql<{ oid: number; name: string }>`
@@ -25,9 +31,9 @@ export async function readPostgresCatalog(session: PostgresSession): Promise<Cat
   const constraints = (
     await sql<{ table: number; name: string; type: string; keys: number[]; parent: number | null; parentkeys: number[] | null; deferred: boolean; index: number }>`
       SELECT con.conrelid::int AS table, con.conname AS name, con.contype AS type, con.conkey::int[] AS keys, NULLIF(con.confrelid, 0)::int AS parent,
-             con.confkey::int[] AS parentkeys, con.condeferrable AS deferred, con.conindid::int AS index
+             con.confkey::int[] AS parentkeys, con.condeferred AS deferred, con.conindid::int AS index
       FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace
-      WHERE n.nspname = ${schema} AND con.contype IN ('p', 'u', 'f') ORDER BY con.conrelid, con.conname`.execute(db)
+      WHERE n.nspname = ${schema} ORDER BY con.conrelid, con.conname`.execute(db)
   ).rows;
   const indexes = (
     await sql<{ table: number; index: number; name: string; keys: number[]; partial: boolean }>`
@@ -53,12 +59,13 @@ export async function readPostgresCatalog(session: PostgresSession): Promise<Cat
     const uniques: CatalogUnique[] = own
       .filter((c) => c.type === 'p' || c.type === 'u')
       .map((c) => ({ name: c.name, columns: names(t.oid, c.keys), partial: false, origin: c.type === 'p' ? ('primary-key' as const) : ('constraint' as const) }));
-    // Unique indexes that back no constraint (CREATE UNIQUE INDEX), partial ones included.
-    const backing = new Set(own.map((c) => c.index));
+    // Unique indexes that back no constraint of their table (CREATE UNIQUE INDEX), partial ones included.
+    // (A foreign key's conindid is the index it references, not one of its own.)
+    const backing = new Set(own.filter((c) => c.type === 'p' || c.type === 'u').map((c) => c.index));
     for (const ix of indexes.filter((i) => i.table === t.oid && !backing.has(i.index))) {
       uniques.push({ name: ix.name, columns: names(t.oid, ix.keys.filter((k) => k > 0)), partial: ix.partial, origin: 'index' });
     }
     catalog.set(t.name, { name: t.name, columns: tableColumns, foreignKeys, uniques });
   }
-  return catalog;
+  return { catalog, deferredConstraints: constraints.filter((c) => c.deferred).map((c) => c.name) };
 }

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { DatabaseUnavailableError, SchemaError } from '../../../errors.js';
 import type { AnyDatabase } from '../../compiled-query.js';
 import type { SchemaStep } from '../../schema-plan.js';
+import { checkDatabaseUrl, redact } from '../../database-url.js';
 import { adaptPgDump, isPgDump } from './postgres-schema-dump.js';
 
 /**
@@ -25,6 +26,12 @@ export interface PostgresSession {
   readonly pool: pg.Pool;
   /** Sends one simple-protocol query text (several statements allowed) and returns one result per statement. */
   simple(text: string): Promise<pg.QueryResult[]>;
+  /**
+   * Runs session-level statements (PREPARE) now, and again on every
+   * connection the pool opens later: a connection the server drops is
+   * replaced by one that knows the same prepared statements.
+   */
+  onEveryConnection(statements: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,27 +39,6 @@ export interface PostgresSession {
 const types = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)),
 };
-
-/** Checks the URL's form before any connection is tried, so a typo gets its own message. */
-export function checkDatabaseUrl(url: string): URL {
-  if (url.trim() === '') throw new DatabaseUnavailableError('--database-url is empty; expected postgres://user@host:port/database');
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new DatabaseUnavailableError(`--database-url ${redact(url)}: not a URL; expected postgres://user@host:port/database`);
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new DatabaseUnavailableError(`--database-url ${redact(url)}: expected a postgres:// or postgresql:// URL, got ${parsed.protocol}//`);
-  }
-  if (parsed.hostname === '' && !parsed.searchParams.has('host')) throw new DatabaseUnavailableError(`--database-url ${redact(url)}: no host; expected postgres://user@host:port/database`);
-  return parsed;
-}
-
-/** The URL without its password, for messages. */
-export function redact(url: string): string {
-  return url.replace(/(\/\/[^:/@]*):[^@]*@/, '$1:***@');
-}
 
 /** What a failed connection attempt means, in one line. */
 function connectionProblem(error: unknown, url: string): string {
@@ -93,7 +79,8 @@ export async function openPostgresSession(url: string): Promise<PostgresSession>
     // Every statement runs in this run's own schema; string literals are standard.
     options: `-c search_path=${schema} -c standard_conforming_strings=on -c client_min_messages=warning`,
     types,
-    application_name: 'cardfuzz',
+    // Names the connection after its schema, so that pg_stat_activity tells whose it is.
+    application_name: `cardfuzz ${schema}`,
   });
   // An idle connection the server drops must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
@@ -112,18 +99,29 @@ export async function openPostgresSession(url: string): Promise<PostgresSession>
     throw new DatabaseUnavailableError(`cannot create schema ${schema} on ${redact(url)}: ${(error as Error).message}`);
   }
   let closed = false;
+  let sessionSql = '';
+  pool.on('connect', (client) => {
+    // pg runs queries in order: this one runs before anything the new connection is given.
+    if (sessionSql !== '') client.query(sessionSql).catch(() => undefined);
+  });
+  const simple = async (text: string): Promise<pg.QueryResult[]> => {
+    const client = await pool.connect();
+    try {
+      const result = (await client.query(text)) as pg.QueryResult | pg.QueryResult[];
+      return Array.isArray(result) ? result : [result];
+    } finally {
+      client.release();
+    }
+  };
   return {
     schema,
     db,
     pool,
-    async simple(text) {
-      const client = await pool.connect();
-      try {
-        const result = (await client.query(text)) as pg.QueryResult | pg.QueryResult[];
-        return Array.isArray(result) ? result : [result];
-      } finally {
-        client.release();
-      }
+    simple,
+    async onEveryConnection(statements) {
+      const text = statements.join(';\n');
+      if (text !== '') await simple(text);
+      sessionSql = text;
     },
     async close() {
       if (closed) return;
@@ -146,11 +144,14 @@ export async function openPostgresSession(url: string): Promise<PostgresSession>
  */
 export async function applyPostgresSchema(session: PostgresSession, steps: readonly SchemaStep[]): Promise<void> {
   for (const step of steps) {
-    const text = isPgDump(step.sql) ? adaptPgDump(step.sql, session.schema) : step.sql;
+    const text = isPgDump(step.sql) ? adaptPgDump(step.sql, session.schema, step.label) : step.sql;
     try {
       await session.simple(text);
     } catch (error) {
       throw new SchemaError(`${step.label}: ${(error as Error).message}`);
     }
   }
+  // A dump's SET lines (client_encoding, standard_conforming_strings, ...) must not outlive it:
+  // back to the connection's own settings, search_path included.
+  await session.simple('RESET ALL');
 }

@@ -28,9 +28,25 @@ export function isPostgresError(error: unknown): error is PostgresErrorFields {
   return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && /^[0-9A-Z]{5}$/.test((error as { code: string }).code) && 'severity' in error;
 }
 
-/** Whether the error is one a schema's constraints raise (class 23, integrity constraint violation). */
-export function isConstraintError(error: PostgresErrorFields): boolean {
-  return (error.code ?? '').startsWith('23');
+/**
+ * Whether the server refused a write because of what the schema says: an
+ * integrity constraint (class 23), a data exception such as a value too long
+ * for its VARCHAR (22), or a trigger that refuses the row (P0, 09, 27, 44).
+ * Anything else on a write (a lost connection, a missing prepared statement,
+ * a syntax error) is a cardfuzz error, never a finding.
+ */
+export function isWriteRefusal(error: PostgresErrorFields): boolean {
+  return /^(23|22|P0|09|27|44)/.test(error.code ?? '');
+}
+
+/**
+ * Whether an error says the server, not the statement, is in trouble: the
+ * connection (08), resources (53), an operator (57), the system (58, XX), a
+ * transaction out of step (25, 40) or a prepared statement gone (26). A
+ * migration step failing any other way is the upgrade failing.
+ */
+export function isServerTrouble(error: PostgresErrorFields): boolean {
+  return /^(08|53|57|58|XX|25|40|26)/.test(error.code ?? '');
 }
 
 export function classifyPostgresError(error: PostgresErrorFields, fallbackTable: string | null, catalog: Catalog): ConstraintViolation {

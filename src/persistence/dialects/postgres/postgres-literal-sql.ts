@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../../errors.js';
 import type { CompiledStatement } from '../../compiled-query.js';
 
 /**
@@ -18,7 +19,10 @@ export function postgresLiteral(value: unknown): string {
   }
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'bigint') return value.toString();
-  return `'${String(value).replaceAll("'", "''")}'`;
+  const text = String(value);
+  // PostgreSQL text cannot hold NUL at all (SQLite's can): say so rather than fail in the protocol.
+  if (text.includes('\0')) throw new InvalidInputError(`PostgreSQL text cannot hold a NUL character: ${JSON.stringify(text)} (a value of the case)`);
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 type Slot = { readonly argument: number } | { readonly literal: string };

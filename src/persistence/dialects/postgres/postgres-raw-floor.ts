@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DatabaseUnavailableError } from '../../../errors.js';
-import { checkDatabaseUrl, redact } from './postgres-connection.js';
+import { checkDatabaseUrl, redact } from '../../database-url.js';
 
 /**
  * What the server costs before any work: a case on PostgreSQL is two round

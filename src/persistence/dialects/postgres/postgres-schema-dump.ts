@@ -2,11 +2,13 @@ import { SchemaError } from '../../../errors.js';
 
 /**
  * `pg_dump --schema-only` output, made to build inside cardfuzz's own schema:
- * a dump empties search_path, names every object `public.x`, gives owners
- * and grants to roles the test server may not have, and (since 15.14) wraps
- * itself in psql's `\restrict` meta-commands. Those parts are dropped or
- * renamed; everything that shapes the tables (columns, sequences, defaults,
- * constraints, indexes, functions, triggers) is kept as dumped.
+ * a dump sets its own search_path, names every object `public.x`, gives
+ * owners and grants to roles the test server may not have, and (since
+ * 15.14) wraps itself in psql's `\restrict` meta-commands. Those parts are
+ * dropped or renamed; everything that shapes the tables (columns, sequences,
+ * defaults, constraints, indexes, functions, triggers) is kept as dumped.
+ * What cannot be moved into a schema of its own (other schemas, extensions,
+ * table data) is refused with the construct named.
  */
 
 export function isPgDump(sql: string): boolean {
@@ -16,18 +18,28 @@ export function isPgDump(sql: string): boolean {
 const DROPPED_LINES: readonly RegExp[] = [
   /^\\/, // psql meta-commands: \restrict, \unrestrict, \connect
   /^SELECT pg_catalog\.set_config\('search_path', '', false\);$/,
+  /^SET search_path = .*;$/, // dumps before pg_dump 10.3
   /^ALTER [A-Z ]+ .* OWNER TO .*;$/,
   /^(GRANT|REVOKE) .*;$/,
   /^CREATE SCHEMA public;$/,
   /^COMMENT ON SCHEMA public IS .*;$/,
+  /^CREATE EXTENSION IF NOT EXISTS plpgsql WITH SCHEMA pg_catalog;$/,
+  /^COMMENT ON EXTENSION plpgsql IS .*;$/,
 ];
 
-export function adaptPgDump(sql: string, schema: string): string {
-  if (/^COPY \S+ .*FROM stdin;$/m.test(sql)) throw new SchemaError('the PostgreSQL dump holds table data (COPY ... FROM stdin); dump the schema only: pg_dump --schema-only');
-  const kept = sql
-    .split('\n')
-    .filter((line) => !DROPPED_LINES.some((re) => re.test(line)))
-    .join('\n');
+export function adaptPgDump(sql: string, schema: string, label: string): string {
+  const lines = sql.split(/\r?\n/);
+  const refuse = (what: string, fix: string): never => {
+    throw new SchemaError(`${label}: the PostgreSQL dump ${what}; ${fix}`);
+  };
+  for (const line of lines) {
+    if (/^COPY \S+ .*FROM stdin;$/.test(line)) refuse('holds table data (COPY ... FROM stdin)', 'dump the schema only: pg_dump --schema-only');
+    const otherSchema = /^CREATE SCHEMA (?!public;)("?[^";\s]+"?)/.exec(line);
+    if (otherSchema) refuse(`creates schema ${otherSchema[1]}`, 'cardfuzz builds the public schema of a dump in a schema of its own; dump that one: pg_dump --schema-only --schema=public');
+    const extension = /^CREATE EXTENSION (?:IF NOT EXISTS )?("?[^";\s]+"?)/.exec(line);
+    if (extension && extension[1] !== 'plpgsql') refuse(`creates extension ${extension[1]}`, 'extensions cannot move into cardfuzz’s schema; remove its CREATE EXTENSION line and what uses it');
+  }
+  const kept = lines.filter((line) => !DROPPED_LINES.some((re) => re.test(line))).join('\n');
   // Objects of the public schema move into ours: `public.job`, `"public"."job"`, `'public.job_id_seq'::regclass`.
   return kept.replace(/(^|[^A-Za-z0-9_$".])(?:public|"public")\./g, `$1"${schema}".`);
 }

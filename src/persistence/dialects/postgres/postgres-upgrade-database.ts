@@ -1,33 +1,29 @@
+import type pg from 'pg';
 import type { ExecutionPlan } from '../../../executor/execution.js';
+import type { TableName } from '../../../executor/tables.js';
 import type { UpgradeDatabase, UpgradeOutcome } from '../../case-database.js';
 import { compileCaseStatements } from '../../case-statements.js';
-import { planColumnFills, type Catalog } from '../../catalog.js';
+import type { Catalog, ColumnFills } from '../../catalog.js';
 import type { CaseDatabaseSpec } from '../../open-case-database.js';
 import type { UpgradeStep } from '../../schema-plan.js';
 import { StatementShifter } from '../../shift-statements.js';
-import { readPostgresCatalog } from './postgres-catalog.js';
-import { applyPostgresSchema, openPostgresSession, type PostgresSession } from './postgres-connection.js';
-import { classifyPostgresError, isPostgresError } from './postgres-errors.js';
+import { openPreparedDatabase, planPostgresFills } from './open-postgres-database.js';
+import type { PostgresCatalog } from './postgres-catalog.js';
+import type { PostgresSession } from './postgres-connection.js';
+import { classifyPostgresError, isPostgresError, isServerTrouble, isWriteRefusal, type PostgresErrorFields } from './postgres-errors.js';
 import { PostgresWriter } from './postgres-writer.js';
 
 /**
  * Upgrades on PostgreSQL: a schema at the previous profile's migrations;
  * each history is written and upgraded inside BEGIN … ROLLBACK (PostgreSQL's
  * DDL is transactional, so the old schema comes back). Foreign keys stay on,
- * as alembic leaves them on PostgreSQL, so no row can dangle afterwards.
+ * as alembic leaves them on PostgreSQL; deferred constraints are checked once
+ * after the history and once after the last migration, as the migration's
+ * COMMIT would. The id sequences are moved past the history's ids, so a
+ * backfill that inserts without ids gets fresh ones (SQLite takes max+1).
  */
-export async function openPostgresUpgradeDatabase(previous: CaseDatabaseSpec, steps: readonly UpgradeStep[], url: string): Promise<UpgradeDatabase> {
-  const session = await openPostgresSession(url);
-  try {
-    await applyPostgresSchema(session, previous.schemaSteps);
-    const catalog = await readPostgresCatalog(session);
-    const database = new PostgresUpgradeDatabase(session, catalog, previous, steps);
-    await session.simple(database.prepareSql.join(';\n'));
-    return database;
-  } catch (error) {
-    await session.close().catch(() => undefined);
-    throw error;
-  }
+export function openPostgresUpgradeDatabase(previous: CaseDatabaseSpec, steps: readonly UpgradeStep[], url: string): Promise<UpgradeDatabase> {
+  return openPreparedDatabase(url, previous.schemaSteps, async (session, catalog) => new PostgresUpgradeDatabase(session, catalog, previous, steps, await planPostgresFills(session, catalog.catalog, previous)));
 }
 
 class PostgresUpgradeDatabase implements UpgradeDatabase {
@@ -37,14 +33,17 @@ class PostgresUpgradeDatabase implements UpgradeDatabase {
   readonly #spec: CaseDatabaseSpec;
   readonly #steps: readonly UpgradeStep[];
   readonly #writer: PostgresWriter;
+  readonly #advanceSequences: string[];
 
-  constructor(session: PostgresSession, catalog: Catalog, previous: CaseDatabaseSpec, steps: readonly UpgradeStep[]) {
+  constructor(session: PostgresSession, { catalog, deferredConstraints }: PostgresCatalog, previous: CaseDatabaseSpec, steps: readonly UpgradeStep[], fills: ColumnFills) {
     this.#session = session;
     this.catalog = catalog;
     this.#spec = previous;
     this.#steps = steps;
-    const fills = planColumnFills(catalog, previous.layouts, previous.tablesUsed, previous.schemaLabel, 'postgres');
-    this.#writer = new PostgresWriter(compileCaseStatements('postgres', catalog, previous.layouts, previous.tablesUsed, previous.relationships, fills), catalog, previous.layouts);
+    this.#writer = new PostgresWriter(compileCaseStatements('postgres', catalog, previous.layouts, previous.tablesUsed, previous.relationships, fills), catalog, previous.layouts, deferredConstraints);
+    this.#advanceSequences = previous.tablesUsed
+      .filter((t) => catalog.get(t)?.columns.some((c) => c.name === 'id' && c.hasDefault))
+      .map((t: TableName) => `SELECT setval(pg_get_serial_sequence('"${t}"', 'id'), MAX(id)) FROM "${t}" HAVING MAX(id) IS NOT NULL AND pg_get_serial_sequence('"${t}"', 'id') IS NOT NULL`);
   }
 
   get prepareSql(): string[] {
@@ -58,39 +57,42 @@ class PostgresUpgradeDatabase implements UpgradeDatabase {
     let released = false;
     try {
       try {
-        await client.query(['BEGIN', ...groups.flatMap((g) => this.#writer.renderAll(g))].join(';\n'));
+        await client.query(['BEGIN', ...this.#writer.renderWrites(groups), ...this.#writer.restoreDeferred(), ...this.#advanceSequences].join(';\n'));
       } catch (error) {
         await client.query('ROLLBACK');
-        if (!isPostgresError(error)) throw error;
+        if (!isPostgresError(error) || !isWriteRefusal(error)) throw error;
         client.release();
         released = true;
         const historyFailure = await this.#writer.locateFailure(this.#session.db, groups);
         if (historyFailure === null) throw error;
         return { historyFailure, upgradeFailure: null, danglingRows: [] };
       }
-      for (const step of this.#steps) {
-        try {
-          await client.query(step.sql);
-        } catch (error) {
-          if (!isPostgresError(error)) throw error;
-          return {
-            historyFailure: null,
-            upgradeFailure: { step: step.label, revision: step.revision, title: step.title, violation: classifyPostgresError(error, touchedTable(step.sql), this.catalog) },
-            danglingRows: [],
-          };
+      const steps = this.#steps;
+      for (const [i, step] of steps.entries()) {
+        const failure = await runStep(client, i === steps.length - 1 ? [step.sql, ...this.#writer.deferredCheck()].join(';\n') : step.sql);
+        if (failure !== null) {
+          return { historyFailure: null, upgradeFailure: { step: step.label, revision: step.revision, title: step.title, violation: classifyPostgresError(failure, touchedTable(step.sql), this.catalog) }, danglingRows: [] };
         }
       }
       return { historyFailure: null, upgradeFailure: null, danglingRows: [] };
     } finally {
-      if (!released) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        client.release();
-      }
+      if (!released) await client.query('ROLLBACK').then(() => client.release(), (error: Error) => client.release(error));
     }
   }
 
   close(): Promise<void> {
     return this.#session.close();
+  }
+}
+
+/** Runs one upgrade statement; its failure is returned (the finding), the server's own trouble thrown. */
+async function runStep(client: pg.PoolClient, sql: string): Promise<PostgresErrorFields | null> {
+  try {
+    await client.query(sql);
+    return null;
+  } catch (error) {
+    if (!isPostgresError(error) || isServerTrouble(error)) throw error;
+    return error;
   }
 }
 

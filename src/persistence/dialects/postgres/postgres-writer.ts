@@ -5,7 +5,7 @@ import type { WriteFailure } from '../../case-database.js';
 import type { CaseStatements } from '../../case-statements.js';
 import type { Catalog } from '../../catalog.js';
 import type { AnyDatabase } from '../../compiled-query.js';
-import { classifyPostgresError, isPostgresError } from './postgres-errors.js';
+import { classifyPostgresError, isPostgresError, isWriteRefusal, type PostgresErrorFields } from './postgres-errors.js';
 import { StatementTemplate } from './postgres-literal-sql.js';
 
 /**
@@ -22,10 +22,10 @@ export class PostgresWriter {
   readonly #inserts = new Map<TableName, StatementTemplate>();
   readonly #updates = new Map<string, StatementTemplate>();
   readonly #statements: CaseStatements;
-  /** Deferred foreign keys are checked at COMMIT, which a rolled-back case never reaches: force the check. */
-  readonly checkDeferred: boolean;
+  /** INITIALLY DEFERRED constraints are checked at COMMIT, which a rolled-back case never reaches: the writes end by forcing the check. */
+  readonly #deferred: readonly string[];
 
-  constructor(statements: CaseStatements, catalog: Catalog, layouts: Layouts) {
+  constructor(statements: CaseStatements, catalog: Catalog, layouts: Layouts, deferredConstraints: readonly string[]) {
     this.#catalog = catalog;
     this.#statements = statements;
     let n = 0;
@@ -33,7 +33,7 @@ export class PostgresWriter {
       const index = layouts[table].index;
       this.#inserts.set(table, new StatementTemplate(compiled, (name) => index.get(name)!, `cardfuzz_insert_${n++}`));
     }
-    this.checkDeferred = [...catalog.values()].some((t) => t.foreignKeys.some((fk) => fk.deferred));
+    this.#deferred = deferredConstraints;
   }
 
   /** The PREPARE statements the session must run once before the first case. */
@@ -54,11 +54,20 @@ export class PostgresWriter {
     return template.render([s.value, s.id]);
   }
 
-  /** The writes of a case, in order, ending with the deferred-constraint check when the schema has deferred keys. */
-  renderAll(statements: readonly RowStatement[]): string[] {
-    const out = statements.map((s) => this.render(s));
-    if (this.checkDeferred) out.push('SET CONSTRAINTS ALL IMMEDIATE');
-    return out;
+  /** The writes of one or more cases, in order, ending with the check of deferred constraints when the schema has any. */
+  renderWrites(groups: readonly (readonly RowStatement[])[]): string[] {
+    const out = groups.flatMap((statements) => statements.map((s) => this.render(s)));
+    return [...out, ...this.deferredCheck()];
+  }
+
+  /** Forces the check of the schema's deferred constraints (none when it has none). */
+  deferredCheck(): string[] {
+    return this.#deferred.length === 0 ? [] : ['SET CONSTRAINTS ALL IMMEDIATE'];
+  }
+
+  /** Makes the deferred constraints deferred again after a check, for work that follows in the same transaction. */
+  restoreDeferred(): string[] {
+    return this.#deferred.length === 0 ? [] : [`SET CONSTRAINTS ${[...new Set(this.#deferred)].map((n) => `"${n.replaceAll('"', '""')}"`).join(', ')} DEFERRED`];
   }
 
   /**
@@ -68,22 +77,33 @@ export class PostgresWriter {
    */
   async locateFailure(db: Kysely<AnyDatabase>, groups: readonly (readonly RowStatement[])[]): Promise<WriteFailure | null> {
     const trx = await db.startTransaction().execute();
+    const guarded = async (text: string): Promise<PostgresErrorFields | null> => {
+      const savepoint = await trx.savepoint('cardfuzz_write').execute();
+      try {
+        await savepoint.executeQuery(CompiledQuery.raw(text));
+        await savepoint.releaseSavepoint('cardfuzz_write').execute();
+        return null;
+      } catch (error) {
+        if (!isPostgresError(error) || !isWriteRefusal(error)) throw error;
+        await savepoint.rollbackToSavepoint('cardfuzz_write').execute();
+        return error;
+      }
+    };
     try {
       for (const statements of groups) {
-        const texts = this.renderAll(statements);
-        for (let i = 0; i < texts.length; i++) {
-          const guarded = await trx.savepoint('cardfuzz_write').execute();
-          try {
-            await guarded.executeQuery(CompiledQuery.raw(texts[i]!));
-            await guarded.releaseSavepoint('cardfuzz_write').execute();
-          } catch (error) {
-            if (!isPostgresError(error)) throw error;
-            await guarded.rollbackToSavepoint('cardfuzz_write').execute();
-            // The deferred-constraint check is not a write of its own: it is charged to the case's last write.
-            const index = Math.min(i, statements.length - 1);
-            const statement = statements[index]!;
-            return { statementIndex: index, statement, violation: classifyPostgresError(error, statement.table, this.#catalog) };
-          }
+        for (let i = 0; i < statements.length; i++) {
+          const statement = statements[i]!;
+          const error = await guarded(this.render(statement));
+          if (error !== null) return { statementIndex: i, statement, violation: classifyPostgresError(error, statement.table, this.#catalog) };
+        }
+      }
+      // The deferred-constraint check is not a write of its own: it is charged to the last write.
+      const lastGroup = groups.findLast((g) => g.length > 0);
+      for (const check of this.deferredCheck()) {
+        const error = await guarded(check);
+        if (error !== null && lastGroup !== undefined) {
+          const statement = lastGroup[lastGroup.length - 1]!;
+          return { statementIndex: lastGroup.length - 1, statement, violation: classifyPostgresError(error, statement.table, this.#catalog) };
         }
       }
       return null;

@@ -73,10 +73,13 @@ export class SqliteCaseDatabase implements CaseDatabase {
     const first = rows[0];
     if (first === undefined) return null;
     const last = plan.statements[plan.statements.length - 1]!;
+    // fkid numbers the table's foreign keys as foreign_key_list does; the catalog names them by columns.
+    const columns = (this.#db.pragma(`foreign_key_list("${first.table.replaceAll('"', '""')}")`) as { id: number; from: string }[]).filter((r) => r.id === first.fkid).map((r) => r.from);
+    const fk = this.catalog.get(first.table)?.foreignKeys.find((f) => f.columns.join(',') === columns.join(','));
     return {
       statementIndex: plan.statements.length - 1,
       statement: last,
-      violation: { kind: 'foreign-key', table: first.table, columns: [], constraint: null, message: `deferred FOREIGN KEY constraint failed: ${first.table} row ${first.rowid} references a missing ${first.parent}` },
+      violation: { kind: 'foreign-key', table: first.table, columns, constraint: fk?.name ?? null, message: `deferred FOREIGN KEY constraint failed: ${first.table} row ${first.rowid} references a missing ${first.parent}` },
     };
   }
 

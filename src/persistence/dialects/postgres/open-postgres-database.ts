@@ -1,0 +1,53 @@
+import { SchemaError } from '../../../errors.js';
+import { planColumnFills, type Catalog, type ColumnFills } from '../../catalog.js';
+import type { CaseDatabaseSpec } from '../../open-case-database.js';
+import type { SchemaStep } from '../../schema-plan.js';
+import { postgresLiteral } from './postgres-literal-sql.js';
+import { readPostgresCatalog, type PostgresCatalog } from './postgres-catalog.js';
+import { applyPostgresSchema, openPostgresSession, type PostgresSession } from './postgres-connection.js';
+
+/**
+ * The opening both PostgreSQL databases share: a session in a schema of its
+ * own, the schema built from its steps, the constraints read back, and the
+ * database's statements prepared on this and every later connection. The
+ * session is closed (its schema dropped) if any of it fails.
+ */
+export async function openPreparedDatabase<T extends { readonly prepareSql: readonly string[] }>(
+  url: string,
+  steps: readonly SchemaStep[],
+  build: (session: PostgresSession, catalog: PostgresCatalog) => T | Promise<T>,
+): Promise<T> {
+  const session = await openPostgresSession(url);
+  try {
+    await applyPostgresSchema(session, steps);
+    const database = await build(session, await readPostgresCatalog(session));
+    await session.onEveryConnection(database.prepareSql);
+    return database;
+  } catch (error) {
+    await session.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The neutral values for NOT NULL columns cardfuzz does not model, checked
+ * against the server once: a value its type refuses (an interval, an array,
+ * a domain with a CHECK) is reported by table and column, not left to fail
+ * every case.
+ */
+export async function planPostgresFills(session: PostgresSession, catalog: Catalog, spec: CaseDatabaseSpec): Promise<ColumnFills> {
+  const fills = planColumnFills(catalog, spec.layouts, spec.tablesUsed, spec.schemaLabel, 'postgres');
+  const problems: string[] = [];
+  for (const [table, columns] of fills) {
+    for (const fill of columns) {
+      const type = catalog.get(table)?.columns.find((c) => c.name === fill.column)?.type.toLowerCase() ?? 'text';
+      try {
+        await session.simple(`SELECT CAST(${postgresLiteral(fill.value)} AS ${type})`);
+      } catch (error) {
+        problems.push(`${table}.${fill.column} is NOT NULL without a default and cardfuzz cannot fill it (type ${type}: ${(error as Error).message})`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new SchemaError(`${spec.schemaLabel} cannot host the rows cardfuzz writes: ${problems.join('; ')}`);
+  return fills;
+}
