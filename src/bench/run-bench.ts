@@ -57,7 +57,15 @@ export interface BenchReport {
     readonly canonical: number;
     readonly allPropertiesFirstFailureMs: Stats;
   };
-  readonly memory?: { readonly seconds: number; readonly cases: number; readonly peakRssMiB: number; readonly heapFirstMinuteMiB: number; readonly heapLastMinuteMiB: number };
+  readonly memory?: {
+    readonly seconds: number;
+    readonly cases: number;
+    readonly peakRssMiB: number;
+    readonly heapFirstMinuteMiB: number;
+    readonly heapLastMinuteMiB: number;
+    /** Heap still in use right after a full collection (node --expose-gc), every 10 s: the live data, whose trend says whether memory leaks. */
+    readonly liveHeapMiB?: readonly { readonly seconds: number; readonly mib: number }[];
+  };
   /** Nightly cases per second with 1 and with N worker threads on the same work units. */
   readonly workers?: readonly { readonly workers: number; readonly cases: number; readonly seconds: number; readonly casesPerSecond: number }[];
   readonly postgres?: {
@@ -165,6 +173,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   if (options.soakMs !== undefined) {
     options.onStage?.(`memory soak of ${Math.round(options.soakMs / 1000)} s`);
     const samples: { t: number; heap: number; rss: number }[] = [];
+    // With node --expose-gc (npm run bench), a full collection every 10 s shows the live heap.
+    const collect = (globalThis as { gc?: () => void }).gc;
+    const live: { seconds: number; mib: number }[] = [];
+    let nextCollection = 0;
     const soakStarted = performance.now();
     const soak = await runSuite({
       target: { profile, settings: {}, dialect: 'sqlite' },
@@ -176,7 +188,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       replayCommand: () => '',
       onProgress: () => {
         const m = process.memoryUsage();
-        samples.push({ t: performance.now() - soakStarted, heap: m.heapUsed / 2 ** 20, rss: m.rss / 2 ** 20 });
+        const t = performance.now() - soakStarted;
+        samples.push({ t, heap: m.heapUsed / 2 ** 20, rss: m.rss / 2 ** 20 });
+        if (collect !== undefined && t >= nextCollection) {
+          nextCollection += 10_000;
+          collect();
+          live.push({ seconds: Math.round(t / 1000), mib: process.memoryUsage().heapUsed / 2 ** 20 });
+        }
       },
     });
     const minute = (from: number, to: number): number => {
@@ -189,6 +207,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       peakRssMiB: Math.max(0, ...samples.map((s) => s.rss)),
       heapFirstMinuteMiB: minute(0, 60_000),
       heapLastMinuteMiB: minute(options.soakMs - 60_000, Infinity),
+      ...(live.length > 0 ? { liveHeapMiB: live } : {}),
     };
   }
 

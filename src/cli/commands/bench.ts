@@ -40,7 +40,16 @@ export function benchMarkdown(r: BenchReport): string {
     `| shrunk to the canonical two-dataset Batch | **${r.ledger.canonical} of ${r.ledger.seeds}** seeds |`,
     `| first failure of any property on branch-1f87eebce (all properties) | median ${n(r.ledger.allPropertiesFirstFailureMs.median)} ms, worst ${n(r.ledger.allPropertiesFirstFailureMs.worst)} ms |`,
   ];
-  if (r.memory) lines.push(`| memory over a ${n(r.memory.seconds)} s run (${n(r.memory.cases)} cases) | peak RSS ${n(r.memory.peakRssMiB)} MiB; heap peak ${n(r.memory.heapFirstMinuteMiB)} MiB in the first minute, ${n(r.memory.heapLastMinuteMiB)} MiB in the last |`);
+  if (r.memory) {
+    lines.push(`| memory over a ${n(r.memory.seconds)} s run (${n(r.memory.cases)} cases) | peak RSS ${n(r.memory.peakRssMiB)} MiB; heap peak ${n(r.memory.heapFirstMinuteMiB)} MiB in the first minute, ${n(r.memory.heapLastMinuteMiB)} MiB in the last |`);
+    const live = r.memory.liveHeapMiB ?? [];
+    if (live.length >= 4) {
+      const early = live.filter((x) => x.seconds <= 60 && x.seconds > 0);
+      const late = live.filter((x) => x.seconds >= r.memory!.seconds - 60);
+      const mean = (xs: readonly { mib: number }[]): number => xs.reduce((a, x) => a + x.mib, 0) / Math.max(1, xs.length);
+      lines.push(`| live heap after a full collection, every 10 s | first minute ${n(mean(early), 1)} MiB, last minute ${n(mean(late), 1)} MiB (lowest ${n(Math.min(...live.map((x) => x.mib)), 1)}, highest ${n(Math.max(...live.map((x) => x.mib)), 1)}) |`);
+    }
+  }
   if (r.workers && r.workers.length > 1) {
     const one = r.workers[0]!;
     for (const w of r.workers.slice(1)) lines.push(`| nightly worker threads: 1 / ${w.workers} (${n(w.cases)} cases each, branch-fixed) | ${n(one.casesPerSecond)} / ${n(w.casesPerSecond)} cases/s: **${n(w.casesPerSecond / one.casesPerSecond, 2)}× speed-up** |`);
