@@ -120,19 +120,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const execution = options.properties.filter((p): p is ExecutionProperty => p.family === 'execution');
   const profile = 'branch-fixed';
 
+  /** The default campaign (every property, seed 1) on a database: the suite and its two groups. */
+  const defaultCampaign = async (database: { readonly dialect: 'sqlite' | 'postgres'; readonly databaseUrl?: string }, runs: number) => {
+    const suite = await runSuite({ target: { profile, settings: {}, ...database }, properties: options.properties, caseArbitrary: options.caseArbitrary, historyArbitrary: options.historyArbitrary, seed: 1, runs, replayCommand: () => '' });
+    if (suite.error) throw new Error(suite.error.message);
+    return { suite, execution: suite.groups.find((g) => g.name === 'execution')!, upgrade: suite.groups.find((g) => g.name === 'upgrade') };
+  };
+
   options.onStage?.('default campaign');
-  const campaign = await runSuite({
-    target: { profile, settings: {}, dialect: 'sqlite' },
-    properties: options.properties,
-    caseArbitrary: options.caseArbitrary,
-    historyArbitrary: options.historyArbitrary,
-    seed: 1,
-    runs: options.runs,
-    replayCommand: () => '',
-  });
-  if (campaign.error) throw new Error(campaign.error.message);
-  const executionGroupReport = campaign.groups.find((g) => g.name === 'execution')!;
-  const upgradeGroupReport = campaign.groups.find((g) => g.name === 'upgrade');
+  const { suite: campaign, execution: executionGroupReport, upgrade: upgradeGroupReport } = await defaultCampaign({ dialect: 'sqlite' }, options.runs);
 
   options.onStage?.('generation alone');
   const generationStarted = performance.now();
@@ -221,18 +217,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   if (options.postgres) {
     const pgOptions = options.postgres;
     options.onStage?.(`PostgreSQL: default campaign of ${pgOptions.runs} cases`);
-    const pgCampaign = await runSuite({
-      target: { profile, settings: {}, dialect: 'postgres', databaseUrl: pgOptions.url },
-      properties: options.properties,
-      caseArbitrary: options.caseArbitrary,
-      historyArbitrary: options.historyArbitrary,
-      seed: 1,
-      runs: pgOptions.runs,
-      replayCommand: () => '',
-    });
-    if (pgCampaign.error) throw new Error(pgCampaign.error.message);
-    const pgExecution = pgCampaign.groups.find((g) => g.name === 'execution')!;
-    const pgUpgrade = pgCampaign.groups.find((g) => g.name === 'upgrade');
+    const { suite: pgCampaign, execution: pgExecution, upgrade: pgUpgrade } = await defaultCampaign({ dialect: 'postgres', databaseUrl: pgOptions.url }, pgOptions.runs);
     options.onStage?.('PostgreSQL: round-trip floor and the ledger bug');
     postgres = {
       server: await pgOptions.server(pgOptions.url),
