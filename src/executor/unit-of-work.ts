@@ -1,5 +1,6 @@
 import { relationshipKey, type RelationshipDeclaration, type ScalarReplace } from './relationships.js';
-import type { Cell, Layouts, TableName } from './tables.js';
+import type { CellOf, CellsOf } from '../schema/galaxy-schema.js';
+import type { Cell, ColumnOf, Layouts, TableName } from './tables.js';
 
 /**
  * An ordered list of writes, as the database receives them: inserts in flush
@@ -9,8 +10,8 @@ export type RowStatement =
   | { readonly op: 'insert'; readonly table: TableName; readonly values: readonly Cell[] }
   | { readonly op: 'update'; readonly table: TableName; readonly column: string; readonly id: number; readonly value: Cell };
 
-export interface RowHandle {
-  readonly table: TableName;
+export interface RowHandle<T extends TableName = TableName> {
+  readonly table: T;
   readonly id: number;
   readonly values: Cell[];
   flushed: boolean;
@@ -46,17 +47,24 @@ export class UnitOfWork {
     this.#replace = replace;
   }
 
-  /** Adds a pending row; missing columns are NULL. */
-  add(table: TableName, id: number, cells: Readonly<Record<string, Cell>>): RowHandle {
-    const layout = this.#layouts[table];
+  /**
+   * Adds a pending row; missing columns are NULL. `cells` names declared
+   * columns only (schema/galaxy-schema.ts), each with a value of its type: an
+   * unknown column is a compile error. A declared column the variant's
+   * revision does not have (the upstream tool request's `request` on the
+   * branch, which dropped it) is not part of its layout and is not written.
+   */
+  add<T extends TableName>(table: T, id: number, cells: CellsOf<T>): RowHandle<T> {
+    const layout: Layouts[TableName] = this.#layouts[table];
     const values: Cell[] = new Array<Cell>(layout.columns.length).fill(null);
     values[0] = id;
-    for (const key in cells) {
+    const written = cells as Readonly<Record<string, Cell | undefined>>;
+    for (const key in written) {
       const index = layout.index.get(key);
       if (index === undefined) continue;
-      values[index] = cells[key]!;
+      values[index] = written[key] ?? null;
     }
-    const row: RowHandle = { table, id, values, flushed: false };
+    const row: RowHandle<T> = { table, id, values, flushed: false };
     const links = this.#scalarLinks.get(table);
     if (links) {
       for (const link of links) {
@@ -69,18 +77,18 @@ export class UnitOfWork {
   }
 
   /** Whether this variant writes `column` into `table`. */
-  has(table: TableName, column: string): boolean {
+  has<T extends TableName>(table: T, column: ColumnOf<T>): boolean {
     return this.#layouts[table].index.has(column);
   }
 
   /** Reads one column of a row as the session currently holds it. */
-  get(row: RowHandle, column: string): Cell {
+  get<T extends TableName>(row: RowHandle<T>, column: ColumnOf<T>): Cell {
     const index = this.#layouts[row.table].index.get(column);
     return index === undefined ? null : (row.values[index] ?? null);
   }
 
   /** Sets one column of a row, pending or flushed. */
-  set(row: RowHandle, column: string, value: Cell): void {
+  set<T extends TableName, C extends ColumnOf<T>>(row: RowHandle<T>, column: C, value: CellOf<T, C>): void {
     const index = this.#layouts[row.table].index.get(column);
     if (index === undefined) return;
     const link = this.#scalarLinks.get(row.table)?.find((l) => l.columnIndex === index);

@@ -82,7 +82,7 @@ export function planColumnFills(catalog: Catalog, layouts: Layouts, tablesUsed: 
       if (!entry.columns.some((c) => c.name === column)) problems.push(`${table}.${column} is missing`);
     }
     for (const column of entry.columns) {
-      if (!column.notNull || column.hasDefault || column.primaryKey || layout.columns.includes(column.name)) continue;
+      if (!column.notNull || column.hasDefault || column.primaryKey || layout.index.has(column.name)) continue;
       const isForeignKey = entry.foreignKeys.some((fk) => fk.columns.includes(column.name));
       const isUnique = entry.uniques.some((u) => u.columns.includes(column.name));
       const value = neutralValue(column.type, dialect);
