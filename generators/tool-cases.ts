@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Case, JsonValue, TesCaptureState } from '../src/model/case.js';
-import type { Tool, ToolInput } from '../src/model/tool.js';
+import { collectionTypeAlternatives, testParamValues, type Tool, type ToolInput } from '../src/model/tool.js';
 import { CaseBuilder, flatten } from './build-case.js';
 import type { FixedInputSpec, FixedToolCaseSpec, ValueSpec } from './case-spec.js';
 import { DEFAULT_CONSTRAINTS, type GeneratorConstraints } from './constraints.js';
@@ -43,9 +43,13 @@ function inputSpec(input: ToolInput, constraints: GeneratorConstraints, mode: Va
     case 'data':
       return value(input.multiple ? multipleDataValue(constraints, mode) : dataValue(constraints, mode), input.optional);
     case 'data_collection':
-      return value(collectionValue(input.collection_type, constraints, mode), input.optional);
+      // Alternatives are generated one each; a parameter of any type gets lists.
+      return value(
+        fc.oneof(...(collectionTypeAlternatives(input) ?? ['list']).map((type) => collectionValue(type, constraints, mode))),
+        input.optional,
+      );
     case 'conditional': {
-      const keys = input.test_param.type === 'select' ? input.test_param.options : ['true', 'false'];
+      const keys = testParamValues(input.test_param);
       return fc.oneof(
         { withCrossShrink: true },
         ...keys.map((key) => inputSpecs(input.whens[key] ?? [], constraints, mode).map((inner) => ({ kind: 'conditional' as const, when: key, inner }))),
@@ -67,6 +71,13 @@ function inputSpec(input: ToolInput, constraints: GeneratorConstraints, mode: Va
       return fc.option(fc.double({ min: 0, max: 100, noNaN: true }), { nil: undefined }).map((v) => ({ kind: 'scalar' as const, value: v }));
     case 'text':
       return fc.option(fc.string({ maxLength: 4 }), { nil: undefined }).map((v) => ({ kind: 'scalar' as const, value: v }));
+    case 'hidden':
+    case 'baseurl':
+    case 'color':
+    case 'data_column':
+    case 'genomebuild':
+    case 'group_tag':
+      return fc.constant({ kind: 'scalar' as const, value: undefined });
   }
 }
 
@@ -81,7 +92,7 @@ export function buildToolCase(tool: Tool, spec: FixedToolCaseSpec): Case {
       else if (v.kind === 'scalar') {
         if (v.value !== undefined) request[input.name] = v.value;
       } else if (v.kind === 'conditional' && input.type === 'conditional') {
-        const testValue = input.test_param.type === 'boolean' ? v.when === 'true' : v.when;
+        const testValue = input.test_param.type === 'boolean' ? v.when === (input.test_param.truevalue ?? 'true') : v.when;
         request[input.name] = { [input.test_param.name]: testValue, ...fill(input.whens[v.when] ?? [], v.inner) };
       } else if (v.kind === 'repeat' && input.type === 'repeat') {
         request[input.name] = v.instances.map((instance) => fill(input.inputs, instance));

@@ -15,6 +15,7 @@ import type {
   ToolRequestIntent,
   WisIntent,
 } from './execution.js';
+import { outputCollectionType } from './output-collections.js';
 import { activeOutputs } from './output-filters.js';
 import type { RelationshipDeclaration } from './relationships.js';
 import { tableLayouts, type Layouts, type TableName } from './tables.js';
@@ -299,7 +300,7 @@ class Execution {
     this.intent.passes++;
     const combos = expansion.combinations;
     const mapOver = expansion.mapOver;
-    const outputs = activeOutputs(this.c.tool, expansion);
+    const outputs = activeOutputs(this.c.tool, expansion, this.c.history);
     this.intent.activeOutputs = outputs.map((o) => o.name);
 
     let icj: IcjIntent | null = null;
@@ -383,7 +384,7 @@ class Execution {
     for (const output of outputs) {
       const collectionRows: RowHandle[] = [];
       const leaves: RowHandle[] = [];
-      const outputType = output.type === 'collection' ? `${structure.collectionType}:${output.collection_type}` : structure.collectionType;
+      const outputType = output.type === 'collection' && expansion.ok ? `${structure.collectionType}:${outputCollectionType(output, expansion, expansion.combinations[0] ?? null)}` : structure.collectionType;
       const dcId = this.writeStructure(structure, outputType, collectionRows, leaves);
       const hdcaId = ids.next('history_dataset_collection_association');
       const hdca = uow.add('history_dataset_collection_association', hdcaId, {
@@ -501,7 +502,7 @@ class Execution {
         return;
       }
       const dcId = ids.next('dataset_collection');
-      uow.add('dataset_collection', dcId, { collection_type: output.collection_type, populated_state: 'new', element_count: 0 });
+      uow.add('dataset_collection', dcId, { collection_type: outputCollectionType(output, expansion, combo), populated_state: 'new', element_count: 0 });
       uow.add('job_to_implicit_output_dataset_collection', ids.next('job_to_implicit_output_dataset_collection'), { job_id: jobId, dataset_collection_id: dcId, name: output.name });
       if (slot) {
         uow.set(slot, 'child_collection_id', dcId);
@@ -558,6 +559,8 @@ class Execution {
   recordInputs(jobId: number, combo: readonly ParamValue[], keys: readonly string[]): void {
     combo.forEach((value, i) => {
       const key = keys[i]!;
+      // A legacy Batch on an undeclared key multiplies jobs but is no tool input (meta.py expand_meta_parameters).
+      if (this.expansion.ok && this.expansion.params[i]!.undeclared) return;
       switch (value.kind) {
         case 'dataset':
           this.inputDataset(jobId, value.datasetId, key);

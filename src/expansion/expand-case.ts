@@ -1,9 +1,10 @@
 import type { Case, JsonValue } from '../model/case.js';
-import { acceptsType, effectiveSubcollectionType } from '../model/collection-types.js';
+import { acceptsAnyOf, effectiveSubcollectionType, SINGLE_DATASETS } from '../model/collection-types.js';
 import { isJsonObject, type JsonObject } from '../model/json-checks.js';
-import { isBatchObject, isRefObject, resolveRef, toDataRef } from '../model/request-references.js';
-import { walkRequest, type RequestLeaf } from '../model/request-walk.js';
-import type { ScalarInput } from '../model/tool.js';
+import { findCollection, isBatchObject, isRefObject, resolveRef, toDataRef } from '../model/request-references.js';
+import { readBoolean, walkRequest, type RequestLeaf } from '../model/request-walk.js';
+import { collectionTypeAlternatives, type ScalarInput } from '../model/tool.js';
+import { checkJobInputValues } from './job-input-values.js';
 import type {
   CollectionValue,
   DatasetValue,
@@ -59,6 +60,8 @@ export function expandCase(c: Case, settings: ExpansionSettings): Expansion {
   }
   const invalid = validateCombinationValues(params, combos.combinations);
   if (invalid) return { ok: false, params, error: invalid };
+  const unusable = checkJobInputValues(c.history, params, combos.combinations);
+  if (unusable) return { ok: false, params, error: unusable };
   const template = params.map((p, i) => (p.classification === 'single' ? values[i]![0]! : null));
   return { ok: true, params, template, combinations: combos.combinations, mapOver };
 }
@@ -83,6 +86,7 @@ function classifyLeaf(c: Case, leaf: RequestLeaf, settings: ExpansionSettings): 
     batchLength,
     mapOver,
     batchValues,
+    undeclared: leaf.undeclared === true,
   });
   const isDataParam = leaf.input.type === 'data' || leaf.input.type === 'data_collection';
   if (isBatchObject(raw)) {
@@ -106,7 +110,7 @@ function classifyLeaf(c: Case, leaf: RequestLeaf, settings: ExpansionSettings): 
     const out: ParamValue[] = [];
     for (let i = 0; i < batchValues.length; i++) {
       const v = batchValues[i];
-      const value = isDataParam ? readRefValue(c, v) : readScalarValue(leaf.input as ScalarInput, v);
+      const value = leaf.undeclared ? (readRefValue(c, v) ?? { kind: 'scalar', value: JSON.stringify(v ?? null) }) : isDataParam ? readRefValue(c, v) : readScalarValue(leaf.input as ScalarInput, v);
       if (value === undefined) return requestError(leaf, `Batch value ${i} is not a valid ${leaf.input.type} value`);
       out.push(value);
     }
@@ -125,16 +129,27 @@ function expandCollectionParameter(c: Case, leaf: RequestLeaf, refObject: JsonOb
     return { error: { stage: 'expansion', kind: 'ToolMetaParameterException', message: `DCE ${ref.id}/${(ref.element_path ?? []).join('/')} does not contain a child collection` } };
   }
   const collection = resolved.collection;
-  let subcollectionType: string | undefined;
+  // meta.py __expand_collection_parameter: "An input collection is not populated."
+  const hdca = ref.src === 'hdca' ? findCollection(c.history, ref.id) : undefined;
+  if (hdca?.populated_state !== undefined && hdca.populated_state !== 'ok') {
+    return { error: { stage: 'expansion', kind: 'ToolInputsNotReadyException', message: 'An input collection is not populated.' } };
+  }
+  let split: string | undefined;
   if (ref.map_over_type !== undefined) {
-    subcollectionType = effectiveSubcollectionType(collection.collection_type, ref.map_over_type);
-    if (subcollectionType === undefined) {
+    split = effectiveSubcollectionType(collection.collection_type, ref.map_over_type);
+    if (split === undefined) {
       return { error: { stage: 'expansion', kind: 'CollectionMatchingException', message: `Cannot split collection in desired fashion: a ${collection.collection_type} has no ${ref.map_over_type} subcollections` } };
     }
   }
+  // single_datasets (or paired_or_unpaired over a collection without pairs): every dataset, each promoted to a one-element paired_or_unpaired collection.
+  const promote = split === SINGLE_DATASETS;
+  const subcollectionType = promote ? undefined : split;
   const basePath = ref.src === 'dce' ? (ref.element_path ?? []) : [];
   const values: ParamValue[] = mappedUnits(collection, subcollectionType).map((unit) => {
     const elementPath = [...basePath, ...unit.elementPath];
+    if (unit.kind === 'dataset' && promote) {
+      return { kind: 'collection', hdcaId: ref.id, elementPath, collection: { collection_type: 'paired_or_unpaired', elements: [{ identifier: 'unpaired', dataset: unit.datasetId }] } };
+    }
     return unit.kind === 'dataset'
       ? { kind: 'dataset', datasetId: unit.datasetId, element: { hdcaId: ref.id, elementPath } }
       : { kind: 'collection', hdcaId: ref.id, elementPath, collection: unit.collection };
@@ -145,7 +160,7 @@ function expandCollectionParameter(c: Case, leaf: RequestLeaf, refObject: JsonOb
       key: leaf.key,
       source: { hdcaId: ref.id, elementPath: basePath },
       collectionType: collection.collection_type,
-      subcollectionType: subcollectionType ?? null,
+      subcollectionType: split ?? null,
       linked,
       shape: shapeOf(collection, subcollectionType),
     },
@@ -171,11 +186,30 @@ function readScalarValue(input: ScalarInput, raw: JsonValue | undefined): ParamV
       return typeof raw === 'number' && Number.isSafeInteger(raw) ? { kind: 'scalar', value: raw } : undefined;
     case 'float':
       return typeof raw === 'number' && Number.isFinite(raw) ? { kind: 'scalar', value: raw } : undefined;
-    case 'boolean':
-      if (typeof raw === 'boolean') return { kind: 'scalar', value: raw };
-      return raw === 'true' || raw === 'false' ? { kind: 'scalar', value: raw === 'true' } : undefined;
-    case 'select':
-      return typeof raw === 'string' && input.options.includes(raw) ? { kind: 'scalar', value: raw } : undefined;
+    case 'boolean': {
+      // basic.py BooleanToolParameter.to_python: string_as_bool.
+      const value = readBoolean(raw);
+      return value === undefined ? undefined : { kind: 'scalar', value };
+    }
+    case 'select': {
+      // A multiple select takes a list (Galaxy joins it with commas); a dynamic one any string.
+      const items = Array.isArray(raw) && input.multiple ? raw : [raw];
+      if (!items.every((v) => typeof v === 'string' && (input.dynamic === true || input.options.includes(v)))) return undefined;
+      return { kind: 'scalar', value: (items as string[]).join(',') };
+    }
+    case 'hidden':
+    case 'color':
+      return typeof raw === 'string' || typeof raw === 'number' ? { kind: 'scalar', value: String(raw) } : undefined;
+    case 'baseurl':
+      // basic.py BaseURLToolParameter.from_json ignores what is sent.
+      return { kind: 'scalar', value: input.value };
+    case 'data_column':
+    case 'genomebuild':
+    case 'group_tag': {
+      const items = Array.isArray(raw) ? raw : [raw];
+      if (!items.every((v) => typeof v === 'string' || typeof v === 'number')) return undefined;
+      return { kind: 'scalar', value: items.map(String).join(',') };
+    }
   }
 }
 
@@ -217,8 +251,9 @@ function whyInvalidForInput(input: ExpandedParam['input'], value: ParamValue): s
   }
   if (input.type === 'data_collection') {
     if (value.kind === 'none') return input.optional ? null : 'a value is required';
-    if (value.kind !== 'collection') return `a ${input.collection_type} collection parameter cannot take a dataset`;
-    return acceptsType(input.collection_type, value.collection.collection_type) ? null : `a ${input.collection_type} collection parameter cannot take a ${value.collection.collection_type} collection`;
+    const declared = input.collection_type ?? 'any-type';
+    if (value.kind !== 'collection') return `a ${declared} collection parameter cannot take a dataset`;
+    return acceptsAnyOf(collectionTypeAlternatives(input), value.collection.collection_type) ? null : `a ${declared} collection parameter cannot take a ${value.collection.collection_type} collection`;
   }
   return null;
 }
@@ -316,7 +351,7 @@ function matchCollections(params: readonly ExpandedParam[]): MapOver | { error: 
 /** Each combination's value must be valid for one job (JobInternalToolState.validate); batch values are checked here. */
 function validateCombinationValues(params: readonly ExpandedParam[], combinations: readonly (readonly ParamValue[])[]): GalaxyError | null {
   for (const [i, p] of params.entries()) {
-    if (p.classification === 'single' || p.input.type === 'text' || p.input.type === 'integer' || p.input.type === 'float' || p.input.type === 'boolean' || p.input.type === 'select') continue;
+    if (p.classification === 'single' || p.undeclared || (p.input.type !== 'data' && p.input.type !== 'data_collection')) continue;
     for (const combo of combinations) {
       const why = whyInvalidForInput(p.input, combo[i]!);
       if (why !== null) return { stage: 'expansion', kind: 'JobInternalValidationError', message: `${p.key}: ${why}` };

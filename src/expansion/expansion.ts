@@ -45,6 +45,8 @@ export interface ExpandedParam {
   readonly mapOver: MappedCollection | null;
   /** How many values the Batch listed (before a collection was expanded); `null` when single. */
   readonly batchValues: number | null;
+  /** A legacy Batch on a key the tool does not declare: it multiplies jobs but reaches no tool parameter (meta.py). */
+  readonly undeclared: boolean;
 }
 
 export interface MappedCollection {
@@ -71,7 +73,9 @@ export type GalaxyErrorKind =
   | 'InputMatchedException'
   | 'CollectionMatchingException'
   | 'ToolMetaParameterException'
-  | 'JobInternalValidationError';
+  | 'JobInternalValidationError'
+  | 'ParameterValueError'
+  | 'ToolInputsNotReadyException';
 
 export interface GalaxyError {
   /** `request`: refused by the API before anything is written; `expansion`: after the tool request was recorded. */

@@ -4,8 +4,24 @@
  * nested collection.
  */
 
+/**
+ * Dataset states Galaxy's `DataToolParameter.from_json` (tools/parameters/basic.py)
+ * refuses as inputs: "the previously selected dataset has entered an unusable state".
+ */
+export const UNUSABLE_DATASET_STATES = ['error', 'discarded'] as const;
+
 export interface HistoryDataset {
   readonly id: number;
+  /** Galaxy's `deleted`: a deleted dataset is refused as an input (basic.py `DataToolParameter.from_json`). */
+  readonly deleted?: boolean;
+  /** Galaxy's dataset `state` ("ok" when absent); "error" and "discarded" are refused as inputs. */
+  readonly state?: string;
+  /** Galaxy's `extension` (`ext` in Python), which output filters read as `input.ext`. */
+  readonly extension?: string;
+  /** Galaxy's `dbkey` ("?" when absent). */
+  readonly dbkey?: string;
+  /** Set when the dataset was made from a `{"src": "url"}` request value before the job (it is not in the user's history beforehand). */
+  readonly url?: string;
 }
 
 export interface DatasetElement {
@@ -27,6 +43,10 @@ export type CollectionElement = DatasetElement | SubcollectionElement;
 
 export interface HistoryCollection extends NestedCollection {
   readonly id: number;
+  /** Galaxy's `deleted` on the HDCA: "the previously selected dataset collection has been deleted". */
+  readonly deleted?: boolean;
+  /** Galaxy's `populated_state` ("ok" when absent); mapping over one not populated raises "An input collection is not populated." (meta.py). */
+  readonly populated_state?: string;
 }
 
 export interface History {
@@ -36,6 +56,28 @@ export interface History {
 
 export function isDatasetElement(element: CollectionElement): element is DatasetElement {
   return 'dataset' in element;
+}
+
+/**
+ * Galaxy's `DatasetCollection.elements_deleted`: whether any dataset anywhere
+ * in the collection is deleted ("the previously selected dataset collection
+ * has elements that are deleted", tools/parameters/basic.py).
+ */
+export function elementsDeleted(collection: NestedCollection, history: History): boolean {
+  const deleted = deletedDatasetIds(history);
+  if (deleted.size === 0) return false;
+  return leafDatasets(collection).some((id) => deleted.has(id));
+}
+
+const deletedCache = new WeakMap<History, ReadonlySet<number>>();
+
+function deletedDatasetIds(history: History): ReadonlySet<number> {
+  let ids = deletedCache.get(history);
+  if (ids === undefined) {
+    ids = new Set(history.datasets.filter((d) => d.deleted === true).map((d) => d.id));
+    deletedCache.set(history, ids);
+  }
+  return ids;
 }
 
 /** The rank of a collection type: `list` is 1, `list:paired` is 2. */

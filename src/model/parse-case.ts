@@ -1,10 +1,9 @@
 import { CASE_FORMAT_VERSION, ENTRIES, type Case, type WorkflowStepOptions } from './case.js';
 import { isValidCollectionType } from './collection-types.js';
-import type { CollectionElement, History, HistoryCollection, NestedCollection } from './history.js';
+import type { CollectionElement, History, HistoryCollection, HistoryDataset, NestedCollection } from './history.js';
 import {
   describeJson,
   expectArray,
-  expectBoolean,
   expectInteger,
   expectKnownKeys,
   expectNonEmptyString,
@@ -13,11 +12,13 @@ import {
   expectOneOf,
   expectString,
   fail,
+  isJsonObject,
   optional,
   type JsonObject,
 } from './json-checks.js';
+import { dereferenceUrls } from './dereference-urls.js';
 import { checkRequestReferences } from './request-references.js';
-import { INPUT_TYPES, type OutputFilter, type ScalarValue, type Tool, type ToolInput, type ToolOutput } from './tool.js';
+import { INPUT_TYPES, type DiscoverDatasets, type OutputFilter, type ScalarValue, type Tool, type ToolInput, type ToolOutput } from './tool.js';
 
 /**
  * Reads an untrusted case (parsed JSON) into a Case, or throws an
@@ -46,8 +47,9 @@ export function parseCase(value: unknown, source = 'case'): Case {
     ...(rerun === undefined ? {} : { rerun_remap_job_id: rerun }),
     ...(step === undefined ? {} : { step }),
   };
-  checkRequestReferences(parsed, `${source}.request`);
-  return parsed;
+  const dereferenced = dereferenceUrls(parsed, `${source}.request`);
+  checkRequestReferences(dereferenced, `${source}.request`);
+  return dereferenced;
 }
 
 function parseStepOptions(value: unknown, path: string): WorkflowStepOptions {
@@ -101,9 +103,53 @@ function parseName(object: JsonObject, path: string): string {
 function parseCollectionType(value: unknown, path: string): string {
   const type = expectNonEmptyString(value, path);
   if (!isValidCollectionType(type)) {
-    fail(path, `"${type}" is not a collection type (colon-joined list, paired, paired_or_unpaired, sample_sheet; sample_sheet only outermost)`);
+    fail(path, `"${type}" is not a collection type (colon-joined list, paired, paired_or_unpaired, record, sample_sheet; sample_sheet only outermost)`);
   }
   return type;
+}
+
+/** A collection parameter's `collection_type`: one type or comma-separated alternatives (basic.py `DataCollectionToolParameter`). */
+function parseCollectionTypeAlternatives(value: unknown, path: string): string {
+  const text = expectNonEmptyString(value, path);
+  const types = text.split(',').map((t) => t.trim());
+  types.forEach((t) => {
+    if (!isValidCollectionType(t)) fail(path, `"${t}" is not a collection type (colon-joined list, paired, paired_or_unpaired, record, sample_sheet; alternatives separated by commas)`);
+  });
+  return types.join(',');
+}
+
+/** Galaxy's XML booleans are strings ("true", "True", "yes"...); the API's JSON has real booleans. Both are read (galaxy.util `string_as_bool`). */
+function expectGalaxyBoolean(value: unknown, path: string): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const v = value.trim().toLowerCase();
+    if (['true', 'yes', 'on', '1'].includes(v)) return true;
+    if (['false', 'no', 'off', '0', ''].includes(v)) return false;
+  }
+  fail(path, `expected true or false, got ${describeJson(value)}`);
+}
+
+function expectGalaxyInteger(value: unknown, path: string, min = Number.MIN_SAFE_INTEGER): number {
+  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return expectInteger(Number(value.trim()), path, min);
+  return expectInteger(value, path, min);
+}
+
+function optionalFlag(object: JsonObject, key: string, path: string): { readonly [k: string]: boolean } {
+  const v = optional(object, key, expectGalaxyBoolean, path);
+  return v === undefined ? {} : { [key]: v };
+}
+
+function optionalText(object: JsonObject, key: string, path: string): { readonly [k: string]: string } {
+  const v = optional(object, key, expectString, path);
+  return v === undefined ? {} : { [key]: v };
+}
+
+/** A scalar's default as text (`value="1"` in XML, `"value": 1` in JSON). */
+function textValue(value: unknown, path: string, fallback: string): string {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.map((v, i) => textValue(v, `${path}[${i}]`, '')).join(',');
+  return expectString(value, path);
 }
 
 function parseInput(value: unknown, path: string): ToolInput {
@@ -112,47 +158,107 @@ function parseInput(value: unknown, path: string): ToolInput {
   const name = parseName(object, path);
   switch (type) {
     case 'data': {
-      expectKnownKeys(object, ['name', 'type', 'multiple', 'optional', 'label'], path);
-      const multiple = optional(object, 'multiple', expectBoolean, path);
-      const opt = optional(object, 'optional', expectBoolean, path);
-      return { name, type, ...(multiple === undefined ? {} : { multiple }), ...(opt === undefined ? {} : { optional: opt }) };
+      expectKnownKeys(object, ['name', 'type', 'multiple', 'optional', 'label', 'min', 'max', 'format'], path);
+      const multiple = optional(object, 'multiple', expectGalaxyBoolean, path);
+      const min = optional(object, 'min', (v, p) => expectGalaxyInteger(v, p, 0), path);
+      const max = optional(object, 'max', (v, p) => expectGalaxyInteger(v, p, 0), path);
+      // basic.py DataToolParameter.__init__ refuses the tool: "cannot specify 'min' property on single data parameter".
+      if (!multiple && min !== undefined) fail(`${path}.min`, `cannot specify 'min' property on single data parameter. Set multiple="true" to enable this option`);
+      if (!multiple && max !== undefined) fail(`${path}.max`, `cannot specify 'max' property on single data parameter. Set multiple="true" to enable this option`);
+      return {
+        name,
+        type,
+        ...(multiple === undefined ? {} : { multiple }),
+        ...optionalFlag(object, 'optional', path),
+        ...(min === undefined ? {} : { min }),
+        ...(max === undefined ? {} : { max }),
+        ...optionalText(object, 'format', path),
+      };
     }
     case 'data_collection': {
-      expectKnownKeys(object, ['name', 'type', 'collection_type', 'optional', 'label'], path);
-      const opt = optional(object, 'optional', expectBoolean, path);
-      return { name, type, collection_type: parseCollectionType(object['collection_type'], `${path}.collection_type`), ...(opt === undefined ? {} : { optional: opt }) };
+      expectKnownKeys(object, ['name', 'type', 'collection_type', 'optional', 'label', 'format'], path);
+      const collectionType = optional(object, 'collection_type', parseCollectionTypeAlternatives, path);
+      return { name, type, ...(collectionType === undefined ? {} : { collection_type: collectionType }), ...optionalFlag(object, 'optional', path), ...optionalText(object, 'format', path) };
     }
     case 'text':
-      expectKnownKeys(object, ['name', 'type', 'value', 'label'], path);
-      return { name, type, value: expectString(object['value'] ?? '', `${path}.value`) };
+      expectKnownKeys(object, ['name', 'type', 'value', 'label', 'optional'], path);
+      return { name, type, value: textValue(object['value'], `${path}.value`, ''), ...optionalFlag(object, 'optional', path) };
     case 'integer': {
-      expectKnownKeys(object, ['name', 'type', 'value', 'label'], path);
-      return { name, type, value: expectInteger(object['value'] ?? 0, `${path}.value`) };
+      expectKnownKeys(object, ['name', 'type', 'value', 'label', 'optional', 'min', 'max'], path);
+      const fallback = object['value'] ?? object['min'] ?? 0;
+      return { name, type, value: fallback === '' ? 0 : expectGalaxyInteger(fallback, `${path}.value`), ...optionalFlag(object, 'optional', path) };
     }
-    case 'float':
-      expectKnownKeys(object, ['name', 'type', 'value', 'label'], path);
-      return { name, type, value: expectNumber(object['value'] ?? 0, `${path}.value`) };
-    case 'boolean':
-      expectKnownKeys(object, ['name', 'type', 'value', 'label'], path);
-      return { name, type, value: expectBoolean(object['value'] ?? false, `${path}.value`) };
+    case 'float': {
+      expectKnownKeys(object, ['name', 'type', 'value', 'label', 'optional', 'min', 'max'], path);
+      const raw = object['value'] ?? object['min'] ?? 0;
+      const number = typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw === '' ? 0 : raw;
+      return { name, type, value: expectNumber(number, `${path}.value`), ...optionalFlag(object, 'optional', path) };
+    }
+    case 'boolean': {
+      expectKnownKeys(object, ['name', 'type', 'value', 'checked', 'truevalue', 'falsevalue', 'label', 'optional'], path);
+      // Galaxy's `checked` is the default value (basic.py `boolean_is_checked`); `value` is cardfuzz's and the API JSON's name for it.
+      if (object['value'] !== undefined && object['checked'] !== undefined && expectGalaxyBoolean(object['value'], `${path}.value`) !== expectGalaxyBoolean(object['checked'], `${path}.checked`)) {
+        fail(path, '"value" and "checked" disagree');
+      }
+      const checked = expectGalaxyBoolean(object['value'] ?? object['checked'] ?? false, `${path}.${object['value'] !== undefined ? 'value' : 'checked'}`);
+      const truevalue = optional(object, 'truevalue', (v, p) => textValue(v, p, 'true'), path);
+      const falsevalue = optional(object, 'falsevalue', (v, p) => textValue(v, p, 'false'), path);
+      if (truevalue !== undefined && truevalue === (falsevalue ?? 'false')) fail(`${path}.truevalue`, 'truevalue and falsevalue are the same string, so a conditional cannot tell them apart');
+      return {
+        name,
+        type,
+        value: checked,
+        ...(truevalue === undefined ? {} : { truevalue }),
+        ...(falsevalue === undefined ? {} : { falsevalue }),
+        ...optionalFlag(object, 'optional', path),
+      };
+    }
     case 'select': {
-      expectKnownKeys(object, ['name', 'type', 'options', 'value', 'label'], path);
-      const options = expectArray(object['options'], `${path}.options`).map((o, i) => expectString(o, `${path}.options[${i}]`));
-      if (options.length === 0) fail(`${path}.options`, 'a select needs at least one option');
+      expectKnownKeys(object, ['name', 'type', 'options', 'value', 'label', 'multiple', 'dynamic', 'optional', 'display'], path);
+      const dynamic = optional(object, 'dynamic', expectGalaxyBoolean, path);
+      const multiple = optional(object, 'multiple', expectGalaxyBoolean, path);
+      const options = expectArray(object['options'] ?? (dynamic ? [] : undefined), `${path}.options`).map((o, i) => expectString(o, `${path}.options[${i}]`));
+      if (options.length === 0 && !dynamic) fail(`${path}.options`, 'a select needs at least one option (or "dynamic": true when its options come from a data table, a file or code)');
       checkUniqueNames(options, `${path}.options`);
-      const selected = object['value'] === undefined ? options[0]! : expectString(object['value'], `${path}.value`);
-      if (!options.includes(selected)) fail(`${path}.value`, `"${selected}" is not one of the options ${options.join(', ')}`);
-      return { name, type, options, value: selected };
+      const selected = object['value'] === undefined || object['value'] === null ? (options[0] ?? '') : textValue(object['value'], `${path}.value`, '');
+      if (!dynamic && !multiple && !options.includes(selected)) fail(`${path}.value`, `"${selected}" is not one of the options ${options.join(', ')}`);
+      return {
+        name,
+        type,
+        options,
+        value: selected,
+        ...(multiple === undefined ? {} : { multiple }),
+        ...(dynamic === undefined ? {} : { dynamic }),
+        ...optionalFlag(object, 'optional', path),
+      };
     }
+    case 'hidden':
+    case 'baseurl':
+    case 'color':
+      expectKnownKeys(object, ['name', 'type', 'value', 'label'], path);
+      return { name, type, value: textValue(object['value'], `${path}.value`, type === 'color' ? '#000000' : '') };
+    case 'data_column':
+    case 'group_tag':
+      expectKnownKeys(object, ['name', 'type', 'value', 'label', 'data_ref', 'multiple', 'optional'], path);
+      return {
+        name,
+        type,
+        value: textValue(object['value'], `${path}.value`, type === 'data_column' ? '1' : ''),
+        ...optionalText(object, 'data_ref', path),
+        ...optionalFlag(object, 'multiple', path),
+        ...optionalFlag(object, 'optional', path),
+      };
+    case 'genomebuild':
+      expectKnownKeys(object, ['name', 'type', 'value', 'label', 'multiple', 'optional'], path);
+      return { name, type, value: textValue(object['value'], `${path}.value`, '?'), ...optionalFlag(object, 'multiple', path), ...optionalFlag(object, 'optional', path) };
     case 'conditional': {
       expectKnownKeys(object, ['name', 'type', 'test_param', 'whens', 'label'], path);
       const test = parseInput(object['test_param'], `${path}.test_param`);
       if (test.type !== 'select' && test.type !== 'boolean') fail(`${path}.test_param.type`, `a conditional tests a select or boolean, got "${test.type}"`);
       const whensObject = expectObject(object['whens'] ?? {}, `${path}.whens`);
-      const allowed: string[] = test.type === 'select' ? [...test.options] : ['true', 'false'];
+      // Galaxy keeps a when no test value reaches (tools/__init__.py parse_input_elem logs it); it never runs.
       const whens: Record<string, ToolInput[]> = {};
       for (const [key, inputs] of Object.entries(whensObject)) {
-        if (!allowed.includes(key)) fail(`${path}.whens`, `"${key}" is not a value of the test parameter (${allowed.join(', ')})`);
         const parsed = parseInputs(inputs, `${path}.whens.${key}`);
         if (parsed.some((p) => p.name === test.name)) fail(`${path}.whens.${key}`, `"${test.name}" is the test parameter's own name`);
         whens[key] = parsed;
@@ -160,13 +266,13 @@ function parseInput(value: unknown, path: string): ToolInput {
       return { name, type, test_param: test, whens };
     }
     case 'repeat': {
-      expectKnownKeys(object, ['name', 'type', 'min', 'max', 'inputs', 'label'], path);
-      const min = expectInteger(object['min'] ?? 0, `${path}.min`, 0);
-      const max = expectInteger(object['max'] ?? Math.max(min, 4), `${path}.max`, Math.max(min, 1));
+      expectKnownKeys(object, ['name', 'type', 'min', 'max', 'inputs', 'label', 'default', 'title'], path);
+      const min = expectGalaxyInteger(object['min'] ?? 0, `${path}.min`, 0);
+      const max = expectGalaxyInteger(object['max'] ?? Math.max(min, 4), `${path}.max`, Math.max(min, 1));
       return { name, type, min, max, inputs: parseInputs(object['inputs'], `${path}.inputs`) };
     }
     case 'section':
-      expectKnownKeys(object, ['name', 'type', 'inputs', 'label'], path);
+      expectKnownKeys(object, ['name', 'type', 'inputs', 'label', 'title', 'expanded'], path);
       return { name, type, inputs: parseInputs(object['inputs'], `${path}.inputs`) };
   }
 }
@@ -176,18 +282,88 @@ function parseScalar(value: unknown, path: string): ScalarValue {
   fail(path, `expected a string, number or boolean, got ${describeJson(value)}`);
 }
 
+const OUTPUT_COMMON_KEYS = ['name', 'type', 'filter', 'filters', 'format', 'format_source', 'metadata_source', 'hidden', 'discover_datasets', 'label'] as const;
+
 function parseOutput(value: unknown, path: string): ToolOutput {
   const object = expectObject(value, path);
   const type = expectOneOf(object['type'], ['data', 'collection'] as const, `${path}.type`);
   const name = parseName(object, path);
-  const filter = optional(object, 'filter', parseFilter, path);
-  const withFilter = filter === undefined ? {} : { filter };
+  // `filter` is cardfuzz's structured filter, or one Galaxy <filter> text; `filters` lists Galaxy's texts.
+  const rawFilter = object['filter'];
+  const filter = typeof rawFilter === 'string' || rawFilter === undefined ? undefined : parseFilter(rawFilter, `${path}.filter`);
+  const texts = [
+    ...(typeof rawFilter === 'string' ? [rawFilter] : []),
+    ...(object['filters'] === undefined ? [] : expectArray(object['filters'], `${path}.filters`).map((f, i) => parseFilterText(f, `${path}.filters[${i}]`))),
+  ];
+  const discover = optional(object, 'discover_datasets', parseDiscoverDatasets, path);
+  const common = {
+    name,
+    ...(filter === undefined ? {} : { filter }),
+    ...(texts.length === 0 ? {} : { filters: texts }),
+    ...optionalText(object, 'format', path),
+    ...optionalText(object, 'format_source', path),
+    ...optionalText(object, 'metadata_source', path),
+    ...optionalFlag(object, 'hidden', path),
+    ...(discover === undefined ? {} : { discover_datasets: discover }),
+  };
   if (type === 'data') {
-    expectKnownKeys(object, ['name', 'type', 'filter', 'format', 'label'], path);
-    return { name, type, ...withFilter };
+    expectKnownKeys(object, OUTPUT_COMMON_KEYS, path);
+    return { type, ...common };
   }
-  expectKnownKeys(object, ['name', 'type', 'collection_type', 'filter', 'label'], path);
-  return { name, type, collection_type: parseCollectionType(object['collection_type'], `${path}.collection_type`), ...withFilter };
+  expectKnownKeys(object, [...OUTPUT_COMMON_KEYS, 'collection_type', 'structured_like', 'type_source', 'inherit_format', 'elements'], path);
+  const collectionType = optional(object, 'collection_type', parseCollectionType, path);
+  const structuredLike = optional(object, 'structured_like', expectNonEmptyString, path);
+  const typeSource = optional(object, 'type_source', expectNonEmptyString, path);
+  // tool_util/parser/output_objects.py ToolOutputCollectionStructure: a type, or where to take it from.
+  if (collectionType === undefined && structuredLike === undefined && typeSource === undefined) {
+    fail(path, 'Output collection types must specify source of collection type information (e.g. structured_like or type_source).');
+  }
+  if (collectionType !== undefined && typeSource !== undefined) fail(path, 'Output collection types cannot be both specified explicitly and inferred from type_source');
+  const elements = optional(
+    object,
+    'elements',
+    (v, p) =>
+      expectArray(v, p).map((e, i) => {
+        const ep = `${p}[${i}]`;
+        const eo = expectObject(e, ep);
+        expectKnownKeys(eo, ['name', 'format', 'format_source', 'metadata_source', 'label', 'from_work_dir'], ep);
+        return { name: expectNonEmptyString(eo['name'], `${ep}.name`), ...optionalText(eo, 'format', ep), ...optionalText(eo, 'format_source', ep), ...optionalText(eo, 'metadata_source', ep) };
+      }),
+    path,
+  );
+  if (elements !== undefined) checkUniqueNames(elements.map((e) => e.name), `${path}.elements`);
+  return {
+    type,
+    ...common,
+    ...(collectionType === undefined ? {} : { collection_type: collectionType }),
+    ...(structuredLike === undefined ? {} : { structured_like: structuredLike }),
+    ...(typeSource === undefined ? {} : { type_source: typeSource }),
+    ...optionalFlag(object, 'inherit_format', path),
+    ...(elements === undefined ? {} : { elements }),
+  };
+}
+
+function parseFilterText(value: unknown, path: string): string {
+  // The API serialises a filter as its text; a case may also say {"text": "..."}.
+  if (isJsonObject(value) && typeof value['text'] === 'string') return expectNonEmptyString(value['text'].trim(), `${path}.text`);
+  return expectNonEmptyString(expectString(value, path).trim(), path);
+}
+
+const DISCOVER_KEYS = ['pattern', 'directory', 'format', 'ext', 'visible', 'assign_primary_output', 'recurse', 'match_relative_path', 'sort_by', 'from_provided_metadata', 'discover_via'] as const;
+
+function parseDiscoverDatasets(value: unknown, path: string): DiscoverDatasets[] {
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item, i) => {
+    const p = Array.isArray(value) ? `${path}[${i}]` : path;
+    const o = expectObject(item, p);
+    expectKnownKeys(o, DISCOVER_KEYS, p);
+    const out: Record<string, string | boolean> = {};
+    for (const key of ['pattern', 'directory', 'format', 'ext', 'sort_by'] as const) if (o[key] !== undefined) out[key] = expectString(o[key], `${p}.${key}`);
+    for (const key of ['visible', 'assign_primary_output', 'recurse', 'match_relative_path'] as const) if (o[key] !== undefined) out[key] = expectGalaxyBoolean(o[key], `${p}.${key}`);
+    if (o['from_provided_metadata'] !== undefined) out['from_provided_metadata'] = expectGalaxyBoolean(o['from_provided_metadata'], `${p}.from_provided_metadata`);
+    if (o['discover_via'] === 'tool_provided_metadata') out['from_provided_metadata'] = true;
+    return out as DiscoverDatasets;
+  });
 }
 
 function parseFilter(value: unknown, path: string): OutputFilter {
@@ -203,11 +379,24 @@ function parseFilter(value: unknown, path: string): OutputFilter {
 export function parseHistory(value: unknown, path: string): History {
   const object = expectObject(value, path);
   expectKnownKeys(object, ['datasets', 'collections'], path);
-  const datasets = expectArray(object['datasets'] ?? [], `${path}.datasets`).map((d, i) => {
+  const datasets = expectArray(object['datasets'] ?? [], `${path}.datasets`).map((d, i): HistoryDataset => {
     const p = `${path}.datasets[${i}]`;
     const o = expectObject(d, p);
-    expectKnownKeys(o, ['id', 'name'], p);
-    return { id: expectInteger(o['id'], `${p}.id`, 1) };
+    expectKnownKeys(o, ['id', 'name', 'hid', 'deleted', 'purged', 'visible', 'state', 'extension', 'ext', 'file_ext', 'dbkey', 'url'], p);
+    // Galaxy's own names: `deleted` (a purged dataset is deleted too), `state`, `extension` (API `file_ext`, Python `ext`).
+    const deleted = optional(o, 'deleted', expectGalaxyBoolean, p) === true || optional(o, 'purged', expectGalaxyBoolean, p) === true;
+    const state = optional(o, 'state', expectNonEmptyString, p);
+    const extension = optional(o, 'extension', expectNonEmptyString, p) ?? optional(o, 'ext', expectNonEmptyString, p) ?? optional(o, 'file_ext', expectNonEmptyString, p);
+    const dbkey = optional(o, 'dbkey', expectNonEmptyString, p);
+    const url = optional(o, 'url', expectNonEmptyString, p);
+    return {
+      id: expectInteger(o['id'], `${p}.id`, 1),
+      ...(deleted ? { deleted } : {}),
+      ...(state === undefined || state === 'ok' ? {} : { state }),
+      ...(extension === undefined ? {} : { extension }),
+      ...(dbkey === undefined ? {} : { dbkey }),
+      ...(url === undefined ? {} : { url }),
+    };
   });
   const datasetIds = new Set<number>();
   datasets.forEach((d, i) => {
@@ -218,11 +407,18 @@ export function parseHistory(value: unknown, path: string): History {
   const collections = expectArray(object['collections'] ?? [], `${path}.collections`).map((c, i): HistoryCollection => {
     const p = `${path}.collections[${i}]`;
     const o = expectObject(c, p);
-    expectKnownKeys(o, ['id', 'collection_type', 'elements', 'name'], p);
+    expectKnownKeys(o, ['id', 'collection_type', 'elements', 'name', 'hid', 'deleted', 'visible', 'populated_state'], p);
     const id = expectInteger(o['id'], `${p}.id`, 1);
     if (collectionIds.has(id)) fail(`${p}.id`, `duplicate collection id ${id}`);
     collectionIds.add(id);
-    return { id, ...parseNestedCollection(o, p, datasetIds) };
+    const deleted = optional(o, 'deleted', expectGalaxyBoolean, p);
+    const populatedState = optional(o, 'populated_state', expectNonEmptyString, p);
+    return {
+      id,
+      ...parseNestedCollection(o, p, datasetIds),
+      ...(deleted ? { deleted } : {}),
+      ...(populatedState === undefined || populatedState === 'ok' ? {} : { populated_state: populatedState }),
+    };
   });
   return { datasets, collections };
 }
@@ -235,8 +431,8 @@ function parseNestedCollection(object: JsonObject, path: string, datasetIds: Rea
   const elements = expectArray(object['elements'], `${path}.elements`).map((e, i): CollectionElement => {
     const p = `${path}.elements[${i}]`;
     const o = expectObject(e, p);
-    expectKnownKeys(o, ['identifier', 'dataset', 'collection'], p);
-    const identifier = expectNonEmptyString(o['identifier'], `${p}.identifier`);
+    expectKnownKeys(o, ['identifier', 'element_identifier', 'dataset', 'collection'], p);
+    const identifier = expectNonEmptyString(o['identifier'] ?? o['element_identifier'], `${p}.identifier`);
     if (identifiers.has(identifier)) fail(`${p}.identifier`, `duplicate element identifier "${identifier}"`);
     identifiers.add(identifier);
     if (innerType === '') {

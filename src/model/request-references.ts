@@ -1,5 +1,5 @@
 import type { Case, JsonValue } from './case.js';
-import { isValidCollectionType } from './collection-types.js';
+import { isValidMapOverType } from './collection-types.js';
 import type { History, HistoryCollection, NestedCollection } from './history.js';
 import { describeJson, fail, isJsonObject, type JsonObject } from './json-checks.js';
 import { walkRequest } from './request-walk.js';
@@ -98,7 +98,8 @@ function checkBatch(value: JsonObject, path: string): void {
 
 function checkRef(value: JsonObject, path: string, history: History): void {
   const src = value['src'];
-  if (src === 'ldda' || src === 'url') fail(`${path}.src`, `src "${src}" is valid in Galaxy but not modelled by cardfuzz (use hda, hdca or dce)`);
+  if (src === 'url') fail(`${path}.src`, 'src "url" is dereferenced into a new dataset only by the tool request API (entry "tool-request"); the legacy API and workflow steps refuse it');
+  if (src === 'ldda') fail(`${path}.src`, `src "${src}" is valid in Galaxy but not modelled by cardfuzz (use hda, hdca or dce)`);
   if (typeof src !== 'string' || !(REF_SOURCES as readonly string[]).includes(src)) {
     fail(`${path}.src`, `unknown src ${describeJson(src)} (expected hda, hdca or dce)`);
   }
@@ -108,8 +109,8 @@ function checkRef(value: JsonObject, path: string, history: History): void {
   const id = value['id'];
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) fail(`${path}.id`, `expected an integer id, got ${describeJson(id)}`);
   const mapOver = value['map_over_type'];
-  if (mapOver !== undefined && mapOver !== null && (typeof mapOver !== 'string' || !isValidCollectionType(mapOver))) {
-    fail(`${path}.map_over_type`, `${describeJson(mapOver)} is not a collection type`);
+  if (mapOver !== undefined && mapOver !== null && (typeof mapOver !== 'string' || !isValidMapOverType(mapOver))) {
+    fail(`${path}.map_over_type`, `${describeJson(mapOver)} is not a collection type (or "single_datasets")`);
   }
   if (src === 'hda') {
     if (mapOver !== undefined && mapOver !== null) fail(`${path}.map_over_type`, 'a dataset cannot be mapped over');

@@ -1,6 +1,6 @@
 import type { Entry, JsonValue, RequestInputs } from './case.js';
 import { isJsonObject, describeJson } from './json-checks.js';
-import { whenKey, type DatasetInput, type ScalarInput, type ScalarValue, type ToolInput } from './tool.js';
+import { whenKey, type BooleanInput, type DatasetInput, type ScalarInput, type ScalarValue, type SelectInput, type ToolInput } from './tool.js';
 
 /**
  * Walks a request along the tool's parameter tree, the way Galaxy's
@@ -28,6 +28,13 @@ export interface RequestLeaf {
   /** The request's value; `undefined` when the request leaves the parameter out. */
   readonly value: JsonValue | undefined;
   readonly path: string;
+  /**
+   * A legacy-API Batch on a key the tool does not declare: meta.py
+   * `expand_meta_parameters` classifies every incoming key, declared or not
+   * (`reordered_incoming.update(incoming_copy)`), so it still multiplies the
+   * jobs, while `populate_state` never gives it to the tool.
+   */
+  readonly undeclared?: boolean;
 }
 
 export interface WalkedRequest {
@@ -41,6 +48,19 @@ export function walkRequest(inputs: readonly ToolInput[], request: RequestInputs
   const leaves: RequestLeaf[] = [];
   const problems: WalkProblem[] = [];
   const nested = entry === 'legacy' ? nestLegacyKeys(inputs, request) : request;
+  if (entry === 'legacy') {
+    const declared = new Set(inputs.map((i) => i.name));
+    const undeclared = Object.keys(nested).filter((key) => !declared.has(key) && isLegacyBatch(nested[key]));
+    if (undeclared.length > 0) {
+      const rest: Mutable = { ...nested };
+      for (const key of undeclared) delete rest[key];
+      walkLevel(inputs, rest, '', path, leaves, problems);
+      for (const key of undeclared) {
+        leaves.push({ key, input: { name: key, type: 'data', multiple: true, optional: true }, value: nested[key] as JsonValue, path: `${path}.${key}`, undeclared: true });
+      }
+      return { leaves, problems };
+    }
+  }
   walkLevel(inputs, nested, '', path, leaves, problems);
   return { leaves, problems };
 }
@@ -79,7 +99,7 @@ function walkLevel(
           break;
         }
         leaves.push({ key: `${key}|${test.name}`, input: test, value: rawTest, path: `${here}.${test.name}` });
-        const whenInputs = input.whens[whenKey(testValue)] ?? [];
+        const whenInputs = input.whens[whenKey(testValue, test)] ?? [];
         walkLevel(whenInputs, object, `${key}|`, here, leaves, problems, [test.name]);
         break;
       }
@@ -117,15 +137,29 @@ function walkLevel(
   }
 }
 
-function readTestValue(test: ScalarInput, raw: JsonValue | undefined): ScalarValue | undefined {
+function readTestValue(test: SelectInput | BooleanInput, raw: JsonValue | undefined): ScalarValue | undefined {
   if (raw === undefined || raw === null) return test.value;
-  if (test.type === 'boolean') {
-    if (typeof raw === 'boolean') return raw;
-    if (raw === 'true' || raw === 'false') return raw === 'true';
-    return undefined;
-  }
-  if (test.type === 'select' && typeof raw === 'string' && test.options.includes(raw)) return raw;
+  if (test.type === 'boolean') return readBoolean(raw);
+  // A dynamic select's options are only known at run time: any string may pick a when.
+  if (typeof raw === 'string' && (test.dynamic === true || test.options.includes(raw))) return raw;
   return undefined;
+}
+
+/**
+ * A boolean's value as basic.py `BooleanToolParameter.to_python` reads it
+ * (galaxy.util `string_as_bool`): true, or a string "true"/"yes"/"on"/"1" in any case.
+ */
+export function readBoolean(raw: JsonValue | undefined): boolean | undefined {
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw !== 'string') return undefined;
+  const v = raw.trim().toLowerCase();
+  if (['true', 'yes', 'on', '1'].includes(v)) return true;
+  if (['false', 'no', 'off', '0', ''].includes(v)) return false;
+  return undefined;
+}
+
+function isLegacyBatch(value: unknown): boolean {
+  return isJsonObject(value) && value['batch'] === true && Array.isArray(value['values']);
 }
 
 /**
