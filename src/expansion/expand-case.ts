@@ -218,11 +218,23 @@ function readSingleValue(c: Case, leaf: RequestLeaf, raw: JsonValue | undefined)
   const input = leaf.input;
   const reject = (message: string) => ({ error: { stage: 'request' as const, kind: 'RequestParameterInvalidException' as const, message: `${leaf.path}: ${message}` } });
   if (input.type !== 'data' && input.type !== 'data_collection') {
+    // basic.py SelectToolParameter: a required single select given null, or with no option to default to, is "an invalid option".
+    if (input.type === 'select' && input.optional !== true && input.multiple !== true && (raw === null || (raw === undefined && input.options.length === 0 && input.value === ''))) {
+      return reject(`parameter '${input.name}': an invalid option (${raw === null ? 'null' : 'nothing'}) was selected`);
+    }
     const value = readScalarValue(input, raw);
     return value === undefined ? reject(`not a valid ${input.type} value`) : { value };
   }
   if (raw === undefined || raw === null) {
     return input.optional ? { value: { kind: 'none' } } : reject(`parameter "${leaf.key}" requires a value`);
+  }
+  if (Array.isArray(raw) && c.entry === 'legacy' && !(input.type === 'data' && input.multiple)) {
+    // Legacy API: a list (or {"values": [...]} without "batch") reaches from_json as is. basic.py
+    // DataCollectionToolParameter.from_json takes its first element; DataToolParameter.from_json takes a
+    // single one and refuses more: "more than one dataset supplied to single input dataset parameter".
+    if (raw.length === 0) return input.optional ? { value: { kind: 'none' } } : reject(`parameter "${leaf.key}" requires a value`);
+    if (input.type === 'data' && raw.length > 1) return reject(`Parameter '${input.name}': more than one dataset supplied to single input dataset parameter`);
+    return readSingleValue(c, leaf, raw[0]);
   }
   if (Array.isArray(raw)) {
     if (input.type !== 'data' || !input.multiple) return reject('only a multiple="true" data parameter takes a list');

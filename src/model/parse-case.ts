@@ -65,7 +65,9 @@ export function parseTool(value: unknown, path: string): Tool {
   expectKnownKeys(object, ['id', 'version', 'tool_type', 'inputs', 'outputs', 'name', 'description'], path);
   const id = expectNonEmptyString(object['id'], `${path}.id`);
   const version = optional(object, 'version', expectString, path);
-  const toolType = optional(object, 'tool_type', (v, p) => expectOneOf(v, ['default', 'data_source'] as const, p), path);
+  // Galaxy's tool types: only data source tools change what a request may do (they cannot batch); the others run as default tools.
+  const rawToolType = optional(object, 'tool_type', expectNonEmptyString, path);
+  const toolType = rawToolType === undefined ? undefined : rawToolType === 'data_source' || rawToolType === 'data_source_async' ? ('data_source' as const) : ('default' as const);
   const inputs = parseInputs(object['inputs'], `${path}.inputs`);
   const outputs = expectArray(object['outputs'], `${path}.outputs`).map((o, i) => parseOutput(o, `${path}.outputs[${i}]`));
   checkUniqueNames(outputs.map((o) => o.name), `${path}.outputs`);

@@ -50,6 +50,8 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
       execution: {
         jobs: intent.jobs.length,
         implicitCollectionJobs: intent.icjs.filter((i) => i.persisted).length,
+        // Galaxy's `implicit_collections` in a tool run response: the output collections a map-over creates.
+        implicitCollections: intent.outputCollections.filter((o) => o.icjId !== null).length,
         implicitCollectionJobsJobRows: intent.jobs.filter((j) => j.icjId !== null).length,
         toolExecutionStates: intent.tes.length,
         jobsStampedWithTes: intent.jobs.filter((j) => j.tesId !== null).length,
