@@ -1,5 +1,5 @@
 import type { Case, JsonValue } from '../model/case.js';
-import { acceptsAnyOf, effectiveSubcollectionType, SINGLE_DATASETS } from '../model/collection-types.js';
+import { acceptsAnyOf, canMapOver, effectiveSubcollectionType, SINGLE_DATASETS } from '../model/collection-types.js';
 import { isJsonObject, type JsonObject } from '../model/json-checks.js';
 import { findCollection, isBatchObject, isRefObject, resolveRef, toDataRef } from '../model/request-references.js';
 import { readBoolean, walkRequest, type RequestLeaf } from '../model/request-walk.js';
@@ -135,10 +135,15 @@ function expandCollectionParameter(c: Case, leaf: RequestLeaf, refObject: JsonOb
     return { error: { stage: 'expansion', kind: 'ToolInputsNotReadyException', message: 'An input collection is not populated.' } };
   }
   let split: string | undefined;
-  if (ref.map_over_type !== undefined) {
-    split = effectiveSubcollectionType(collection.collection_type, ref.map_over_type);
+  // A workflow connection names no map_over_type: the step maps a collection parameter over the
+  // subcollections of the highest-dimension alternative the connected collection holds
+  // (workflow/modules.py _find_collections_to_match → history_query.py HistoryQuery.can_map_over).
+  const mapOverType =
+    ref.map_over_type ?? (c.entry === 'workflow-step' && leaf.input.type === 'data_collection' ? canMapOver(collectionTypeAlternatives(leaf.input), collection.collection_type) : undefined);
+  if (mapOverType !== undefined) {
+    split = effectiveSubcollectionType(collection.collection_type, mapOverType);
     if (split === undefined) {
-      return { error: { stage: 'expansion', kind: 'CollectionMatchingException', message: `Cannot split collection in desired fashion: a ${collection.collection_type} has no ${ref.map_over_type} subcollections` } };
+      return { error: { stage: 'expansion', kind: 'CollectionMatchingException', message: `Cannot split collection in desired fashion: a ${collection.collection_type} has no ${mapOverType} subcollections` } };
     }
   }
   // single_datasets (or paired_or_unpaired over a collection without pairs): every dataset, each promoted to a one-element paired_or_unpaired collection.

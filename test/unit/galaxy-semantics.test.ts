@@ -4,6 +4,8 @@ import { evaluatePython, parsePython, type PyValue } from '../../src/executor/py
 import { filterApproximations, galaxyFilterKeeps } from '../../src/executor/output-filters.js';
 import { parseCase } from '../../src/model/parse-case.js';
 import { InvalidInputError } from '../../src/errors.js';
+import { findBuiltinProfile } from '../../src/profiles/builtin-profiles.js';
+import { createSystemUnderTest } from '../../src/runner/system-under-test.js';
 
 const scope = (entries: Record<string, PyValue>) => new Map(Object.entries(entries));
 const dict = (entries: Record<string, PyValue>): PyValue => ({ kind: 'dict', entries: new Map(Object.entries(entries)) });
@@ -103,5 +105,44 @@ describe('Galaxy attribute names in case files', () => {
   it("refuses min on a single data parameter with Galaxy's message, and a collection output with no type source", () => {
     expect(() => parseCase(tool([{ name: 'd', type: 'data', min: 1 }]))).toThrow(/cannot specify 'min' property on single data parameter/);
     expect(() => parseCase(tool([], [{ name: 'o', type: 'collection' }]))).toThrow(InvalidInputError);
+  });
+});
+
+describe('expansion rules that need a whole case', () => {
+  const system = createSystemUnderTest(findBuiltinProfile('branch-fixed')!);
+  const listListPaired = {
+    id: 1,
+    collection_type: 'list:list:paired',
+    elements: ['a', 'b'].map((outer, i) => ({
+      identifier: outer,
+      collection: {
+        collection_type: 'list:paired',
+        elements: [{ identifier: 'p', collection: { collection_type: 'paired', elements: [{ identifier: 'forward', dataset: 2 * i + 1 }, { identifier: 'reverse', dataset: 2 * i + 2 }] } }],
+      },
+    })),
+  };
+  it('maps a workflow connection over the highest-dimension alternative (HistoryQuery.can_map_over)', () => {
+    const c = parseCase({
+      tool: { id: 't', inputs: [{ name: 'input1', type: 'data_collection', collection_type: 'paired,list:paired' }], outputs: [{ name: 'o', type: 'data' }] },
+      history: { datasets: [1, 2, 3, 4].map((id) => ({ id })), collections: [listListPaired] },
+      entry: 'workflow-step',
+      request: { input1: { __class__: 'Batch', values: [{ src: 'hdca', id: 1 }] } },
+    });
+    const plan = system.plan(c);
+    expect(plan.expansion.ok && plan.expansion.mapOver?.collections[0]?.subcollectionType).toBe('list:paired');
+    expect(plan.intent.jobs).toHaveLength(2);
+  });
+
+  it('gives a legacy Batch on an undeclared key its jobs but no job input rows', () => {
+    const c = parseCase({
+      tool: { id: 't', inputs: [{ name: 'input1', type: 'data' }], outputs: [] },
+      history: { datasets: [{ id: 1 }, { id: 2 }, { id: 3 }] },
+      entry: 'legacy',
+      request: { input1: { src: 'hda', id: 1 }, extra: { batch: true, values: [{ src: 'hda', id: 2 }, { src: 'hda', id: 3 }] } },
+    });
+    const plan = system.plan(c);
+    expect(plan.intent.jobs).toHaveLength(2);
+    const inputRows = plan.statements.filter((s) => s.op === 'insert' && s.table === 'job_to_input_dataset');
+    expect(inputRows).toHaveLength(2);
   });
 });
