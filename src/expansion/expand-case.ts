@@ -250,6 +250,11 @@ function readSingleValue(c: Case, leaf: RequestLeaf, raw: JsonValue | undefined)
       items.push(value);
     }
     if (items.length === 0 && !input.optional) return reject(`parameter "${leaf.key}" requires a value`);
+    // basic.py DataToolParameter.from_json: hdca values in a multiple data list exclude any other kind.
+    const isHdca = (i: DatasetValue | CollectionValue): boolean => i.kind === 'collection' && i.elementPath.length === 0;
+    if (items.some(isHdca) && !items.every(isHdca)) {
+      return { error: { stage: 'expansion', kind: 'ParameterValueError', message: `Parameter '${input.name}': if collections are supplied to multiple data input parameter, only collections may be used` } };
+    }
     return { value: { kind: 'list', items } };
   }
   const value = readRefValue(c, raw);

@@ -47,7 +47,9 @@ type Mutable = { [key: string]: unknown };
 export function walkRequest(inputs: readonly ToolInput[], request: RequestInputs, entry: Entry, path = 'request'): WalkedRequest {
   const leaves: RequestLeaf[] = [];
   const problems: WalkProblem[] = [];
-  const nested = entry === 'legacy' ? nestLegacyKeys(inputs, request) : request;
+  // Legacy: keys starting with "__" (__job_resource, __use_cached_job__, ...) are Galaxy's own, never parameters
+  // (meta.py expand_flat_parameters_to_nested skips them).
+  const nested = entry === 'legacy' ? nestLegacyKeys(inputs, withoutInternalKeys(request)) : request;
   if (entry === 'legacy') {
     const declared = new Set(inputs.map((i) => i.name));
     const undeclared = Object.keys(nested).filter((key) => !declared.has(key) && isLegacyBatch(nested[key]));
@@ -156,6 +158,11 @@ export function readBoolean(raw: JsonValue | undefined): boolean | undefined {
   if (['true', 'yes', 'on', '1'].includes(v)) return true;
   if (['false', 'no', 'off', '0', ''].includes(v)) return false;
   return undefined;
+}
+
+function withoutInternalKeys(request: RequestInputs): RequestInputs {
+  if (!Object.keys(request).some((k) => k.startsWith('__'))) return request;
+  return Object.fromEntries(Object.entries(request).filter(([k]) => !k.startsWith('__')));
 }
 
 function isLegacyBatch(value: unknown): boolean {
