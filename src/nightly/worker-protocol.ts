@@ -57,4 +57,6 @@ export type WorkerMessage =
       readonly stopReason: string;
       readonly coverage: Coverage | null;
     }
-  | { readonly type: 'failed'; readonly slice: number; readonly message: string };
+  | { readonly type: 'failed'; readonly slice: number; readonly message: string }
+  /** A database the worker could not close cleanly (a PostgreSQL schema it could not drop, named): the run is not clean. */
+  | { readonly type: 'close-failed'; readonly message: string };

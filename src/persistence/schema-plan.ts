@@ -7,12 +7,20 @@ export interface SchemaStep {
   readonly sql: string;
 }
 
-/** The SQL that builds a profile's schema on a dialect: its migrations and extra SQL, or its schema dump. */
+/**
+ * The SQL that builds a profile's schema on a dialect: its migrations, or its
+ * schema dump in their place, then its extra SQL (a profile file's `sql:` and
+ * `schema:`), so that a dump can be extended with the branch's tables as
+ * migrations can.
+ */
 export function schemaSteps(profile: Profile, dialect: SqlDialectName): SchemaStep[] {
-  if (profile.schemaSql !== undefined) return [{ label: `schema dump ${profile.schemaSql.path}`, sql: profile.schemaSql.text }];
   const steps: SchemaStep[] = [];
-  for (const migration of renderMigrations(profile.migrations, dialect, profile.settings['schema.source'])) {
-    migration.statements.forEach((statement, i) => steps.push({ label: `migration ${migration.revision} statement ${i + 1}`, sql: statement }));
+  if (profile.schemaSql !== undefined) {
+    steps.push({ label: `schema dump ${profile.schemaSql.path}`, sql: profile.schemaSql.text });
+  } else {
+    for (const migration of renderMigrations(profile.migrations, dialect, profile.settings['schema.source'])) {
+      migration.statements.forEach((statement, i) => steps.push({ label: `migration ${migration.revision} statement ${i + 1}`, sql: statement }));
+    }
   }
   profile.extraSql[dialect].forEach((statement, i) => steps.push({ label: `profile ${profile.name} extra SQL statement ${i + 1}`, sql: statement }));
   return steps;
@@ -35,4 +43,9 @@ export function upgradeSteps(previous: Profile, target: Profile, dialect: SqlDia
   const steps: UpgradeStep[] = rendered.slice(shared).flatMap((m) => m.statements.map((sql, i) => ({ label: `migration ${m.revision} statement ${i + 1}`, sql, revision: m.revision, title: m.title })));
   target.extraSql[dialect].forEach((sql, i) => steps.push({ label: `profile ${target.name} extra SQL statement ${i + 1}`, sql, revision: 'extra', title: `extra SQL of profile ${target.name}` }));
   return steps;
+}
+
+/** Whether a schema text is `pg_dump` output (recognised on every dialect, so SQLite can name it). */
+export function isPgDump(sql: string): boolean {
+  return /^-- PostgreSQL database dump/m.test(sql) || sql.includes("pg_catalog.set_config('search_path', '', false)");
 }

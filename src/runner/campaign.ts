@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { isFuzzerError } from '../errors.js';
 import { fingerprintOf, violationSignature, type Finding } from './finding.js';
 import type { PropertyGroup } from './property-group.js';
 import type { Violation } from './property.js';
@@ -57,7 +58,18 @@ export interface CampaignResult {
   readonly interrupted: boolean;
   readonly stopReason: 'runs' | 'time' | 'stopped' | 'max-findings' | 'error' | 'path';
   /** A cardfuzz error (not a finding), with the input that raised it. */
-  readonly error?: { readonly message: string; readonly input?: unknown };
+  readonly error?: CampaignError;
+}
+
+/** A cardfuzz error that ended a campaign; `code` is the FuzzerError's (a lost database, say), absent for a bug. */
+export interface CampaignError {
+  readonly message: string;
+  readonly input?: unknown;
+  readonly code?: string;
+}
+
+export function campaignError(e: unknown, input?: unknown): CampaignError {
+  return { message: e instanceof Error ? e.message : String(e), ...(input !== undefined ? { input } : {}), ...(isFuzzerError(e) ? { code: e.code } : {}) };
 }
 
 class CampaignStop extends Error {}
@@ -141,7 +153,7 @@ export async function runCampaign<T, E>(options: CampaignOptions<T, E>): Promise
         return true;
       }
       const fail = (e: unknown): never => {
-        if (!stopped) error = { message: e instanceof Error ? e.message : String(e), input };
+        if (!stopped) error = campaignError(e, input);
         stopped = true;
         stopReason = 'error';
         throw e;
@@ -175,9 +187,16 @@ export async function runCampaign<T, E>(options: CampaignOptions<T, E>): Promise
       try {
         minimal = group.reduce ? await group.reduce(shrunk, stillFails, reduceBudget) : shrunk;
       } catch (e) {
-        error = { message: e instanceof Error ? e.message : String(e), input: shrunk };
+        error = campaignError(e, shrunk);
       }
-      const evaluation = await group.evaluate(minimal);
+      let evaluation: E;
+      try {
+        evaluation = await group.evaluate(minimal);
+      } catch (e) {
+        // The database went away while shrinking: the finding cannot be judged again; the error ends the campaign.
+        error ??= campaignError(e, minimal);
+        break;
+      }
       const violation = found.property.check(evaluation) ?? flaky(found);
       const shapeClass = group.shapeClass(minimal, evaluation);
       const partial: Omit<Finding, 'replay'> = {

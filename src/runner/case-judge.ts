@@ -1,3 +1,4 @@
+import { DatabaseUnavailableError } from '../errors.js';
 import type { Case } from '../model/case.js';
 import { openUpgradeDatabase } from '../persistence/open-case-database.js';
 import type { UpgradeDatabase } from '../persistence/case-database.js';
@@ -21,17 +22,40 @@ export type CaseVerdict =
  * expected verdicts — keeping one open database per profile and settings.
  */
 export class CaseJudge {
-  readonly #dialect: SqlDialectName;
-  readonly #databaseUrl: string | undefined;
-  readonly #targets = new Map<string, Promise<Target>>();
-  readonly #upgrades = new Map<string, Promise<{ previous: SystemUnderTest; target: SystemUnderTest; database: UpgradeDatabase } | string>>();
+  #dialect: SqlDialectName;
+  #databaseUrl: string | undefined;
+  #targets = new Map<string, Promise<Target>>();
+  #upgrades = new Map<string, Promise<{ previous: SystemUnderTest; target: SystemUnderTest; database: UpgradeDatabase } | string>>();
+  readonly #onFallback: ((reason: string) => void) | undefined;
 
-  constructor(options: { readonly dialect: SqlDialectName; readonly databaseUrl?: string }) {
+  /**
+   * `onFallback`: when the PostgreSQL server cannot be reached, judge on
+   * SQLite instead (both dialects give the same verdicts, as
+   * test/postgres/dialect-differential.test.ts checks) and say why, once —
+   * for recording the findings of a run whose server went away.
+   */
+  constructor(options: { readonly dialect: SqlDialectName; readonly databaseUrl?: string; readonly onFallback?: (reason: string) => void }) {
     this.#dialect = options.dialect;
     this.#databaseUrl = options.databaseUrl;
+    this.#onFallback = options.onFallback;
   }
 
   async judge(options: { readonly profile: string | Profile; readonly settings: SettingsPatch; readonly property: AnyProperty; readonly case: Case; readonly history?: readonly Case[] }): Promise<CaseVerdict> {
+    try {
+      return await this.#judge(options);
+    } catch (error) {
+      if (!(error instanceof DatabaseUnavailableError) || this.#onFallback === undefined || this.#dialect === 'sqlite') throw error;
+      await this.close().catch(() => undefined);
+      this.#dialect = 'sqlite';
+      this.#databaseUrl = undefined;
+      this.#targets = new Map();
+      this.#upgrades = new Map();
+      this.#onFallback(error.message);
+      return this.#judge(options);
+    }
+  }
+
+  async #judge(options: { readonly profile: string | Profile; readonly settings: SettingsPatch; readonly property: AnyProperty; readonly case: Case; readonly history?: readonly Case[] }): Promise<CaseVerdict> {
     const key = `${typeof options.profile === 'string' ? options.profile : `object:${options.profile.name}`}|${JSON.stringify(options.settings)}`;
     if (options.property.family === 'execution') {
       let target = this.#targets.get(key);
@@ -72,10 +96,11 @@ export class CaseJudge {
     return { previous, target, database };
   }
 
+  /** Closes every database it opened, all of them even when one fails (the first failure is thrown). */
   async close(): Promise<void> {
     const opened = [...this.#targets.values(), ...this.#upgrades.values()];
-    for (const result of await Promise.allSettled(opened)) {
-      if (result.status === 'fulfilled' && typeof result.value !== 'string') await result.value.database.close();
-    }
+    const closing = (await Promise.allSettled(opened)).map((result) => (result.status === 'fulfilled' && typeof result.value !== 'string' ? result.value.database.close() : Promise.resolve()));
+    const failed = (await Promise.allSettled(closing)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   }
 }

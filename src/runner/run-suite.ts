@@ -3,7 +3,7 @@ import type { Case } from '../model/case.js';
 import { openUpgradeDatabase } from '../persistence/open-case-database.js';
 import { upgradeSteps } from '../persistence/schema-plan.js';
 import { resolveProfile } from '../profiles/resolve-profile.js';
-import { runCampaign, type CampaignProgress, type CampaignResult } from './campaign.js';
+import { campaignError, runCampaign, type CampaignError, type CampaignProgress, type CampaignResult } from './campaign.js';
 import { executionGroup } from './execution-group.js';
 import type { Finding } from './finding.js';
 import { openTarget, type TargetOptions } from './open-target.js';
@@ -55,7 +55,9 @@ export interface SuiteResult {
   readonly elapsedMs: number;
   readonly interrupted: boolean;
   readonly groups: readonly GroupReport[];
-  readonly error?: { readonly message: string; readonly input?: unknown };
+  readonly error?: CampaignError;
+  /** Databases that could not be closed cleanly (a PostgreSQL schema left behind, named): the run is not clean. */
+  readonly closeErrors: readonly string[];
 }
 
 /**
@@ -74,6 +76,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   const groups: GroupReport[] = [];
   const findings: Finding[] = [];
   let error: SuiteResult['error'];
+  const closeErrors: string[] = [];
   let interrupted = false;
   const both = execution.length > 0 && upgrade.length > 0;
   const share = (fraction: number) => ({
@@ -128,12 +131,16 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
           });
           record('upgrade', upgrade, result);
         } finally {
-          await upgradeDb.close();
+          await upgradeDb.close().catch((e: unknown) => void closeErrors.push(campaignError(e).message));
         }
       }
     }
+  } catch (e) {
+    // Opening the upgrade database failed (the server went away, say): the findings so far are kept.
+    error ??= campaignError(e);
   } finally {
-    await database.close();
+    // A schema that cannot be dropped is reported (the run is not clean), without losing the findings.
+    await database.close().catch((e: unknown) => void closeErrors.push(campaignError(e).message));
   }
   return {
     system,
@@ -143,5 +150,6 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     interrupted,
     groups,
     ...(error !== undefined ? { error } : {}),
+    closeErrors,
   };
 }

@@ -65,7 +65,8 @@ export async function gateCommand(options: GateOptions, io: Io): Promise<number>
     runs: options.runs,
     replayCommand: (f) => `cardfuzz run ${targetFlags(options.target)} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
   });
-  if (suite.error !== undefined) problems.push(`internal error while fuzzing: ${suite.error.message}`);
+  if (suite.error !== undefined) problems.push(suite.error.code !== undefined ? suite.error.message : `internal error while fuzzing: ${suite.error.message}`);
+  problems.push(...suite.closeErrors);
   const stillFailing = replay.replayed.filter((r) => r.verdict.status === 'fails');
   const exitCode = problems.length > 0 ? 2 : stillFailing.length > 0 || suite.findings.length > 0 ? 1 : 0;
   const elapsedMs = performance.now() - started;

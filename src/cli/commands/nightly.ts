@@ -155,7 +155,10 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   const fingerprint = generatorFingerprint();
   const findings: NightlyFinding[] = [];
   const newEntries: HistoryEntry[] = [];
-  const recordJudge = new CaseJudge({ dialect: options.target.dialect, ...(options.target.databaseUrl ? { databaseUrl: options.target.databaseUrl } : {}) });
+  // Tonight's findings are recorded even when the server went away (on SQLite then, with a note).
+  const closeProblems: string[] = [];
+  const onFallback = (): void => io.err('note: PostgreSQL is unreachable; the findings are saved with their expected verdicts judged on SQLite');
+  const recordJudge = new CaseJudge({ dialect: options.target.dialect, ...(options.target.databaseUrl ? { databaseUrl: options.target.databaseUrl } : {}), onFallback });
   try {
     for (const r of replayed) {
       const k = known.get(r.entry.fingerprint)!;
@@ -182,7 +185,7 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
       });
     }
   } finally {
-    await recordJudge.close();
+    await recordJudge.close().catch((e: unknown) => void closeProblems.push(e instanceof Error ? e.message : String(e)));
   }
   await appendHistory(historyFile, newEntries);
 
@@ -204,7 +207,7 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
     runs: result.runs,
     casesPerSecond: result.elapsedMs > 0 ? (result.runs * 1000) / result.elapsedMs : 0,
     interrupted: result.interrupted,
-    errors: [...result.errors],
+    errors: [...result.errors, ...closeProblems],
     units: result.units.map((u) => ({ shard: shardLabel, index: u.unit.index, lane: u.unit.lane, seed: u.unit.seed, runs: u.runs, elapsedMs: Math.round(u.elapsedMs) })),
     laneTimeMs: result.laneTimeMs,
     findings,

@@ -67,30 +67,41 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     },
     replayCommand: (f) => `cardfuzz run ${targetFlags(options.target)}${options.tools.map((t) => ` --tool ${shellQuote(t)}`).join('')} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
   });
-  if (result.error !== undefined) {
-    io.err(`cardfuzz: internal error while fuzzing: ${result.error.message}${result.error.input ? ` (input: ${JSON.stringify(result.error.input)})` : ''}`);
-    return 2;
-  }
+  // A cardfuzz error (a lost database, a bug) ends the run with exit 2, after the findings made so far are printed and saved.
+  const failure =
+    result.error === undefined ? undefined : result.error.code !== undefined ? result.error.message : `internal error while fuzzing: ${result.error.message}${result.error.input ? ` (input: ${JSON.stringify(result.error.input)})` : ''}`;
   const findings = result.findings.map((f): Finding => ({ ...f, settings: options.target.settings }));
-  const saved = options.save === undefined ? [] : await saveFindings(findings, options.save, options.target);
+  const saved = options.save === undefined ? [] : await saveFindings(findings, options.save, options.target, io);
   const summary = `${result.runs.toLocaleString('en-US')} cases in ${formatDuration(result.elapsedMs)} (${Math.round((result.runs * 1000) / Math.max(1, result.elapsedMs)).toLocaleString('en-US')} cases/s)${result.interrupted ? ', stopped early' : ''}`;
   const skipped = result.groups.filter((g) => g.skipped !== null).map((g) => `${g.properties.join(', ')} not run: ${g.skipped}`);
   if (options.json) {
-    io.out(JSON.stringify({ findings, runs: result.runs, elapsedMs: Math.round(result.elapsedMs), profile: result.system.profile.name, seed: options.seed, groups: result.groups, saved }, null, 2));
+    io.out(JSON.stringify({ findings, runs: result.runs, elapsedMs: Math.round(result.elapsedMs), profile: result.system.profile.name, seed: options.seed, groups: result.groups, saved, ...(failure !== undefined ? { error: failure } : {}) }, null, 2));
   } else {
     for (const f of findings) {
       const file = saved.find((s) => s.fingerprint === f.fingerprint);
       io.out(`${formatFinding(f)}${file ? `\n  ${file.created ? 'saved' : 'already recorded'}: ${file.path} (replay: cardfuzz replay ${shellQuote(file.path)})` : ''}\n`);
     }
     for (const line of skipped) io.out(`note: ${line}`);
-    io.out(findings.length === 0 ? `ok: every property held over ${summary}` : `${findings.length} finding${findings.length === 1 ? '' : 's'} over ${summary}`);
+    if (failure === undefined) io.out(findings.length === 0 ? `ok: every property held over ${summary}` : `${findings.length} finding${findings.length === 1 ? '' : 's'} over ${summary}`);
+    else if (findings.length > 0) io.out(`${findings.length} finding${findings.length === 1 ? '' : 's'} before the run stopped, over ${summary}`);
+  }
+  // One line: what stopped the run, then any schema it could not drop.
+  const problems = [...(failure === undefined ? [] : [failure]), ...result.closeErrors];
+  if (problems.length > 0) {
+    io.err(`cardfuzz: ${problems.join('; ')}`);
+    return 2;
   }
   return findings.length > 0 ? 1 : 0;
 }
 
-/** Records each finding as a regression case (one file per fingerprint). */
-async function saveFindings(findings: readonly Finding[], dir: string, target: TargetOptions): Promise<{ fingerprint: string; path: string; created: boolean }[]> {
-  const judge = new CaseJudge({ dialect: target.dialect, ...(target.databaseUrl === undefined ? {} : { databaseUrl: target.databaseUrl }) });
+/**
+ * Records each finding as a regression case (one file per fingerprint). When
+ * the run's PostgreSQL server is gone, the expected verdicts are judged on
+ * SQLite instead, so that the findings are kept; a note says so.
+ */
+async function saveFindings(findings: readonly Finding[], dir: string, target: TargetOptions, io: Io): Promise<{ fingerprint: string; path: string; created: boolean }[]> {
+  const onFallback = (): void => io.err('note: PostgreSQL is unreachable; the findings are saved with their expected verdicts judged on SQLite');
+  const judge = new CaseJudge({ dialect: target.dialect, ...(target.databaseUrl === undefined ? {} : { databaseUrl: target.databaseUrl }), onFallback });
   const fingerprint = generatorFingerprint();
   const out: { fingerprint: string; path: string; created: boolean }[] = [];
   try {

@@ -91,8 +91,10 @@ parentPort!.on('message', (message: RunSlice | { type: 'close' }) => {
   if (message.type === 'close') {
     void (async () => {
       // Each database drops its PostgreSQL schema on close: close both whatever happens to the other.
+      // A database that never opened has nothing to drop; one that cannot be dropped is reported by name.
       const opened = [execution, upgrade].filter((p) => p !== undefined);
-      await Promise.allSettled(opened.map(async (p) => (await p!).database.close()));
+      const closed = await Promise.allSettled(opened.map(async (p) => (await p!.catch(() => null))?.database.close()));
+      for (const c of closed) if (c.status === 'rejected') post({ type: 'close-failed', message: c.reason instanceof Error ? c.reason.message : String(c.reason) });
       process.exit(0);
     })();
     return;

@@ -10,7 +10,7 @@ import { emptySnapshot, type Snapshot } from '../../snapshot.js';
 import { openPreparedDatabase, planPostgresFills } from './open-postgres-database.js';
 import type { PostgresCatalog } from './postgres-catalog.js';
 import type { PostgresSession } from './postgres-connection.js';
-import { isPostgresError, isWriteRefusal } from './postgres-errors.js';
+import { isConnectionLoss, isPostgresError, isWriteRefusal } from './postgres-errors.js';
 import { StatementTemplate } from './postgres-literal-sql.js';
 import { PostgresWriter } from './postgres-writer.js';
 
@@ -56,7 +56,12 @@ class PostgresCaseDatabase implements CaseDatabase {
     return [...this.#writer.prepareSql, ...this.#scans.map((s) => s.template.prepareSql!), ...[...this.#readers.values()].map((r) => r.prepareSql!), ...this.#overfull.map((o) => o.template.prepareSql!)];
   }
 
-  async runCase(plan: ExecutionPlan, options: CaseRunOptions = {}): Promise<CaseOutcome> {
+  /** A case whose connection is lost is run again from BEGIN on a new connection (the lost transaction left nothing behind). */
+  runCase(plan: ExecutionPlan, options: CaseRunOptions = {}): Promise<CaseOutcome> {
+    return this.#session.retry(() => this.#runOnce(plan, options));
+  }
+
+  async #runOnce(plan: ExecutionPlan, options: CaseRunOptions): Promise<CaseOutcome> {
     const wantsSecondTrip = options.readers !== undefined || options.overfull === true;
     const writes = this.#writer.renderWrites([plan.statements]);
     const client = await this.#session.pool.connect();
@@ -69,6 +74,7 @@ class PostgresCaseDatabase implements CaseDatabase {
         results = asResults(await client.query(['BEGIN', ...writes, ...this.#scans.map((s) => s.sql), ...(wantsSecondTrip ? [] : ['ROLLBACK'])].join(';\n')));
         inTransaction = wantsSecondTrip;
       } catch (error) {
+        if (isConnectionLoss(error)) throw error;
         await client.query('ROLLBACK');
         inTransaction = false;
         if (!isPostgresError(error) || !isWriteRefusal(error)) throw error;
@@ -94,6 +100,10 @@ class PostgresCaseDatabase implements CaseDatabase {
         ? overfull.flatMap((o, i) => second[requests.length + i]!.rows.map((row: unknown[]) => ({ relationship: o.relationship, parentId: row[0] as number, children: row[1] as number })))
         : null;
       return { failure: null, snapshot, readings, overfull: over };
+    } catch (error) {
+      // A lost connection leaves no transaction to roll back; pg-pool discards the dead client on release.
+      if (isConnectionLoss(error)) inTransaction = false;
+      throw error;
     } finally {
       if (!released) {
         // Whatever ended the case early, the next one must not start inside this transaction.

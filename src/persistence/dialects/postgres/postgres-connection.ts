@@ -6,6 +6,7 @@ import { DatabaseUnavailableError, SchemaError } from '../../../errors.js';
 import type { AnyDatabase } from '../../compiled-query.js';
 import type { SchemaStep } from '../../schema-plan.js';
 import { checkDatabaseUrl, redact } from '../../database-url.js';
+import { isConnectionLoss } from './postgres-errors.js';
 import { adaptPgDump, isPgDump } from './postgres-schema-dump.js';
 
 /**
@@ -20,12 +21,36 @@ import { adaptPgDump, isPgDump } from './postgres-schema-dump.js';
 /** How long a connection attempt may take before the database counts as unreachable. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
+/**
+ * Attempts in a row that may lose the connection before the run stops: the
+ * first try and five more on a new connection, waiting 0.25, 0.5, 1, 2 and
+ * 2 s between them (enough for a server restart, not for an outage).
+ */
+export const CONNECTION_ATTEMPTS = 6;
+const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 2000];
+
+/**
+ * The advisory lock every cardfuzz session takes for its schema's DDL (build
+ * and drop), so that sessions sharing a server do it one at a time: building
+ * or dropping a real-size schema (a thousand objects or more) locks every
+ * object in one transaction, and several at once exhaust the server's lock
+ * table (`out of shared memory`, max_locks_per_transaction).
+ */
+const SCHEMA_DDL_LOCK = 'SELECT pg_advisory_xact_lock(7364912105)';
+
 export interface PostgresSession {
   readonly schema: string;
   readonly db: Kysely<AnyDatabase>;
   readonly pool: pg.Pool;
   /** Sends one simple-protocol query text (several statements allowed) and returns one result per statement. */
   simple(text: string): Promise<pg.QueryResult[]>;
+  /**
+   * Runs `attempt`, and again on a new connection when the connection is
+   * lost (the server stopped or restarted, the backend was terminated). After
+   * CONNECTION_ATTEMPTS losses in a row it gives up with a
+   * DatabaseUnavailableError; any other error is thrown as it is.
+   */
+  retry<T>(attempt: () => Promise<T>): Promise<T>;
   /**
    * Runs session-level statements (PREPARE) now, and again on every
    * connection the pool opens later: a connection the server drops is
@@ -82,8 +107,11 @@ export async function openPostgresSession(url: string): Promise<PostgresSession>
     // Names the connection after its schema, so that pg_stat_activity tells whose it is.
     application_name: `cardfuzz ${schema}`,
   });
-  // An idle connection the server drops must not crash the process; the next query reports it.
+  // A connection the server drops must not crash the process, idle in the pool ('error' on the pool)
+  // or checked out (pg emits 'error' on the client after failing its queries): the query in flight,
+  // or the next one, reports the loss and the case is retried on a new connection.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     const client = await pool.connect();
     client.release();
@@ -99,6 +127,8 @@ export async function openPostgresSession(url: string): Promise<PostgresSession>
     throw new DatabaseUnavailableError(`cannot create schema ${schema} on ${redact(url)}: ${(error as Error).message}`);
   }
   let closed = false;
+  let gaveUp = false;
+  let lossesInARow = 0;
   let sessionSql = '';
   pool.on('connect', (client) => {
     // pg runs queries in order: this one runs before anything the new connection is given.
@@ -113,11 +143,30 @@ export async function openPostgresSession(url: string): Promise<PostgresSession>
       client.release();
     }
   };
+  const retry = async <T>(attempt: () => Promise<T>): Promise<T> => {
+    for (;;) {
+      try {
+        const result = await attempt();
+        lossesInARow = 0;
+        gaveUp = false;
+        return result;
+      } catch (error) {
+        if (!isConnectionLoss(error)) throw error;
+        lossesInARow++;
+        if (gaveUp || lossesInARow >= CONNECTION_ATTEMPTS) {
+          gaveUp = true;
+          throw new DatabaseUnavailableError(`lost the connection to PostgreSQL at ${redact(url)} and ${CONNECTION_ATTEMPTS} attempts in a row on a new connection failed (last: ${(error as Error).message})`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[lossesInARow - 1] ?? RETRY_DELAYS_MS.at(-1)));
+      }
+    }
+  };
   return {
     schema,
     db,
     pool,
     simple,
+    retry,
     async onEveryConnection(statements) {
       const text = statements.join(';\n');
       if (text !== '') await simple(text);
@@ -127,10 +176,15 @@ export async function openPostgresSession(url: string): Promise<PostgresSession>
       if (closed) return;
       closed = true;
       try {
-        await db.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => undefined);
-        await db.executeQuery(CompiledQuery.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+        if (!gaveUp) await simple('ROLLBACK').catch(() => undefined);
+        // Once the session has given up on the server, one more try is enough to know.
+        const drop = () => simple(`${SCHEMA_DDL_LOCK};\nDROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await (gaveUp ? drop() : retry(drop));
+      } catch (error) {
+        const cause = error instanceof DatabaseUnavailableError ? 'the connection is lost' : (error as Error).message;
+        throw new DatabaseUnavailableError(`could not drop schema ${schema} on ${redact(url)} (${cause}); drop it later with cardfuzz clean --database-url ${redact(url)}`);
       } finally {
-        await db.destroy();
+        await db.destroy().catch(() => undefined);
       }
     },
   };
@@ -146,8 +200,10 @@ export async function applyPostgresSchema(session: PostgresSession, steps: reado
   for (const step of steps) {
     const text = isPgDump(step.sql) ? adaptPgDump(step.sql, session.schema, step.label) : step.sql;
     try {
-      await session.simple(text);
+      // One step is one implicit transaction: a dump's thousand objects are locked together.
+      await session.simple(`${SCHEMA_DDL_LOCK};\n${text}`);
     } catch (error) {
+      if (isConnectionLoss(error)) throw new DatabaseUnavailableError(`lost the connection to PostgreSQL while building the schema (${step.label}): ${(error as Error).message}`);
       throw new SchemaError(`${step.label}: ${(error as Error).message}`);
     }
   }

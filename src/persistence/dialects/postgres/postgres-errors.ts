@@ -49,6 +49,25 @@ export function isServerTrouble(error: PostgresErrorFields): boolean {
   return /^(08|53|57|58|XX|25|40|26)/.test(error.code ?? '');
 }
 
+/** SQLSTATEs that end the session: the connection (08), an operator or a crash ending the backend (57P01–57P03). */
+const LOST_SQLSTATE = /^(08|57P0[123])/;
+/** Socket errors of a connection that died or could not be made again. */
+const LOST_ERRNO = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN']);
+/** What pg says when its socket ends under it, or when a dead client is given another query. */
+const LOST_MESSAGE = /^(Connection terminated|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|timeout exceeded when trying to connect|Connection ended)/;
+
+/**
+ * Whether an error says the connection is gone (the server stopped or
+ * restarted, the backend was terminated, the socket reset), so the work can
+ * be tried again on a new connection. Never a finding.
+ */
+export function isConnectionLoss(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (LOST_ERRNO.has(code) || ('severity' in error && LOST_SQLSTATE.test(code)))) return true;
+  return typeof message === 'string' && LOST_MESSAGE.test(message);
+}
+
 export function classifyPostgresError(error: PostgresErrorFields, fallbackTable: string | null, catalog: Catalog): ConstraintViolation {
   let kind: ConstraintKind = KIND_BY_SQLSTATE[error.code ?? ''] ?? 'other';
   const table = error.table ?? fallbackTable;

@@ -10,7 +10,7 @@ import { StatementShifter } from '../../shift-statements.js';
 import { openPreparedDatabase, planPostgresFills } from './open-postgres-database.js';
 import type { PostgresCatalog } from './postgres-catalog.js';
 import type { PostgresSession } from './postgres-connection.js';
-import { classifyPostgresError, isPostgresError, isServerTrouble, isWriteRefusal, type PostgresErrorFields } from './postgres-errors.js';
+import { classifyPostgresError, isConnectionLoss, isPostgresError, isServerTrouble, isWriteRefusal, type PostgresErrorFields } from './postgres-errors.js';
 import { PostgresWriter } from './postgres-writer.js';
 
 /**
@@ -50,7 +50,12 @@ class PostgresUpgradeDatabase implements UpgradeDatabase {
     return this.#writer.prepareSql;
   }
 
-  async runUpgrade(plans: readonly ExecutionPlan[]): Promise<UpgradeOutcome> {
+  /** A history whose connection is lost is written and upgraded again on a new connection. */
+  runUpgrade(plans: readonly ExecutionPlan[]): Promise<UpgradeOutcome> {
+    return this.#session.retry(() => this.#runOnce(plans));
+  }
+
+  async #runOnce(plans: readonly ExecutionPlan[]): Promise<UpgradeOutcome> {
     const shifter = new StatementShifter(this.catalog, this.#spec.layouts);
     const groups = plans.map((plan) => shifter.shift(plan.statements));
     const client = await this.#session.pool.connect();
@@ -59,6 +64,7 @@ class PostgresUpgradeDatabase implements UpgradeDatabase {
       try {
         await client.query(['BEGIN', ...this.#writer.renderWrites(groups), ...this.#writer.restoreDeferred(), ...this.#advanceSequences].join(';\n'));
       } catch (error) {
+        if (isConnectionLoss(error)) throw error;
         await client.query('ROLLBACK');
         if (!isPostgresError(error) || !isWriteRefusal(error)) throw error;
         client.release();
@@ -75,6 +81,13 @@ class PostgresUpgradeDatabase implements UpgradeDatabase {
         }
       }
       return { historyFailure: null, upgradeFailure: null, danglingRows: [] };
+    } catch (error) {
+      if (isConnectionLoss(error) && !released) {
+        // Nothing to roll back on a dead connection; pg-pool discards it on release.
+        released = true;
+        client.release(error as Error);
+      }
+      throw error;
     } finally {
       if (!released) await client.query('ROLLBACK').then(() => client.release(), (error: Error) => client.release(error));
     }

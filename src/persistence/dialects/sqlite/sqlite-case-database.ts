@@ -7,6 +7,7 @@ import { planColumnFills, type Catalog } from '../../catalog.js';
 import { bindArguments, type CompiledStatement } from '../../compiled-query.js';
 import { compileCaseStatements } from '../../case-statements.js';
 import type { CaseDatabaseSpec } from '../../open-case-database.js';
+import { isPgDump } from '../../schema-plan.js';
 import { emptySnapshot, type Snapshot } from '../../snapshot.js';
 import { readSqliteCatalog } from './sqlite-catalog.js';
 import { SqliteWriter } from './sqlite-writer.js';
@@ -117,6 +118,8 @@ export class SqliteCaseDatabase implements CaseDatabase {
 /** Applies schema steps; a failing step is a SchemaError naming the step. */
 export function applySqliteSchema(db: Database.Database, steps: readonly { label: string; sql: string }[]): void {
   for (const step of steps) {
+    // SQLite's parser would stop at the dump's first SET or psql meta-command; say what the file is instead.
+    if (isPgDump(step.sql)) throw new SchemaError(`${step.label} is a PostgreSQL dump (pg_dump), which builds on PostgreSQL only: add --dialect postgres --database-url postgres://user@host:port/database`);
     try {
       db.exec(withoutSqliteInternalTables(step.sql));
     } catch (error) {
