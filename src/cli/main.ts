@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { benchCommandModule } from './commands/bench-command.js';
+import { cleanCommandModule } from './commands/clean-command.js';
 import { explainCommandModule } from './commands/explain-command.js';
 import { exportCommandModule } from './commands/export-command.js';
 import { gateCommandModule } from './commands/gate-command.js';
@@ -27,6 +28,7 @@ await yargs(hideBin(process.argv))
   .command(profilesCommandModule)
   .command(verdictsCommandModule)
   .command(benchCommandModule)
+  .command(cleanCommandModule)
   .demandCommand(1, 'name a command (cardfuzz --help lists them)')
   .strict()
   .recommendCommands()

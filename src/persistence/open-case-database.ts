@@ -53,3 +53,9 @@ export async function openUpgradeDatabase(previous: CaseDatabaseSpec, steps: rea
   const { openPostgresUpgradeDatabase } = await import('./dialects/postgres/postgres-upgrade-database.js');
   return openPostgresUpgradeDatabase(previous, steps, options.databaseUrl);
 }
+
+/** Lists and drops the schemas killed runs left on a PostgreSQL server (`cardfuzz clean`). */
+export async function openSchemaCleaner(databaseUrl: string): Promise<import('./dialects/postgres/postgres-clean.js').SchemaCleaner> {
+  const { openSchemaCleaner: open } = await import('./dialects/postgres/postgres-clean.js');
+  return open(databaseUrl);
+}

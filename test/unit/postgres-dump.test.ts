@@ -33,8 +33,17 @@ describe('adaptPgDump', () => {
     expect(adapted).toContain('CREATE TABLE "s".job');
   });
 
+  it('leaves out the empty COPY blocks of a full dump of empty tables', () => {
+    const dump = [...HEADER, 'CREATE TABLE public.job (id integer);', '', 'COPY public.job (id) FROM stdin;', '\\.', '', 'CREATE INDEX ix_job_id ON public.job (id);'].join('\n');
+    const adapted = adaptPgDump(dump, 's', 'd.sql');
+    expect(adapted).not.toMatch(/COPY|^\\\.$/m);
+    expect(adapted).toContain('CREATE TABLE "s".job (id integer);');
+    expect(adapted).toContain('CREATE INDEX ix_job_id ON "s".job (id);');
+  });
+
   it.each([
-    ['table data', 'COPY public.job (id) FROM stdin;', 'holds table data (COPY ... FROM stdin)'],
+    ['table data', 'COPY public.job (id) FROM stdin;\n1\n\\.', 'holds table data (COPY public.job ... FROM stdin, with rows)'],
+    ['table data at the end of the file', 'COPY public.job (id) FROM stdin;', 'holds table data (COPY public.job ... FROM stdin, with rows)'],
     ['another schema', 'CREATE SCHEMA galaxy;', 'creates schema galaxy'],
     ['an extension', 'CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;', 'creates extension pg_trgm'],
   ])('refuses %s, naming the construct', (_label, line, message) => {

@@ -24,7 +24,12 @@ export async function openPreparedDatabase<T extends { readonly prepareSql: read
     await session.onEveryConnection(database.prepareSql);
     return database;
   } catch (error) {
-    await session.close().catch(() => undefined);
+    // A schema that cannot be dropped after a failed build is named with the failure.
+    const left = await session.close().then(
+      () => null,
+      (e: Error) => e.message,
+    );
+    if (left !== null && error instanceof Error) error.message = `${error.message}; ${left}`;
     throw error;
   }
 }

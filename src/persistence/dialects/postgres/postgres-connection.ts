@@ -36,7 +36,7 @@ const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 2000];
  * object in one transaction, and several at once exhaust the server's lock
  * table (`out of shared memory`, max_locks_per_transaction).
  */
-const SCHEMA_DDL_LOCK = 'SELECT pg_advisory_xact_lock(7364912105)';
+export const SCHEMA_DDL_LOCK = 'SELECT pg_advisory_xact_lock(7364912105)';
 
 export interface PostgresSession {
   readonly schema: string;
@@ -91,6 +91,23 @@ function connectionProblem(error: unknown, url: string): string {
 /** A schema name unique to this process, thread and database. */
 function schemaName(): string {
   return `cardfuzz_${process.pid}_${threadId}_${randomBytes(3).toString('hex')}`;
+}
+
+/** The names schemaName gives, with the process id they carry. */
+export const SCHEMA_NAME = /^cardfuzz_(\d+)_(\d+)_[0-9a-f]{6}$/;
+
+/** One plain connection (no schema of its own), for work on the server's catalog. */
+export async function connectClient(url: string): Promise<pg.Client> {
+  checkDatabaseUrl(url);
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'cardfuzz' });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new DatabaseUnavailableError(connectionProblem(error, url));
+  }
+  return client;
 }
 
 export async function openPostgresSession(url: string): Promise<PostgresSession> {
