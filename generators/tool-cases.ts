@@ -77,6 +77,7 @@ function inputSpec(input: ToolInput, constraints: GeneratorConstraints, mode: Va
     case 'data_column':
     case 'genomebuild':
     case 'group_tag':
+    case 'drill_down':
       return fc.constant({ kind: 'scalar' as const, value: undefined });
   }
 }

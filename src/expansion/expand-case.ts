@@ -183,7 +183,7 @@ function readRefValue(c: Case, raw: JsonValue | undefined): DatasetValue | Colle
 }
 
 function readScalarValue(input: ScalarInput, raw: JsonValue | undefined): ParamValue | undefined {
-  if (raw === undefined || raw === null) return { kind: 'scalar', value: input.value };
+  if (raw === undefined || raw === null) return input.value === undefined ? { kind: 'none' } : { kind: 'scalar', value: input.value };
   switch (input.type) {
     case 'text':
       return typeof raw === 'string' ? { kind: 'scalar', value: raw } : undefined;
@@ -200,6 +200,11 @@ function readScalarValue(input: ScalarInput, raw: JsonValue | undefined): ParamV
       // A multiple select takes a list (Galaxy joins it with commas); a dynamic one any string.
       const items = Array.isArray(raw) && input.multiple ? raw : [raw];
       if (!items.every((v) => typeof v === 'string' && (input.dynamic === true || input.options.includes(v)))) return undefined;
+      return { kind: 'scalar', value: (items as string[]).join(',') };
+    }
+    case 'drill_down': {
+      const items = Array.isArray(raw) && input.multiple ? raw : [raw];
+      if (!items.every((v) => typeof v === 'string' && (input.options.length === 0 || input.options.includes(v)))) return undefined;
       return { kind: 'scalar', value: (items as string[]).join(',') };
     }
     case 'hidden':
@@ -226,6 +231,11 @@ function readSingleValue(c: Case, leaf: RequestLeaf, raw: JsonValue | undefined)
     // basic.py SelectToolParameter: a required single select given null, or with no option to default to, is "an invalid option".
     if (input.type === 'select' && input.optional !== true && input.multiple !== true && (raw === null || (raw === undefined && input.options.length === 0 && input.value === ''))) {
       return reject(`parameter '${input.name}': an invalid option (${raw === null ? 'null' : 'nothing'}) was selected`);
+    }
+    // DrillDownSelectToolParameter and a multiple ColumnListParameter have no default to fall back on.
+    const noDefault = (input.type === 'drill_down' && input.value === undefined) || (input.type === 'data_column' && input.value === '');
+    if (noDefault && input.optional !== true && (raw === undefined || raw === null)) {
+      return reject(`Parameter '${input.name}': an invalid option (nothing) was selected`);
     }
     const value = readScalarValue(input, raw);
     return value === undefined ? reject(`not a valid ${input.type} value`) : { value };

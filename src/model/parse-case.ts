@@ -239,13 +239,24 @@ function parseInput(value: unknown, path: string): ToolInput {
     case 'color':
       expectKnownKeys(object, ['name', 'type', 'value', 'label'], path);
       return { name, type, value: textValue(object['value'], `${path}.value`, type === 'color' ? '#000000' : '') };
+    case 'drill_down': {
+      expectKnownKeys(object, ['name', 'type', 'options', 'value', 'label', 'multiple', 'optional', 'hierarchy', 'display'], path);
+      const options = expectArray(object['options'] ?? [], `${path}.options`).map((o, i) => expectString(o, `${path}.options[${i}]`));
+      const selected = object['value'] === undefined || object['value'] === null ? undefined : textValue(object['value'], `${path}.value`, '');
+      return { name, type, options, ...(selected === undefined ? {} : { value: selected }), ...optionalFlag(object, 'multiple', path), ...optionalFlag(object, 'optional', path) };
+    }
     case 'data_column':
     case 'group_tag':
-      expectKnownKeys(object, ['name', 'type', 'value', 'label', 'data_ref', 'multiple', 'optional'], path);
+      expectKnownKeys(object, ['name', 'type', 'value', 'label', 'data_ref', 'multiple', 'optional', 'accept_default', 'numerical', 'use_header_names', 'force_select'], path);
       return {
         name,
         type,
-        value: textValue(object['value'], `${path}.value`, type === 'data_column' ? '1' : ''),
+        // ColumnListParameter: a single column defaults to the first one; a multiple one (unless accept_default) has none.
+        value: textValue(
+          object['value'],
+          `${path}.value`,
+          type === 'data_column' && (object['multiple'] !== true && object['multiple'] !== 'true' || object['accept_default'] === true || object['accept_default'] === 'true') ? '1' : '',
+        ),
         ...optionalText(object, 'data_ref', path),
         ...optionalFlag(object, 'multiple', path),
         ...optionalFlag(object, 'optional', path),

@@ -108,6 +108,8 @@ export interface BaseUrlInput {
 /**
  * Galaxy's `data_column` (basic.py `ColumnListParameter`): a column number of
  * the dataset named by `data_ref`, as a string ("1"); a list when `multiple`.
+ * A single one defaults to the first column; a multiple one without a `value`
+ * has no default ("" here), so a request that leaves it out is "an invalid option".
  */
 export interface DataColumnInput {
   readonly name: string;
@@ -137,7 +139,21 @@ export interface GroupTagInput {
   readonly optional?: boolean;
 }
 
-/** Galaxy's `color`, `directory_uri` and `drill_down` are read as text with this kind kept for notes. */
+/**
+ * Galaxy's `drill_down` (basic.py `DrillDownSelectToolParameter`): a tree of
+ * options, here the flat list of their values. It has no default: a request
+ * without a value is "an invalid option" unless an option is `selected` (`value`).
+ */
+export interface DrillDownInput {
+  readonly name: string;
+  readonly type: 'drill_down';
+  readonly options: readonly string[];
+  readonly value?: string;
+  readonly multiple?: boolean;
+  readonly optional?: boolean;
+}
+
+/** Galaxy's `color` (`directory_uri` is read as text). */
 export interface ColorInput {
   readonly name: string;
   readonly type: 'color';
@@ -181,6 +197,7 @@ export type ScalarInput =
   | DataColumnInput
   | GenomeBuildInput
   | GroupTagInput
+  | DrillDownInput
   | ColorInput;
 export type DatasetInput = DataInput | DataCollectionInput;
 export type ToolInput = DatasetInput | ScalarInput | ConditionalInput | RepeatInput | SectionInput;
@@ -266,7 +283,7 @@ export interface Tool {
   readonly outputs: readonly ToolOutput[];
 }
 
-export const SCALAR_INPUT_TYPES = ['text', 'integer', 'float', 'boolean', 'select', 'hidden', 'baseurl', 'data_column', 'genomebuild', 'group_tag', 'color'] as const;
+export const SCALAR_INPUT_TYPES = ['text', 'integer', 'float', 'boolean', 'select', 'hidden', 'baseurl', 'data_column', 'genomebuild', 'group_tag', 'drill_down', 'color'] as const;
 export const INPUT_TYPES = ['data', 'data_collection', ...SCALAR_INPUT_TYPES, 'conditional', 'repeat', 'section'] as const;
 
 export function isScalarInput(input: ToolInput): input is ScalarInput {
