@@ -8,6 +8,7 @@ import { executionGroup } from '../runner/execution-group.js';
 import { openTarget } from '../runner/open-target.js';
 import type { AnyProperty, ExecutionProperty } from '../runner/property.js';
 import { runSuite } from '../runner/run-suite.js';
+import { runCardinalityMap } from '../cardinality/run-map.js';
 
 /**
  * The benchmark: throughput of the default campaign and per shape family on
@@ -79,6 +80,8 @@ export interface BenchReport {
     readonly sqliteExecutionCasesPerSecond: number;
     readonly ledger: { readonly seeds: number; readonly firstFailureMs: Stats; readonly shrinkMs: Stats; readonly canonical: number };
   };
+  /** `cardfuzz cardinality` against a plain campaign of the same cases (branch-fixed, same seed, best of two each). */
+  readonly cardinalityMap?: { readonly runs: number; readonly plainSeconds: number; readonly mapSeconds: number; readonly overhead: number };
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
@@ -87,6 +90,8 @@ export interface BenchOptions {
   readonly caseArbitrary: fc.Arbitrary<Case>;
   readonly historyArbitrary: fc.Arbitrary<readonly Case[]>;
   readonly runs: number;
+  /** Cases for the cardinality map's budget figure (0 or absent skips it). */
+  readonly cardinalityMapRuns?: number;
   readonly ledgerSeeds: number;
   readonly soakMs?: number;
   readonly isCanonicalLedgerCase: (c: Case) => boolean;
@@ -164,6 +169,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
   options.onStage?.(`the ledger's bug over ${options.ledgerSeeds} seeds`);
   const ledger = await measureLedger(options, { dialect: 'sqlite' }, options.ledgerSeeds, true);
+
+  let cardinalityMap: BenchReport['cardinalityMap'];
+  if ((options.cardinalityMapRuns ?? 0) > 0) {
+    options.onStage?.(`the cardinality map against a plain campaign of ${options.cardinalityMapRuns} cases`);
+    cardinalityMap = await measureCardinalityMap(options, options.cardinalityMapRuns!);
+  }
 
   let memory: BenchReport['memory'];
   if (options.soakMs !== undefined) {
@@ -256,7 +267,34 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ...(memory ? { memory } : {}),
     ...(workers ? { workers } : {}),
     ...(postgres ? { postgres } : {}),
+    ...(cardinalityMap ? { cardinalityMap } : {}),
   };
+}
+
+/**
+ * The map's budget: a plain campaign of the execution properties (hazards
+ * left out, as the map's own campaign does) against the cardinality map over
+ * the same seed and cases, alternated and best of two each, so both see the
+ * same machine load.
+ */
+export async function measureCardinalityMap(options: Pick<BenchOptions, 'properties' | 'caseArbitrary'>, runs: number): Promise<NonNullable<BenchReport['cardinalityMap']>> {
+  const properties = options.properties.filter((p): p is ExecutionProperty => p.family === 'execution' && p.hazard === undefined);
+  const judges = ['persists-without-constraint-violations', 'declared-cardinality-holds'].map((id) => properties.find((p) => p.id === id)!);
+  const target = { profile: 'branch-fixed', settings: {}, dialect: 'sqlite' } as const;
+  const common = { target, properties, caseArbitrary: options.caseArbitrary, seed: 3, runs, replayCommand: () => '' };
+  let plain = Infinity;
+  let map = Infinity;
+  for (let round = 0; round < 2; round++) {
+    let started = performance.now();
+    const suite = await runSuite({ ...common, historyArbitrary: fc.constant([]) });
+    if (suite.error) throw new Error(suite.error.message);
+    plain = Math.min(plain, performance.now() - started);
+    started = performance.now();
+    const mapped = await runCardinalityMap({ ...common, judges });
+    if (mapped.suite.error) throw new Error(mapped.suite.error.message);
+    map = Math.min(map, performance.now() - started);
+  }
+  return { runs, plainSeconds: plain / 1000, mapSeconds: map / 1000, overhead: map / plain - 1 };
 }
 
 interface LedgerFigures {

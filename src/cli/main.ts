@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { benchCommandModule } from './commands/bench-command.js';
+import { cardinalityCommandModule } from './commands/cardinality-command.js';
 import { cleanCommandModule } from './commands/clean-command.js';
 import { explainCommandModule } from './commands/explain-command.js';
 import { exportCommandModule } from './commands/export-command.js';
@@ -25,6 +26,7 @@ await yargs(hideBin(process.argv))
   .command(mergeReportsCommandModule)
   .command(exportCommandModule)
   .command(lintCommandModule)
+  .command(cardinalityCommandModule)
   .command(profilesCommandModule)
   .command(verdictsCommandModule)
   .command(benchCommandModule)

@@ -35,6 +35,8 @@ export interface RegressionCase {
   readonly recordedAt: string;
   /** The property's verdict on each profile (under `settings`), when the case was recorded. */
   readonly expected: Readonly<Record<string, ExpectedVerdict>>;
+  /** A cardinality witness (property cardinality-witness): the foreign key `child.column -> parent` it gives one parent two children through. */
+  readonly witness?: string;
 }
 
 /** Reads a regression case file's text; throws IncompatibleCaseError or InvalidInputError naming the file. */
@@ -80,7 +82,14 @@ export function parseRegressionCase(text: string, file: string): RegressionCase 
     cardfuzzVersion: str('cardfuzzVersion'),
     recordedAt: str('recordedAt'),
     expected: expected as Record<string, ExpectedVerdict>,
+    ...(object['witness'] === undefined ? {} : { witness: witnessName(object['witness'], file) }),
   };
+}
+
+function witnessName(value: unknown, file: string): string {
+  const name = expectString(value, `${file}: witness`);
+  if (!/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]* -> [a-z_][a-z0-9_]*$/.test(name)) throw new InvalidInputError(`${file}: witness: expected a foreign key "child.column -> parent", got ${describeJson(name)}`);
+  return name;
 }
 
 export function serializeRegressionCase(c: RegressionCase): string {

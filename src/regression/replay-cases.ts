@@ -2,7 +2,8 @@ import type { CaseJudge, CaseVerdict } from '../runner/case-judge.js';
 import type { AnyProperty } from '../runner/property.js';
 import type { Profile } from '../profiles/profile.js';
 import type { SettingsPatch } from '../profiles/settings.js';
-import type { ExpectedVerdict } from './regression-case.js';
+import { WITNESS_PROPERTY_ID, witnessProperty } from '../cardinality/witness-property.js';
+import type { ExpectedVerdict, RegressionCase } from './regression-case.js';
 import type { LoadedRegressionCase, RegressionLoadProblem } from './regression-store.js';
 
 /** One regression case replayed on one profile, compared with its recorded verdict. */
@@ -28,12 +29,18 @@ export interface ReplayOptions {
   readonly generatorFingerprint: string;
 }
 
+/** The property a regression case is judged by: a cardinality witness builds its own, for its foreign key. */
+export function propertyOfCase(regression: RegressionCase, properties: readonly AnyProperty[]): AnyProperty | undefined {
+  if (regression.property === WITNESS_PROPERTY_ID && regression.witness !== undefined) return witnessProperty(regression.witness);
+  return properties.find((p) => p.id === regression.property);
+}
+
 /** Replays loaded cases; a case naming an unknown property becomes a load problem. */
 export async function replayCases(cases: readonly LoadedRegressionCase[], options: ReplayOptions): Promise<{ replayed: ReplayedCase[]; problems: RegressionLoadProblem[] }> {
   const replayed: ReplayedCase[] = [];
   const problems: RegressionLoadProblem[] = [];
   for (const { file, regression } of cases) {
-    const property = options.properties.find((p) => p.id === regression.property);
+    const property = propertyOfCase(regression, options.properties);
     if (property === undefined) {
       problems.push({ file, message: `${file}: property "${regression.property}" does not exist in this cardfuzz` });
       continue;

@@ -64,6 +64,8 @@ export class CaseJudge {
         this.#targets.set(key, target);
       }
       const { system, database } = await target;
+      const skip = options.property.notApplicable?.(system) ?? null;
+      if (skip !== null) return { status: 'not-applicable', reason: skip };
       const plan = system.plan(options.case);
       const outcome = await database.runCase(plan, caseRunOptions([options.property]));
       const violation = options.property.check({ case: options.case, plan, outcome, system });

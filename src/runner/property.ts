@@ -41,6 +41,8 @@ export interface ExecutionProperty {
   /** Set when the property checks a documented hazard of Galaxy's code rather than an invariant the branch promises. */
   readonly hazard?: string;
   readonly needs: PropertyNeeds;
+  /** Why the property cannot judge any case of this system (a table or column it needs is not written), or null. */
+  readonly notApplicable?: (system: SystemUnderTest) => string | null;
   check(evaluation: CaseEvaluation): Violation | null;
 }
 

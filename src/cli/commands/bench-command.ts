@@ -15,6 +15,7 @@ interface BenchArgs {
   readonly workers: number | undefined;
   readonly 'database-url': string | undefined;
   readonly 'postgres-runs': number;
+  readonly 'map-runs': number;
 }
 
 export const benchCommandModule: CommandModule<object, BenchArgs> = {
@@ -30,7 +31,8 @@ export const benchCommandModule: CommandModule<object, BenchArgs> = {
       .option('worker-runs', { type: 'number', default: 60000, describe: 'cases for the worker-thread speed-up (0 skips it)' })
       .option('workers', { type: 'number', describe: 'worker threads to compare with one (default: the number of CPUs)' })
       .option('database-url', { type: 'string', describe: 'also measure on this PostgreSQL server' })
-      .option('postgres-runs', { type: 'number', default: 3000, describe: 'cases in the PostgreSQL campaign' }) as unknown as Argv<BenchArgs>,
+      .option('postgres-runs', { type: 'number', default: 3000, describe: 'cases in the PostgreSQL campaign' })
+      .option('map-runs', { type: 'number', default: 5000, describe: 'cases for the cardinality map against a plain campaign (0 skips it)' }) as unknown as Argv<BenchArgs>,
   handler: async (args) => {
     const io = processIo();
     process.exitCode = await handleErrors(io, async () => {
@@ -46,6 +48,7 @@ export const benchCommandModule: CommandModule<object, BenchArgs> = {
           workers: checkInteger(args.workers, '--workers', 1) ?? Math.max(1, cpus().length),
           databaseUrl: args['database-url'],
           postgresRuns: checkInteger(args['postgres-runs'], '--postgres-runs', 100)!,
+          mapRuns: checkInteger(args['map-runs'], '--map-runs', 0)!,
         },
         io,
       );

@@ -62,6 +62,10 @@ export function benchMarkdown(r: BenchReport): string {
       `| PostgreSQL: ledger bug, first failure / shrink (${p.ledger.seeds} seeds) | median ${n(p.ledger.firstFailureMs.median)} ms / ${n(p.ledger.shrinkMs.median)} ms, worst ${n(p.ledger.firstFailureMs.worst)} ms / ${n(p.ledger.shrinkMs.worst)} ms; canonical ${p.ledger.canonical} of ${p.ledger.seeds} |`,
     );
   }
+  if (r.cardinalityMap) {
+    const m = r.cardinalityMap;
+    lines.push(`| cardinality map vs a plain campaign of the same ${n(m.runs)} cases (branch-fixed, seed 3, best of two) | ${n(m.mapSeconds, 2)} s / ${n(m.plainSeconds, 2)} s: **${m.overhead >= 0 ? '+' : ''}${n(100 * m.overhead, 1)} %** (budget +10 %) |`);
+  }
   for (const [k, v] of Object.entries(r.extra ?? {})) lines.push(`| ${k} | ${String(v)} |`);
   lines.push('', '| shape family | cases | statements per case | cardfuzz pipeline (plan, write, read, all checks) | raw floor | ratio |', '|---|---|---|---|---|---|');
   for (const f of r.families) lines.push(`| ${f.family} | ${n(f.cases)} | ${n(f.statementsPerCase, 1)} | ${n(f.pipelineCasesPerSecond)} cases/s | ${n(f.floorCasesPerSecond)} cases/s | ${n(f.ratio, 2)}× |`);
@@ -79,6 +83,8 @@ export interface BenchCommandOptions {
   readonly workers: number;
   readonly databaseUrl: string | undefined;
   readonly postgresRuns: number;
+  /** Cases for the cardinality map's budget figure (0 skips it). */
+  readonly mapRuns: number;
 }
 
 /** The same nightly work units (branch-fixed, the execution properties) on 1 and on N worker threads. */
@@ -117,6 +123,7 @@ export async function benchCommand(options: BenchCommandOptions, io: Io): Promis
     caseArbitrary: caseArbitrary(),
     historyArbitrary: historyArbitrary(),
     runs: options.runs,
+    cardinalityMapRuns: options.mapRuns,
     ledgerSeeds: options.seeds,
     ...(options.soakMs !== undefined ? { soakMs: options.soakMs } : {}),
     isCanonicalLedgerCase,

@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import { relationshipsOf, type Relationship } from '../coverage/coverage.js';
+import type { Case } from '../model/case.js';
+import { tablesUsedBy } from '../persistence/open-case-database.js';
+import { executorSettingsOf } from '../profiles/settings.js';
+import type { CampaignProgress } from '../runner/campaign.js';
+import type { Finding } from '../runner/finding.js';
+import { openTarget, resolveTargetProfile, type TargetOptions } from '../runner/open-target.js';
+import type { ExecutionProperty } from '../runner/property.js';
+import { runSuite, type SuiteResult } from '../runner/run-suite.js';
+import { buildCardinalityMap, type CardinalityMap, type Witness } from './cardinality-map.js';
+import { CardinalityObserver } from './observe.js';
+import { makeWitness, shrinkWitness, witnessChildren } from './witnesses.js';
+
+/**
+ * One cardinality-map run: a plain campaign of the execution properties,
+ * with every generated case observed; a model-only baseline sample for what
+ * is reachable; witnesses shrunk (model only, within the shrink budget, and
+ * only for relationships without a usable saved witness) and judged once on
+ * the target database. Never throws once the target is open; a campaign
+ * error comes back in `suite.error`, with the map of what was seen so far.
+ */
+
+export interface MapRunOptions {
+  readonly target: TargetOptions;
+  /** The campaign's properties. */
+  readonly properties: readonly ExecutionProperty[];
+  /** The properties a witness is judged by, in order (persists-without-constraint-violations, declared-cardinality-holds). */
+  readonly judges: readonly ExecutionProperty[];
+  readonly caseArbitrary: fc.Arbitrary<Case>;
+  readonly toolFixed?: boolean;
+  readonly seed: number;
+  readonly runs?: number;
+  readonly timeLimitMs?: number;
+  /** Budget for shrinking all witnesses together (default 10 s). */
+  readonly shrinkTimeLimitMs?: number;
+  /** Witnesses saved earlier, by relationship name: reused when they still witness, so they are not shrunk again. */
+  readonly savedWitnesses?: ReadonlyMap<string, Case>;
+  /** Cases the reachable baseline plans (model only); default a twentieth of the campaign's cases, 100 to 1,000. */
+  readonly baselineCases?: number;
+  readonly onProgress?: (progress: CampaignProgress) => void;
+  readonly shouldStop?: () => boolean;
+  readonly replayCommand: (finding: Omit<Finding, 'replay'>) => string;
+}
+
+export interface MapRunResult {
+  readonly map: CardinalityMap;
+  readonly suite: SuiteResult;
+  /** Time spent on the map beyond the campaign: baseline, shrinking and judging witnesses. */
+  readonly mapOverheadMs: number;
+}
+
+/** The baseline is a fixed-seed sample planned without a database: its cost stays a small share of the campaign's. */
+export function baselineSize(campaignCases: number): number {
+  return Math.max(100, Math.min(1000, Math.round(campaignCases / 20)));
+}
+
+export async function runCardinalityMap(options: MapRunOptions): Promise<MapRunResult> {
+  const started = performance.now();
+  const profile = await resolveTargetProfile(options.target);
+  const target: TargetOptions = { ...options.target, profile, schemaSql: undefined };
+  const { system, database } = await openTarget(target);
+  try {
+    const layouts = system.executor.layouts;
+    const relationships = relationshipsOf(database.catalog, layouts);
+    const tables = tablesUsedBy(executorSettingsOf(system.settings));
+    const byName = new Map<string, Relationship>(relationships.map((r) => [r.name, r]));
+    const reused = new Map<string, Case>();
+    for (const [name, c] of options.savedWitnesses ?? []) {
+      const r = byName.get(name);
+      if (r !== undefined && witnessChildren(system, r, c) >= 2) reused.set(name, c);
+    }
+    const observer = new CardinalityObserver(relationships, layouts, tables, new Set(reused.keys()));
+    const setupMs = performance.now() - started;
+    const suite = await runSuite({
+      target,
+      properties: options.properties,
+      caseArbitrary: options.caseArbitrary,
+      historyArbitrary: fc.constant([]),
+      toolFixed: options.toolFixed ?? false,
+      seed: options.seed,
+      ...(options.runs !== undefined ? { runs: options.runs } : {}),
+      ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
+      ...(options.shrinkTimeLimitMs !== undefined ? { shrinkTimeLimitMs: options.shrinkTimeLimitMs } : {}),
+      ...(options.onProgress ? { onProgress: (_group: string, p: CampaignProgress) => options.onProgress!(p) } : {}),
+      ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+      onCaseEvaluation: (e) => observer.record(e.case, e.plan),
+      replayCommand: options.replayCommand,
+    });
+    const afterCampaign = performance.now();
+
+    const baseline = new CardinalityObserver(relationships, layouts, tables, new Set(byName.keys()));
+    for (const c of fc.sample(options.caseArbitrary, { numRuns: options.baselineCases ?? baselineSize(suite.runs), seed: 7 })) {
+      try {
+        baseline.record(c, system.plan(c));
+      } catch {
+        // A sample the model refuses reaches nothing.
+      }
+    }
+
+    // Shrink within one budget, shared by the relationships still to witness.
+    const witnesses = new Map<string, Witness>();
+    const deadline = performance.now() + (options.shrinkTimeLimitMs ?? 10_000);
+    const pending = [...observer.candidates].filter(([name]) => (observer.observation.relationships[name]?.mostChildren ?? 0) >= 2);
+    for (let i = 0; i < pending.length; i++) {
+      const [name, candidate] = pending[i]!;
+      const r = byName.get(name)!;
+      const budget = Math.max(0, (deadline - performance.now()) / (pending.length - i));
+      const shrunk = budget > 0 ? await shrinkWitness(system, r, candidate.case, budget, { toolFixed: options.toolFixed ?? false }) : candidate.case;
+      witnesses.set(name, await makeWitness(system, database, options.judges, r, shrunk, false));
+    }
+    for (const [name, c] of reused) {
+      witnesses.set(name, await makeWitness(system, database, options.judges, byName.get(name)!, c, true));
+    }
+    const map = buildCardinalityMap({
+      profile: profile.name,
+      seed: options.seed,
+      elapsedMs: performance.now() - started,
+      relationships,
+      declarations: system.profile.relationships,
+      catalog: database.catalog,
+      observation: observer.observation,
+      reachable: baseline.observation,
+      witnesses,
+    });
+    return { map, suite, mapOverheadMs: setupMs + (performance.now() - afterCampaign) };
+  } finally {
+    await database.close();
+  }
+}
