@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generatorFingerprint } from '../generators/fingerprint.js';
 import { PROPERTIES } from '../properties/index.js';
 import { DEFAULT_REGRESSIONS_DIR, loadRegressionCases } from '../src/regression/regression-store.js';
+import { propertyOfCase } from '../src/regression/replay-cases.js';
 import { CaseJudge } from '../src/runner/case-judge.js';
 
 /**
@@ -22,7 +23,7 @@ describe('committed regression cases', () => {
   });
 
   it.each(loaded.cases.map((c) => [`${c.regression.property} ${c.regression.fingerprint}`, c] as const))('%s keeps its recorded verdicts', async (_name, { regression }) => {
-    const property = PROPERTIES.find((p) => p.id === regression.property);
+    const property = propertyOfCase(regression, PROPERTIES);
     expect(property, `property ${regression.property}`).toBeDefined();
     for (const [profile, expected] of Object.entries(regression.expected)) {
       const verdict = await judge.judge({ profile, settings: regression.settings, property: property!, case: regression.case, ...(regression.history ? { history: regression.history } : {}) });
