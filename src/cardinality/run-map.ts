@@ -8,8 +8,12 @@ import type { Finding } from '../runner/finding.js';
 import { openTarget, resolveTargetProfile, type TargetOptions } from '../runner/open-target.js';
 import type { ExecutionProperty } from '../runner/property.js';
 import { runSuite, type SuiteResult } from '../runner/run-suite.js';
+import type { Coverage } from '../coverage/coverage.js';
+import type { CaseDatabase } from '../persistence/case-database.js';
+import type { SystemUnderTest } from '../runner/system-under-test.js';
 import { buildCardinalityMap, type CardinalityMap, type Witness } from './cardinality-map.js';
-import { CardinalityObserver } from './observe.js';
+import { observationFromCoverage } from './nightly-map.js';
+import { CardinalityObserver, type WitnessCandidate } from './observe.js';
 import { makeWitness, shrinkWitness, witnessChildren } from './witnesses.js';
 
 /**
@@ -98,20 +102,8 @@ export async function runCardinalityMap(options: MapRunOptions): Promise<MapRunR
       }
     }
 
-    // Shrink within one budget, shared by the relationships still to witness.
-    const witnesses = new Map<string, Witness>();
-    const deadline = performance.now() + (options.shrinkTimeLimitMs ?? 10_000);
     const pending = [...observer.candidates].filter(([name]) => (observer.observation.relationships[name]?.mostChildren ?? 0) >= 2);
-    for (let i = 0; i < pending.length; i++) {
-      const [name, candidate] = pending[i]!;
-      const r = byName.get(name)!;
-      const budget = Math.max(0, (deadline - performance.now()) / (pending.length - i));
-      const shrunk = budget > 0 ? await shrinkWitness(system, r, candidate.case, budget, { toolFixed: options.toolFixed ?? false }) : candidate.case;
-      witnesses.set(name, await makeWitness(system, database, options.judges, r, shrunk, false));
-    }
-    for (const [name, c] of reused) {
-      witnesses.set(name, await makeWitness(system, database, options.judges, byName.get(name)!, c, true));
-    }
+    const witnesses = await shrinkWitnesses(system, database, options.judges, byName, pending, reused, options.shrinkTimeLimitMs ?? 10_000, options.toolFixed ?? false);
     const map = buildCardinalityMap({
       profile: profile.name,
       seed: options.seed,
@@ -124,6 +116,77 @@ export async function runCardinalityMap(options: MapRunOptions): Promise<MapRunR
       witnesses,
     });
     return { map, suite, mapOverheadMs: setupMs + (performance.now() - afterCampaign) };
+  } finally {
+    await database.close();
+  }
+}
+
+/** Shrinks the candidates within one budget shared by all of them, and judges each witness (and each reused one) once on the database. */
+async function shrinkWitnesses(
+  system: SystemUnderTest,
+  database: CaseDatabase,
+  judges: readonly ExecutionProperty[],
+  byName: ReadonlyMap<string, Relationship>,
+  pending: readonly (readonly [string, WitnessCandidate])[],
+  reused: ReadonlyMap<string, Case>,
+  budgetMs: number,
+  toolFixed: boolean,
+): Promise<Map<string, Witness>> {
+  const witnesses = new Map<string, Witness>();
+  const deadline = performance.now() + budgetMs;
+  for (let i = 0; i < pending.length; i++) {
+    const [name, candidate] = pending[i]!;
+    const r = byName.get(name)!;
+    const budget = Math.max(0, (deadline - performance.now()) / (pending.length - i));
+    const shrunk = budget > 0 ? await shrinkWitness(system, r, candidate.case, budget, { toolFixed }) : candidate.case;
+    witnesses.set(name, await makeWitness(system, database, judges, r, shrunk, false));
+  }
+  for (const [name, c] of reused) witnesses.set(name, await makeWitness(system, database, judges, byName.get(name)!, c, true));
+  return witnesses;
+}
+
+/**
+ * The map of a nightly run: the night's coverage buckets (counted by the
+ * workers) as the observation, the baseline sample — planned here without a
+ * database — as what is reachable and as the source of witnesses.
+ */
+export async function mapFromCoverage(options: {
+  readonly target: TargetOptions;
+  readonly coverage: Coverage;
+  readonly samples: readonly Case[];
+  readonly judges: readonly ExecutionProperty[];
+  readonly shrinkTimeLimitMs: number;
+  readonly seed: number;
+  readonly elapsedMs: number;
+  readonly toolFixed?: boolean;
+}): Promise<CardinalityMap> {
+  const { system, database } = await openTarget(options.target);
+  try {
+    const layouts = system.executor.layouts;
+    const relationships = relationshipsOf(database.catalog, layouts);
+    const byName = new Map<string, Relationship>(relationships.map((r) => [r.name, r]));
+    const baseline = new CardinalityObserver(relationships, layouts, tablesUsedBy(executorSettingsOf(system.settings)));
+    for (const c of options.samples) {
+      try {
+        baseline.record(c, system.plan(c));
+      } catch {
+        // A sample the model refuses reaches nothing.
+      }
+    }
+    const observation = observationFromCoverage(options.coverage, relationships);
+    const pending = [...baseline.candidates].filter(([name]) => (observation.relationships[name]?.mostChildren ?? 0) >= 2);
+    const witnesses = await shrinkWitnesses(system, database, options.judges, byName, pending, new Map(), options.shrinkTimeLimitMs, options.toolFixed ?? false);
+    return buildCardinalityMap({
+      profile: system.profile.name,
+      seed: options.seed,
+      elapsedMs: options.elapsedMs,
+      relationships,
+      declarations: system.profile.relationships,
+      catalog: database.catalog,
+      observation,
+      reachable: baseline.observation,
+      witnesses,
+    });
   } finally {
     await database.close();
   }

@@ -3,7 +3,10 @@ import type { Case } from '../model/case.js';
 import { BUILTIN_PROFILES } from '../profiles/builtin-profiles.js';
 import type { Profile } from '../profiles/profile.js';
 import type { SettingsPatch } from '../profiles/settings.js';
-import type { CaseJudge } from '../runner/case-judge.js';
+import type { CardinalityMap } from '../cardinality/cardinality-map.js';
+import { CaseJudge } from '../runner/case-judge.js';
+import type { TargetOptions } from '../runner/open-target.js';
+import { saveRegressionCase } from './regression-store.js';
 import { fingerprintOf } from '../runner/finding.js';
 import type { Violation } from '../runner/property.js';
 import { CARDFUZZ_VERSION } from '../version.js';
@@ -54,4 +57,28 @@ export async function recordWitness(
     expected,
     witness: witness.relationship,
   };
+}
+
+/** Saves every witness of the map as a regression case under `dir` (one file per fingerprint); each entry's witness learns its file. */
+export async function saveWitnesses(map: CardinalityMap, dir: string, target: TargetOptions, options: { readonly seed: number; readonly generatorFingerprint: string; readonly fileName?: (path: string) => string }): Promise<{ relationship: string; path: string; created: boolean }[]> {
+  const judge = new CaseJudge({ dialect: target.dialect, ...(target.databaseUrl === undefined ? {} : { databaseUrl: target.databaseUrl }) });
+  const out: { relationship: string; path: string; created: boolean }[] = [];
+  try {
+    for (const e of map.relationships) {
+      if (e.witness === null) continue;
+      const regression = await recordWitness({ relationship: e.relationship, case: e.witness.case, shapeClass: e.witness.shapeClass, children: e.witness.children }, judge, {
+        profile: target.profile,
+        settings: target.settings,
+        seed: options.seed,
+        generatorFingerprint: options.generatorFingerprint,
+        now: new Date(),
+      });
+      const file = await saveRegressionCase(dir, regression);
+      e.witness.file = options.fileName ? options.fileName(file.path) : file.path;
+      out.push({ relationship: e.relationship, ...file });
+    }
+  } finally {
+    await judge.close();
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import { BUCKETS } from '../coverage/coverage.js';
 import { SHAPE_IDS, SHAPES, type ShapeId } from '../expansion/shape-classes.js';
+import { nightlyMapTable } from '../cardinality/nightly-map.js';
 import type { NightlySummary, ThroughputSeries } from './nightly-summary.js';
 
 /**
@@ -140,6 +141,7 @@ h1 { font-size: 1.5rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #e5e7e
 .finding { border: 1px solid #e5e7eb; border-radius: 6px; padding: .5rem 1rem; margin: .75rem 0; }
 pre { background: #f3f4f6; padding: .5rem; overflow: auto; font-size: 12px; } code { font-size: 12px; }
 .filters button { margin-right: .5rem; } .hidden { display: none; }
+.cardinality-map { border-collapse: collapse; font-size: 12px; } .cardinality-map td, .cardinality-map th { border-bottom: 1px solid #e5e7eb; padding: .2rem .5rem; text-align: left; vertical-align: top; } .map-conflict td:first-child { color: #dc2626; font-weight: bold; }
 .generated th { text-align: left; padding-right: 1rem; vertical-align: top; white-space: nowrap; }
 </style>
 </head>
@@ -162,6 +164,7 @@ ${throughputChart(summary.throughput)}
 <h2>Cardinality coverage</h2>
 <p>Rows: every foreign key of the schema among the tables cardfuzz writes; columns: how many child rows a parent had. Red: reachable by the model (in a baseline sample) but not reached tonight.</p>
 ${heatMap(summary)}
+${summary.cardinalityMap ? `<h2>Cardinality map</h2>\n<p>Per foreign key: 1:1 so far, loose (with the witness that gives one parent two children, linked to its regression case) or a conflict with what is declared.</p>\n${nightlyMapTable(summary.cardinalityMap)}` : ''}
 <h2>Request shapes</h2>
 ${shapesChart(summary)}
 ${generatedTable(summary)}

@@ -1,4 +1,5 @@
 import { coverageGaps, mergeCoverage, type Coverage, type CoverageGap } from '../coverage/coverage.js';
+import { mergeNightlyMapRows, nightlyMapLine, type NightlyMapRow } from '../cardinality/nightly-map.js';
 import type { Case } from '../model/case.js';
 import type { FindingStatus, HistoryEntry } from '../nightly/findings-history.js';
 import type { Violation } from '../runner/property.js';
@@ -70,6 +71,8 @@ export interface NightlySummary {
   readonly minCoverage: number | null;
   readonly throughput: readonly ThroughputSeries[];
   readonly nights: readonly NightSummaryLine[];
+  /** The cardinality map from the night's coverage (src/cardinality/nightly-map.ts), when it was made. */
+  readonly cardinalityMap?: readonly NightlyMapRow[];
   readonly exitCode: number;
 }
 
@@ -144,6 +147,7 @@ export function mergeSummaries(summaries: readonly NightlySummary[], runId: stri
     minCoverage: first.minCoverage,
     throughput: summaries.flatMap((s) => s.throughput),
     nights: [...nights.values()].sort((a, b) => a.at.localeCompare(b.at)),
+    ...(summaries.some((s) => s.cardinalityMap) ? { cardinalityMap: summaries.map((s) => s.cardinalityMap ?? []).reduce((a, b) => mergeNightlyMapRows(a, b)) } : {}),
   };
   return { ...merged, exitCode: exitCodeOf(merged) };
 }
@@ -210,6 +214,7 @@ export function nightlyMarkdown(summary: NightlySummary): string {
     `- Batch sizes: ${counts(summary.coverage.batchSizes)}`,
     '',
   );
+  if (summary.cardinalityMap) lines.push(nightlyMapLine(summary.cardinalityMap), '');
   if (summary.gaps.length > 0) lines.push('### Reachable but not reached', '', ...summary.gaps.slice(0, 30).map((g) => `- ${g.kind}: ${g.name}`), '');
   for (const e of summary.errors) lines.push(`- error: ${e}`);
   return `${lines.join('\n')}\n`;

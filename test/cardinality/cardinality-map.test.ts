@@ -220,3 +220,28 @@ describe('cardfuzz cardinality', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('the map in the nightly report', () => {
+  it('shows a table with each verdict and a link to each witness case, which replays', async () => {
+    const out = tempDir();
+    const r = runCli(['nightly', '--out', out, '--workers', '1', '--profile', 'branch-1f87eebce', '--runs', '400', '--seed', '5']);
+    expect(r.status).toBe(1);
+    const { readdirSync } = await import('node:fs');
+    const dir = join(out, 'runs', readdirSync(join(out, 'runs'))[0]!);
+    const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as { cardinalityMap: { relationship: string; verdict: string; witnessFile: string | null; witnessShape: string | null; fingerprint: string | null }[]; findings: { fingerprint: string; violation: { constraint: string | null } }[] };
+    const job = summary.cardinalityMap.find((row) => row.relationship === TES('job'))!;
+    expect(job.verdict).toBe('conflict');
+    expect(job.witnessShape).toBe('S2');
+    expect(job.fingerprint).toBe(summary.findings.find((f) => f.violation.constraint === 'uq_job_tool_execution_state_id')?.fingerprint);
+    expect(summary.cardinalityMap.find((row) => row.relationship === TES('tool_request'))!.verdict).toBe('1:1 so far');
+    const html = await readFile(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Cardinality map</h2>');
+    expect(html).toContain(`<a href="${job.witnessFile}">S2</a>`);
+    const { loadRegressionCases } = await import('../../src/regression/regression-store.js');
+    const loaded = await loadRegressionCases([join(dir, job.witnessFile!)]);
+    expect(loaded.problems).toEqual([]);
+    const replayed = await replayCases(loaded.cases, { judge, properties: PROPERTIES, profile: 'branch-fixed', generatorFingerprint: generatorFingerprint() });
+    expect(replayed.replayed[0]!.verdict.status).toBe('passes');
+    expect(await readFile(join(dir, 'summary.md'), 'utf8')).toMatch(/Cardinality map: 1 conflict \(`job.tool_execution_state_id -> tool_execution_state` \([0-9a-f]{12}\)\)/);
+  }, 180_000);
+});

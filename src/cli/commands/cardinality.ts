@@ -3,16 +3,15 @@ import { join } from 'node:path';
 import { caseArbitrary } from '../../../generators/case.js';
 import { generatorFingerprint } from '../../../generators/fingerprint.js';
 import { findProperties } from '../../../properties/index.js';
-import { mapHasConflict, type CardinalityMap } from '../../cardinality/cardinality-map.js';
+import { mapHasConflict } from '../../cardinality/cardinality-map.js';
 import { mapMarkdown, mapText } from '../../cardinality/render-map.js';
 import { runCardinalityMap } from '../../cardinality/run-map.js';
 import { WITNESS_PROPERTY_ID } from '../../cardinality/witness-property.js';
 import { InvalidInputError } from '../../errors.js';
 import { writeFileAtomic } from '../../files/atomic-write.js';
 import type { Case } from '../../model/case.js';
-import { recordWitness } from '../../regression/record-witness.js';
-import { loadRegressionCases, saveRegressionCase } from '../../regression/regression-store.js';
-import { CaseJudge } from '../../runner/case-judge.js';
+import { saveWitnesses } from '../../regression/record-witness.js';
+import { loadRegressionCases } from '../../regression/regression-store.js';
 import { resolveTargetProfile, type TargetOptions } from '../../runner/open-target.js';
 import type { ExecutionProperty } from '../../runner/property.js';
 import { caseSize } from '../../shrink/reduce-case.js';
@@ -68,7 +67,7 @@ export async function cardinalityCommand(options: CardinalityOptions, io: Io): P
     return 2;
   }
   const map = result.map;
-  const savedFiles = options.save === undefined ? [] : await saveWitnesses(map, options.save, options.target, options.seed);
+  const savedFiles = options.save === undefined ? [] : await saveWitnesses(map, options.save, options.target, { seed: options.seed, generatorFingerprint: generatorFingerprint() });
   const command = `cardfuzz cardinality ${targetFlags(options.target)} --seed ${options.seed}${runs !== undefined ? ` --runs ${runs}` : ` --time-limit ${formatDuration(options.timeLimitMs!)}`}`;
   if (options.markdown !== undefined) await writeFileAtomic(options.markdown, mapMarkdown(map, command));
   const findings = result.suite.findings;
@@ -107,29 +106,4 @@ async function savedWitnesses(dir: string): Promise<Map<string, Case>> {
 function smaller(a: readonly number[], b: readonly number[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
   return false;
-}
-
-/** Saves every witness as a regression case (one file per fingerprint); the map's entries learn their file. */
-async function saveWitnesses(map: CardinalityMap, dir: string, target: TargetOptions, seed: number): Promise<{ relationship: string; path: string; created: boolean }[]> {
-  const judge = new CaseJudge({ dialect: target.dialect, ...(target.databaseUrl === undefined ? {} : { databaseUrl: target.databaseUrl }) });
-  const fingerprint = generatorFingerprint();
-  const out: { relationship: string; path: string; created: boolean }[] = [];
-  try {
-    for (const e of map.relationships) {
-      if (e.witness === null) continue;
-      const regression = await recordWitness({ relationship: e.relationship, case: e.witness.case, shapeClass: e.witness.shapeClass, children: e.witness.children }, judge, {
-        profile: target.profile,
-        settings: target.settings,
-        seed,
-        generatorFingerprint: fingerprint,
-        now: new Date(),
-      });
-      const file = await saveRegressionCase(dir, { ...regression, profile: typeof target.profile === 'string' ? target.profile : target.profile.name });
-      e.witness.file = file.path;
-      out.push({ relationship: e.relationship, ...file });
-    }
-  } finally {
-    await judge.close();
-  }
-  return out;
 }

@@ -1,13 +1,20 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { caseArbitrary } from '../../../generators/case.js';
 import { caseForToolArbitrary } from '../../../generators/tool-cases.js';
 import { generatorFingerprint } from '../../../generators/fingerprint.js';
 import { findProperties, PROPERTIES } from '../../../properties/index.js';
 import { coverageGaps, CoverageRecorder, relationshipsOf, emptyCoverage } from '../../coverage/coverage.js';
-import { FileAccessError } from '../../errors.js';
+import { mapFromCoverage } from '../../cardinality/run-map.js';
+import { nightlyMapRows, type NightlyMapRow } from '../../cardinality/nightly-map.js';
+import type { Coverage } from '../../coverage/coverage.js';
+import { FileAccessError, isFuzzerError } from '../../errors.js';
+import type { Case } from '../../model/case.js';
+import type { Profile } from '../../profiles/profile.js';
+import { saveWitnesses } from '../../regression/record-witness.js';
+import type { ExecutionProperty } from '../../runner/property.js';
 import { appendHistory, HISTORY_FILE, knownFindings, loadHistory, type HistoryEntry } from '../../nightly/findings-history.js';
 import { runNightly, type NightlyEvent } from '../../nightly/run-nightly.js';
 import { planUnits, shardUnits, unitRuns, type Shard } from '../../nightly/work-units.js';
@@ -100,7 +107,8 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   const tools = options.tools.map((t) => readGalaxyToolXml(t).tool);
   const baseline = new CoverageRecorder(relationships, system.executor.layouts);
   const baselineArbitrary = tools.length === 0 ? caseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t)));
-  for (const c of fc.sample(baselineArbitrary, { numRuns: BASELINE_CASES, seed: 7 })) baseline.record(c, system.plan(c));
+  const baselineSample = fc.sample(baselineArbitrary, { numRuns: BASELINE_CASES, seed: 7 });
+  for (const c of baselineSample) baseline.record(c, system.plan(c));
 
   const lanes = {
     execution: selected.filter((p) => p.family === 'execution').map((p) => p.id),
@@ -190,6 +198,7 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   await appendHistory(historyFile, newEntries);
 
   const { gaps, reachedShare } = coverageGaps(result.coverage, baseline.coverage);
+  const cardinalityMap = await nightlyMap(options, profile, result.coverage, baselineSample, runDir, io);
   const partial: Omit<NightlySummary, 'exitCode'> = {
     format: 'cardfuzz-nightly',
     version: 1,
@@ -218,6 +227,7 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
     minCoverage: options.minCoverage ?? null,
     throughput: [{ label: shardLabel ? `shard ${shardLabel}` : 'run', points: result.throughput }],
     nights: nightsFromHistory([...history, ...newEntries]),
+    ...(cardinalityMap !== null ? { cardinalityMap } : {}),
   };
   const summary: NightlySummary = { ...partial, exitCode: exitCodeOf(partial) };
   await writeNightlyReports(runDir, summary);
@@ -229,6 +239,30 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   io.out(markdown);
   io.out(`reports: ${runDir}/report.html (summary.json, summary.md, junit.xml, events.ndjson)`);
   return summary.exitCode;
+}
+
+/** The night's cardinality map: witnesses from the baseline sample, saved in the run folder for the report to link. */
+async function nightlyMap(options: NightlyOptions, profile: Profile, coverage: Coverage, samples: readonly Case[], runDir: string, io: Io): Promise<readonly NightlyMapRow[] | null> {
+  try {
+    const target = { ...options.target, profile, schemaSql: undefined };
+    const map = await mapFromCoverage({
+      target,
+      coverage,
+      samples,
+      judges: findProperties(['persists-without-constraint-violations', 'declared-cardinality-holds']) as ExecutionProperty[],
+      // Witnesses shrink on the model alone; the night's own shrink budget bounds them, and at most 2 s so the reports keep their reserve.
+      shrinkTimeLimitMs: Math.min(options.shrinkTimeLimitMs, 2000),
+      seed: options.seed,
+      elapsedMs: 0,
+      toolFixed: options.tools.length > 0,
+    });
+    await saveWitnesses(map, join(runDir, 'witnesses'), { ...options.target }, { seed: options.seed, generatorFingerprint: generatorFingerprint(), fileName: (path) => relative(runDir, path) });
+    return nightlyMapRows(map);
+  } catch (error) {
+    if (!isFuzzerError(error)) throw error;
+    io.err(`warning: no cardinality map tonight: ${error.message}`);
+    return null;
+  }
 }
 
 function toNightly(entry: HistoryEntry, status: NightlyFinding['status'], firstSeen: string, lastSeen: string): Omit<NightlyFinding, 'replay'> {
