@@ -89,7 +89,7 @@ export function nightlyMapTable(rows: readonly NightlyMapRow[]): string {
   if (rows.length === 0) return '<p>No cardinality map recorded.</p>';
   const fmt = (n: number): string => n.toLocaleString('en-US');
   const body = rows.map((r) => {
-    const witness = r.witnessShape === null ? (r.verdict === 'loose' || r.verdict === 'conflict' ? 'none in the baseline sample' : '') : `${r.witnessFile ? `<a href="${esc(r.witnessFile)}">${esc(r.witnessShape)}</a>` : esc(r.witnessShape)} <code>${esc(r.witnessRequest ?? '')}</code>${r.fingerprint ? ` <small>${esc(r.fingerprint)}</small>` : ''}`;
+    const witness = r.witnessShape === null ? (r.verdict === 'loose' || r.verdict === 'conflict' ? 'none (not in the baseline sample, or no time left)' : '') : `${r.witnessFile ? `<a href="${esc(r.witnessFile)}">${esc(r.witnessShape)}</a>` : esc(r.witnessShape)} <code>${esc(r.witnessRequest ?? '')}</code>${r.fingerprint ? ` <small>${esc(r.fingerprint)}</small>` : ''}`;
     return `<tr class="map-${r.verdict.replaceAll(/[^a-z0-9]+/g, '-')}"><td>${esc(r.verdict)}</td><td><code>${esc(r.relationship)}</code></td><td>${fmt(r.buckets['0'])} / ${fmt(r.buckets['1'])} / ${fmt(r.buckets['2'])} / ${fmt(r.buckets.many)}</td><td>${esc(r.conflict ?? r.declared)}</td><td>${witness}</td></tr>`;
   });
   return `<table class="cardinality-map"><thead><tr><th>verdict</th><th>foreign key</th><th>parents with 0 / 1 / 2 / many children</th><th>declared</th><th>witness</th></tr></thead><tbody>${body.join('')}</tbody></table>`;

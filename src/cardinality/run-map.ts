@@ -10,6 +10,8 @@ import type { ExecutionProperty } from '../runner/property.js';
 import { runSuite, type SuiteResult } from '../runner/run-suite.js';
 import type { Coverage } from '../coverage/coverage.js';
 import type { CaseDatabase } from '../persistence/case-database.js';
+import type { Catalog } from '../persistence/catalog.js';
+import type { ExecutionPlan } from '../executor/execution.js';
 import type { SystemUnderTest } from '../runner/system-under-test.js';
 import { buildCardinalityMap, type CardinalityMap, type Witness } from './cardinality-map.js';
 import { observationFromCoverage } from './nightly-map.js';
@@ -151,43 +153,48 @@ async function shrinkWitnesses(
  * database — as what is reachable and as the source of witnesses.
  */
 export async function mapFromCoverage(options: {
+  /** Opened only when there are witnesses to judge. */
   readonly target: TargetOptions;
+  readonly system: SystemUnderTest;
+  readonly catalog: Catalog;
+  readonly relationships: readonly Relationship[];
   readonly coverage: Coverage;
+  /** The baseline sample and its plans (already planned for the coverage baseline). */
   readonly samples: readonly Case[];
+  readonly plans: readonly ExecutionPlan[];
   readonly judges: readonly ExecutionProperty[];
   readonly shrinkTimeLimitMs: number;
   readonly seed: number;
   readonly elapsedMs: number;
   readonly toolFixed?: boolean;
+  /** False: verdicts from the buckets alone, no witness shrunk or judged. */
+  readonly witnesses?: boolean;
 }): Promise<CardinalityMap> {
-  const { system, database } = await openTarget(options.target);
-  try {
-    const layouts = system.executor.layouts;
-    const relationships = relationshipsOf(database.catalog, layouts);
-    const byName = new Map<string, Relationship>(relationships.map((r) => [r.name, r]));
-    const baseline = new CardinalityObserver(relationships, layouts, tablesUsedBy(executorSettingsOf(system.settings)));
-    for (const c of options.samples) {
-      try {
-        baseline.record(c, system.plan(c));
-      } catch {
-        // A sample the model refuses reaches nothing.
-      }
+  const { system, relationships } = options;
+  const layouts = system.executor.layouts;
+  const byName = new Map<string, Relationship>(relationships.map((r) => [r.name, r]));
+  const baseline = new CardinalityObserver(relationships, layouts, tablesUsedBy(executorSettingsOf(system.settings)));
+  options.samples.forEach((c, i) => baseline.record(c, options.plans[i]!));
+  const observation = observationFromCoverage(options.coverage, relationships);
+  const pending = options.witnesses === false ? [] : [...baseline.candidates].filter(([name]) => (observation.relationships[name]?.mostChildren ?? 0) >= 2);
+  let witnesses = new Map<string, Witness>();
+  if (pending.length > 0) {
+    const { database } = await openTarget(options.target);
+    try {
+      witnesses = await shrinkWitnesses(system, database, options.judges, byName, pending, new Map(), options.shrinkTimeLimitMs, options.toolFixed ?? false);
+    } finally {
+      await database.close();
     }
-    const observation = observationFromCoverage(options.coverage, relationships);
-    const pending = [...baseline.candidates].filter(([name]) => (observation.relationships[name]?.mostChildren ?? 0) >= 2);
-    const witnesses = await shrinkWitnesses(system, database, options.judges, byName, pending, new Map(), options.shrinkTimeLimitMs, options.toolFixed ?? false);
-    return buildCardinalityMap({
-      profile: system.profile.name,
-      seed: options.seed,
-      elapsedMs: options.elapsedMs,
-      relationships,
-      declarations: system.profile.relationships,
-      catalog: database.catalog,
-      observation,
-      reachable: baseline.observation,
-      witnesses,
-    });
-  } finally {
-    await database.close();
   }
+  return buildCardinalityMap({
+    profile: system.profile.name,
+    seed: options.seed,
+    elapsedMs: options.elapsedMs,
+    relationships,
+    declarations: system.profile.relationships,
+    catalog: options.catalog,
+    observation,
+    reachable: baseline.observation,
+    witnesses,
+  });
 }

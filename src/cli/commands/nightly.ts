@@ -9,7 +9,10 @@ import { findProperties, PROPERTIES } from '../../../properties/index.js';
 import { coverageGaps, CoverageRecorder, relationshipsOf, emptyCoverage } from '../../coverage/coverage.js';
 import { mapFromCoverage } from '../../cardinality/run-map.js';
 import { nightlyMapRows, type NightlyMapRow } from '../../cardinality/nightly-map.js';
-import type { Coverage } from '../../coverage/coverage.js';
+import type { Coverage, Relationship } from '../../coverage/coverage.js';
+import type { ExecutionPlan } from '../../executor/execution.js';
+import type { Catalog } from '../../persistence/catalog.js';
+import type { SystemUnderTest } from '../../runner/system-under-test.js';
 import { FileAccessError, isFuzzerError } from '../../errors.js';
 import type { Case } from '../../model/case.js';
 import type { Profile } from '../../profiles/profile.js';
@@ -108,7 +111,9 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   const baseline = new CoverageRecorder(relationships, system.executor.layouts);
   const baselineArbitrary = tools.length === 0 ? caseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t)));
   const baselineSample = fc.sample(baselineArbitrary, { numRuns: BASELINE_CASES, seed: 7 });
-  for (const c of baselineSample) baseline.record(c, system.plan(c));
+  const baselinePlans = baselineSample.map((c) => system.plan(c));
+  baselineSample.forEach((c, i) => baseline.record(c, baselinePlans[i]!));
+  const catalog = database.catalog;
 
   const lanes = {
     execution: selected.filter((p) => p.family === 'execution').map((p) => p.id),
@@ -198,7 +203,9 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   await appendHistory(historyFile, newEntries);
 
   const { gaps, reachedShare } = coverageGaps(result.coverage, baseline.coverage);
-  const cardinalityMap = await nightlyMap(options, profile, result.coverage, baselineSample, runDir, io);
+  // The map's witnesses get what is left of the time budget, less a reserve for the reports; none when it is spent.
+  const mapBudgetMs = options.timeBudgetMs === undefined ? options.shrinkTimeLimitMs : options.timeBudgetMs - (performance.now() - started) - 1000;
+  const cardinalityMap = await nightlyMap(options, { profile, system, catalog, relationships, samples: baselineSample, plans: baselinePlans }, result.coverage, runDir, io, mapBudgetMs);
   const partial: Omit<NightlySummary, 'exitCode'> = {
     format: 'cardfuzz-nightly',
     version: 1,
@@ -242,21 +249,35 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
 }
 
 /** The night's cardinality map: witnesses from the baseline sample, saved in the run folder for the report to link. */
-async function nightlyMap(options: NightlyOptions, profile: Profile, coverage: Coverage, samples: readonly Case[], runDir: string, io: Io): Promise<readonly NightlyMapRow[] | null> {
+async function nightlyMap(
+  options: NightlyOptions,
+  known: { readonly profile: Profile; readonly system: SystemUnderTest; readonly catalog: Catalog; readonly relationships: readonly Relationship[]; readonly samples: readonly Case[]; readonly plans: readonly ExecutionPlan[] },
+  coverage: Coverage,
+  runDir: string,
+  io: Io,
+  budgetMs: number,
+): Promise<readonly NightlyMapRow[] | null> {
+  const started = performance.now();
+  const witnesses = budgetMs >= 1000;
+  if (!witnesses) io.err('note: the cardinality map has no witnesses tonight: the time budget is spent');
   try {
-    const target = { ...options.target, profile, schemaSql: undefined };
     const map = await mapFromCoverage({
-      target,
+      target: { ...options.target, profile: known.profile, schemaSql: undefined },
+      system: known.system,
+      catalog: known.catalog,
+      relationships: known.relationships,
       coverage,
-      samples,
+      samples: known.samples,
+      plans: known.plans,
       judges: findProperties(['persists-without-constraint-violations', 'declared-cardinality-holds']) as ExecutionProperty[],
       // Witnesses shrink on the model alone; the night's own shrink budget bounds them, and at most 2 s so the reports keep their reserve.
-      shrinkTimeLimitMs: Math.min(options.shrinkTimeLimitMs, 2000),
+      shrinkTimeLimitMs: Math.max(0, Math.min(options.shrinkTimeLimitMs, 2000, budgetMs / 3)),
+      witnesses,
       seed: options.seed,
       elapsedMs: 0,
       toolFixed: options.tools.length > 0,
     });
-    await saveWitnesses(map, join(runDir, 'witnesses'), { ...options.target }, { seed: options.seed, generatorFingerprint: generatorFingerprint(), fileName: (path) => relative(runDir, path) });
+    if (witnesses && performance.now() - started < budgetMs) await saveWitnesses(map, join(runDir, 'witnesses'), { ...options.target }, { seed: options.seed, generatorFingerprint: generatorFingerprint(), fileName: (path) => relative(runDir, path) });
     return nightlyMapRows(map);
   } catch (error) {
     if (!isFuzzerError(error)) throw error;
