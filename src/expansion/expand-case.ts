@@ -223,6 +223,8 @@ function readScalarValue(input: ScalarInput, raw: JsonValue | undefined): ParamV
   }
 }
 
+const COLLECTION_REDUCE = '__collection_reduce__|';
+
 /** A parameter's value outside a Batch, checked as the API's request model checks it (a mismatch is a 400). */
 function readSingleValue(c: Case, leaf: RequestLeaf, raw: JsonValue | undefined): { value: ParamValue } | { error: GalaxyError } {
   const input = leaf.input;
@@ -266,6 +268,19 @@ function readSingleValue(c: Case, leaf: RequestLeaf, raw: JsonValue | undefined)
       return { error: { stage: 'expansion', kind: 'ParameterValueError', message: `Parameter '${input.name}': if collections are supplied to multiple data input parameter, only collections may be used` } };
     }
     return { value: { kind: 'list', items } };
+  }
+  if (c.entry === 'legacy' && input.type === 'data' && typeof raw === 'string' && raw.startsWith(COLLECTION_REDUCE)) {
+    // basic.py DataToolParameter.from_json: "__collection_reduce__|<id>,__collection_reduce__|<id>" names collections to reduce.
+    const items: CollectionValue[] = [];
+    for (const part of raw.split(',')) {
+      const id = Number(part.trim().slice(COLLECTION_REDUCE.length));
+      const collection = part.trim().startsWith(COLLECTION_REDUCE) && Number.isSafeInteger(id) ? findCollection(c.history, id) : undefined;
+      if (collection === undefined) return reject(`${JSON.stringify(part)} names no collection of the history`);
+      items.push({ kind: 'collection', hdcaId: id, elementPath: [], collection });
+    }
+    const reduced: ParamValue = input.multiple ? { kind: 'list', items } : items.length === 1 ? items[0]! : { kind: 'list', items };
+    const why = whyInvalidForInput(input, reduced);
+    return why === null ? { value: reduced } : reject(why);
   }
   const value = readRefValue(c, raw);
   if (value === undefined) return reject(isJsonObject(raw) ? 'expected a {"src": ..., "id": ...} reference' : `expected a dataset reference, got ${JSON.stringify(raw)}`);
