@@ -1,4 +1,4 @@
-import { extractWorkflow, selectionsFor, type ExtractionInput } from '../src/extraction/extract-workflow.js';
+import { extractWorkflow, selectedOutputs, selectionsFor, type ExtractionInput } from '../src/extraction/extract-workflow.js';
 import type { Snapshot } from '../src/persistence/snapshot.js';
 import { defineExecutionProperty, type CaseEvaluation } from '../src/runner/property.js';
 
@@ -49,14 +49,6 @@ export const extractionOneStepPerExecution = defineExecutionProperty({
     return null;
   },
 });
-
-function selectedOutputs(input: ExtractionInput, selection: { jobIds: readonly number[]; icjIds: readonly number[]; toolRequestIds: readonly number[] }): string[] {
-  return [
-    ...selection.jobIds.flatMap((id) => input.jobs.find((j) => j.id === id)?.outputs ?? []),
-    ...selection.icjIds.flatMap((id) => input.icjs.find((i) => i.id === id)?.outputs ?? []),
-    ...selection.toolRequestIds.flatMap((id) => input.toolRequests.find((t) => t.id === id)?.outputs ?? []),
-  ];
-}
 
 function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();

@@ -77,26 +77,41 @@ interface WorkItem {
   readonly structured: boolean;
 }
 
+/** The rows of an extraction input by id, so that every lookup below is O(1). */
+interface Indexed {
+  readonly jobs: ReadonlyMap<number, ExtractionJob>;
+  readonly icjs: ReadonlyMap<number, ExtractionIcj>;
+  readonly toolRequests: ReadonlyMap<number, ExtractionToolRequest>;
+}
+
+function indexed(input: ExtractionInput): Indexed {
+  return {
+    jobs: new Map(input.jobs.map((j) => [j.id, j])),
+    icjs: new Map(input.icjs.map((i) => [i.id, i])),
+    toolRequests: new Map(input.toolRequests.map((t) => [t.id, t])),
+  };
+}
+
 export function extractWorkflow(input: ExtractionInput, selection: Selection, settings: ExtractionSettings): ExtractionResult {
   const validated = (tesId: number | null): tesId is number => tesId !== null && input.tesStates.get(tesId) === 'validated';
-  const jobsById = new Map(input.jobs.map((j) => [j.id, j]));
+  const byId = indexed(input);
   const items: WorkItem[] = [];
   for (const jobId of selection.jobIds) {
-    const job = jobsById.get(jobId);
+    const job = byId.jobs.get(jobId);
     if (job === undefined) return { ok: false, error: `job ${jobId} does not exist` };
     if (job.icjId !== null) return { ok: false, error: `job ${jobId} belongs to implicit collection jobs ${job.icjId} (400)` };
     const tes = job.tesId ?? job.stepTesId;
     items.push(validated(tes) ? { key: [1, tes], outputs: job.outputs, structured: true } : { key: [0, job.id], outputs: job.outputs, structured: false });
   }
   for (const icjId of selection.icjIds) {
-    const icj = input.icjs.find((i) => i.id === icjId);
+    const icj = byId.icjs.get(icjId);
     if (icj === undefined) return { ok: false, error: `implicit collection jobs ${icjId} does not exist` };
     const representative = icj.jobIds[0];
     if (representative === undefined) return { ok: false, error: `implicit collection jobs ${icjId} has no jobs and no tool request (400)` };
     items.push(validated(icj.tesId) ? { key: [1, icj.tesId], outputs: icj.outputs, structured: true } : { key: [0, representative], outputs: icj.outputs, structured: false });
   }
   for (const trId of selection.toolRequestIds) {
-    const tr = input.toolRequests.find((t) => t.id === trId);
+    const tr = byId.toolRequests.get(trId);
     if (tr === undefined) return { ok: false, error: `tool request ${trId} does not exist` };
     if (!validated(tr.tesId)) return { ok: false, error: `tool request ${trId} has no validated execution state` };
     items.push({ key: [1, tr.tesId], outputs: tr.outputs, structured: true });
@@ -105,19 +120,37 @@ export function extractWorkflow(input: ExtractionInput, selection: Selection, se
     return { ok: false, error: 'RequestInternalToWorkflowStateError: a Batch of several values cannot become one step state (400)' };
   }
   const sorted = items.map((item, order) => ({ item, order })).sort((a, b) => a.item.key[0] - b.item.key[0] || a.item.key[1] - b.item.key[1] || a.order - b.order);
+  // Consecutive items sharing a key form one run; `merge` unions the run's outputs into one set (each output added once,
+  // so a run of n items costs O(total outputs), not the O(n²) of copying the growing list on every merge).
   const steps: WorkflowStep[] = [];
-  for (const { item } of sorted) {
-    const last = steps[steps.length - 1];
-    const sameKey = last !== undefined && last.key[0] === item.key[0] && last.key[1] === item.key[1];
-    if (sameKey && settings.dedup === 'drop') continue;
-    if (sameKey && settings.dedup === 'merge') {
-      steps[steps.length - 1] = { key: last.key, outputs: [...new Set([...last.outputs, ...item.outputs])], items: last.items + 1 };
-      continue;
+  let keys = 0;
+  for (let start = 0; start < sorted.length; ) {
+    const first = sorted[start]!.item;
+    let end = start + 1;
+    while (end < sorted.length && sorted[end]!.item.key[0] === first.key[0] && sorted[end]!.item.key[1] === first.key[1]) end++;
+    keys++;
+    if (settings.dedup === 'none') {
+      for (let i = start; i < end; i++) steps.push({ key: first.key, outputs: sorted[i]!.item.outputs, items: 1 });
+    } else if (settings.dedup === 'drop') {
+      steps.push({ key: first.key, outputs: first.outputs, items: 1 });
+    } else {
+      const outputs = new Set<string>();
+      for (let i = start; i < end; i++) for (const output of sorted[i]!.item.outputs) outputs.add(output);
+      steps.push({ key: first.key, outputs: [...outputs], items: end - start });
     }
-    steps.push({ key: item.key, outputs: item.outputs, items: 1 });
+    start = end;
   }
-  const keys = new Set(sorted.map(({ item }) => `${item.key[0]}:${item.key[1]}`)).size;
   return { ok: true, steps, keys };
+}
+
+/** Every output the selected work items produce, with repeats (what the extracted steps must keep connectable). */
+export function selectedOutputs(input: ExtractionInput, selection: Selection): string[] {
+  const byId = indexed(input);
+  return [
+    ...selection.jobIds.flatMap((id) => byId.jobs.get(id)?.outputs ?? []),
+    ...selection.icjIds.flatMap((id) => byId.icjs.get(id)?.outputs ?? []),
+    ...selection.toolRequestIds.flatMap((id) => byId.toolRequests.get(id)?.outputs ?? []),
+  ];
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Case, JsonValue } from './case.js';
 import { isValidMapOverType } from './collection-types.js';
-import type { History, HistoryCollection, NestedCollection } from './history.js';
+import type { CollectionElement, History, HistoryCollection, NestedCollection } from './history.js';
 import { describeJson, fail, isJsonObject, type JsonObject } from './json-checks.js';
 import { walkRequest } from './request-walk.js';
 
@@ -41,7 +41,7 @@ export function resolveRef(history: History, ref: DataRef): ResolvedRef {
   let current: NestedCollection = collection;
   const pathSegments = ref.element_path ?? [];
   for (let i = 0; i < pathSegments.length; i++) {
-    const element = current.elements.find((e) => e.identifier === pathSegments[i]);
+    const element = findElement(current, pathSegments[i]!);
     if (element === undefined) throw new Error(`unchecked element path ${pathSegments.join('/')}`);
     if ('dataset' in element) {
       if (i !== pathSegments.length - 1) throw new Error(`unchecked element path ${pathSegments.join('/')}`);
@@ -52,8 +52,41 @@ export function resolveRef(history: History, ref: DataRef): ResolvedRef {
   return { kind: 'collection', collection: current, ref };
 }
 
+interface HistoryIndex {
+  readonly datasets: ReadonlySet<number>;
+  readonly collections: ReadonlyMap<number, HistoryCollection>;
+}
+
+const historyIndexes = new WeakMap<History, HistoryIndex>();
+
+/** The history's ids, indexed once per (immutable) history, so that resolving n references costs O(n), not O(n × history). */
+function historyIndex(history: History): HistoryIndex {
+  let index = historyIndexes.get(history);
+  if (index === undefined) {
+    const collections = new Map<number, HistoryCollection>();
+    for (const c of history.collections) if (!collections.has(c.id)) collections.set(c.id, c);
+    index = { datasets: new Set(history.datasets.map((d) => d.id)), collections };
+    historyIndexes.set(history, index);
+  }
+  return index;
+}
+
+const elementIndexes = new WeakMap<NestedCollection, ReadonlyMap<string, CollectionElement>>();
+
+/** A collection's element by identifier (the first, as a linear search would find it), indexed once per collection. */
+export function findElement(collection: NestedCollection, identifier: string): CollectionElement | undefined {
+  let index = elementIndexes.get(collection);
+  if (index === undefined) {
+    const byIdentifier = new Map<string, CollectionElement>();
+    for (const e of collection.elements) if (!byIdentifier.has(e.identifier)) byIdentifier.set(e.identifier, e);
+    index = byIdentifier;
+    elementIndexes.set(collection, index);
+  }
+  return index.get(identifier);
+}
+
 export function findCollection(history: History, id: number): HistoryCollection | undefined {
-  return history.collections.find((c) => c.id === id);
+  return historyIndex(history).collections.get(id);
 }
 
 /**
@@ -115,7 +148,7 @@ function checkRef(value: JsonObject, path: string, history: History): void {
   if (src === 'hda') {
     if (mapOver !== undefined && mapOver !== null) fail(`${path}.map_over_type`, 'a dataset cannot be mapped over');
     if (value['element_path'] !== undefined) fail(`${path}.element_path`, 'only a dce reference has an element_path');
-    if (!history.datasets.some((d) => d.id === id)) fail(`${path}.id`, `hda ${id} is not in the history`);
+    if (!historyIndex(history).datasets.has(id)) fail(`${path}.id`, `hda ${id} is not in the history`);
     return;
   }
   const collection = findCollection(history, id);
@@ -130,7 +163,7 @@ function checkRef(value: JsonObject, path: string, history: History): void {
   }
   let current: NestedCollection = collection;
   elementPath.forEach((identifier: string, i: number) => {
-    const element = current.elements.find((e) => e.identifier === identifier);
+    const element = findElement(current, identifier);
     if (element === undefined) fail(`${path}.element_path[${i}]`, `no element "${identifier}" in collection ${id} at that depth`);
     if ('dataset' in element) {
       if (i !== elementPath.length - 1) fail(`${path}.element_path[${i}]`, `"${identifier}" is a dataset element; the path cannot go deeper`);
