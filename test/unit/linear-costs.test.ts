@@ -58,7 +58,7 @@ function extractionReads(n: number): number {
 function batchCase(n: number, counter: Counter, src: 'hda' | 'dce'): Case {
   const datasets = counted(Array.from({ length: n }, (_, i) => ({ id: i + 1 })), counter);
   const elements = counted(Array.from({ length: n }, (_, i) => ({ identifier: `e${i + 1}`, dataset: i + 1 })), counter);
-  const values: JsonValue[] = Array.from({ length: n }, (_, i) => (src === 'hda' ? { src, id: i + 1 } : { src, id: 1, element_path: [`e${i + 1}`] }));
+  const values = Array.from({ length: n }, (_, i): JsonValue => (src === 'hda' ? { src, id: i + 1 } : { src, id: 1, element_path: [`e${i + 1}`] }));
   return {
     tool: { id: 't', inputs: [{ name: 'input1', type: 'data' }], outputs: [] },
     history: { datasets, collections: counted([{ id: 1, collection_type: 'list', elements }], counter) },
