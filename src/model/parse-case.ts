@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../errors.js';
 import { CASE_FORMAT_VERSION, ENTRIES, type Case, type WorkflowStepOptions } from './case.js';
 import { isValidCollectionType } from './collection-types.js';
 import type { CollectionElement, History, HistoryCollection, HistoryDataset, NestedCollection } from './history.js';
@@ -50,6 +51,18 @@ export function parseCase(value: unknown, source = 'case'): Case {
   const dereferenced = dereferenceUrls(parsed, `${source}.request`);
   checkRequestReferences(dereferenced, `${source}.request`);
   return dereferenced;
+}
+
+export type ParseCaseResult = { readonly ok: true; readonly case: Case } | { readonly ok: false; readonly error: InvalidInputError };
+
+/** `parseCase` as a result: an invalid case is a value (its first problem), not an exception. Other errors still throw. */
+export function parseCaseResult(value: unknown, source = 'case'): ParseCaseResult {
+  try {
+    return { ok: true, case: parseCase(value, source) };
+  } catch (error) {
+    if (error instanceof InvalidInputError) return { ok: false, error };
+    throw error;
+  }
 }
 
 function parseStepOptions(value: unknown, path: string): WorkflowStepOptions {

@@ -28,6 +28,25 @@ export function isRefObject(value: unknown): value is JsonObject & { src: unknow
   return isJsonObject(value) && 'src' in value;
 }
 
+/** A reference-shaped object naming its target by a string `src` and a numeric `id` (checked or not). */
+export type IdRef = JsonObject & { readonly src: string; readonly id: number };
+
+export function isIdRef(value: unknown): value is IdRef {
+  return isJsonObject(value) && typeof value['src'] === 'string' && typeof value['id'] === 'number';
+}
+
+/** Every reference in a request value, in document order (inside Batches, lists, sections, conditionals and repeats). */
+export function refsIn(value: unknown): IdRef[] {
+  const out: IdRef[] = [];
+  const scan = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(scan);
+    else if (isIdRef(v)) out.push(v);
+    else if (isJsonObject(v)) Object.values(v).forEach(scan);
+  };
+  scan(value);
+  return out;
+}
+
 export function isBatchObject(value: unknown): value is JsonObject & { values: unknown } {
   return isJsonObject(value) && 'values' in value;
 }

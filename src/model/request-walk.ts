@@ -1,6 +1,6 @@
 import type { Entry, JsonValue, RequestInputs } from './case.js';
 import { isJsonObject, describeJson } from './json-checks.js';
-import { whenKey, type BooleanInput, type DatasetInput, type ScalarInput, type ScalarValue, type SelectInput, type ToolInput } from './tool.js';
+import { whenKey, type BooleanInput, type ConditionalInput, type DatasetInput, type ScalarInput, type ScalarValue, type SelectInput, type ToolInput } from './tool.js';
 
 /**
  * Walks a request along the tool's parameter tree, the way Galaxy's
@@ -95,13 +95,13 @@ function walkLevel(
         }
         const test = input.test_param;
         const rawTest = object[test.name] as JsonValue | undefined;
-        const testValue = readTestValue(test, rawTest);
-        if (testValue === undefined) {
+        const active = activeWhenKey(input, object);
+        if (active === undefined) {
           problems.push({ path: `${here}.${test.name}`, message: `${describeJson(rawTest)} is not a value of the test parameter`, severity: 'rejected' });
           break;
         }
         leaves.push({ key: `${key}|${test.name}`, input: test, value: rawTest, path: `${here}.${test.name}` });
-        const whenInputs = input.whens[whenKey(testValue, test)] ?? [];
+        const whenInputs = input.whens[active] ?? [];
         walkLevel(whenInputs, object, `${key}|`, here, leaves, problems, [test.name]);
         break;
       }
@@ -137,6 +137,17 @@ function walkLevel(
         leaves.push({ key, input, value: raw, path: here });
     }
   }
+}
+
+/**
+ * The `whens` key of the branch a conditional's request object selects: its
+ * test parameter's value, or the test parameter's default when absent;
+ * undefined when the value is not one the test parameter takes.
+ */
+export function activeWhenKey(input: ConditionalInput, object: { readonly [key: string]: unknown }): string | undefined {
+  const test = input.test_param;
+  const value = readTestValue(test, object[test.name] as JsonValue | undefined);
+  return value === undefined ? undefined : whenKey(value, test);
 }
 
 function readTestValue(test: SelectInput | BooleanInput, raw: JsonValue | undefined): ScalarValue | undefined {

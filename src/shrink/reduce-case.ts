@@ -1,9 +1,11 @@
 import type { Case, JsonValue } from '../model/case.js';
-import type { CollectionElement, HistoryCollection, NestedCollection } from '../model/history.js';
+import { isDatasetElement, type CollectionElement, type NestedCollection } from '../model/history.js';
 import { isJsonObject } from '../model/json-checks.js';
-import { parseCase } from '../model/parse-case.js';
+import { parseCaseResult } from '../model/parse-case.js';
 import type { ToolInput } from '../model/tool.js';
+import { findCollection, isIdRef, refsIn, type IdRef } from '../model/request-references.js';
 import { caseEdits } from './case-edits.js';
+import { mapJson } from './json-map.js';
 
 /**
  * Reduces a failing case to a smaller one that still fails the same way:
@@ -72,12 +74,7 @@ function canonicalNames(c: Case): Case | null {
 }
 
 function isValid(c: Case): boolean {
-  try {
-    parseCase(c);
-    return true;
-  } catch {
-    return false;
-  }
+  return parseCaseResult(c).ok;
 }
 
 const ENTRY_RANK: Readonly<Record<Case['entry'], number>> = { 'tool-request': 0, legacy: 1, 'workflow-step': 2 };
@@ -91,12 +88,11 @@ export function caseSize(c: Case): readonly number[] {
       return n + 1;
     }, 0);
   const countElements = (x: NestedCollection): number => x.elements.reduce((n, e) => n + 1 + ('collection' in e ? countElements(e.collection) : 0), 0);
-  const text = JSON.stringify(c);
   const options =
     (c.step === undefined ? 0 : 1) +
     (c.rerun_remap_job_id === undefined ? 0 : 1) +
     (c.tool.tool_type === undefined ? 0 : 1) +
-    (text.match(/"(linked|multiple|optional|filter|map_over_type)"/g)?.length ?? 0);
+    countKeys(c, OPTION_KEYS);
   return [
     ENTRY_RANK[c.entry],
     countInputs(c.tool.inputs),
@@ -105,8 +101,20 @@ export function caseSize(c: Case): readonly number[] {
     c.history.datasets.length,
     c.tool.outputs.length,
     options,
-    text.length,
+    JSON.stringify(c).length,
   ];
+}
+
+/** Keys that switch on an option: a Batch's `linked`, a data input's `multiple`/`optional`, an output's `filter`, a reference's `map_over_type`. */
+const OPTION_KEYS: ReadonlySet<string> = new Set(['linked', 'multiple', 'optional', 'filter', 'map_over_type']);
+
+/** How many object keys anywhere in a value are in `keys`. */
+function countKeys(value: unknown, keys: ReadonlySet<string>): number {
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + countKeys(v, keys), 0);
+  if (!isJsonObject(value)) return 0;
+  let n = 0;
+  for (const [key, v] of Object.entries(value)) n += (keys.has(key) ? 1 : 0) + countKeys(v, keys);
+  return n;
 }
 
 function compareSizes(a: readonly number[], b: readonly number[]): number {
@@ -119,45 +127,41 @@ function compareSizes(a: readonly number[], b: readonly number[]): number {
  * collections in the order the request first uses them.
  */
 export function normalizeCase(c: Case): Case {
-  const collectionOrder: number[] = [];
-  const datasetOrder: number[] = [];
-  const note = (list: number[], id: number): void => {
-    if (!list.includes(id)) list.push(id);
-  };
-  const scan = (value: JsonValue | undefined): void => {
-    if (Array.isArray(value)) value.forEach(scan);
-    else if (isJsonObject(value)) {
-      if (typeof value['src'] === 'string' && typeof value['id'] === 'number') note(value['src'] === 'hda' ? datasetOrder : collectionOrder, value['id']);
-      else Object.values(value).forEach((v) => scan(v as JsonValue));
-    }
-  };
-  scan(c.request as JsonValue);
-  const collections = collectionOrder.map((id) => c.history.collections.find((x) => x.id === id)).filter((x): x is HistoryCollection => x !== undefined);
-  const scanElements = (x: NestedCollection): void => x.elements.forEach((e) => ('dataset' in e ? note(datasetOrder, e.dataset) : scanElements(e.collection)));
+  const collectionIds = new OrderedIds();
+  const datasetIds = new OrderedIds();
+  for (const ref of refsIn(c.request)) (ref.src === 'hda' ? datasetIds : collectionIds).note(ref.id);
+  const collections = collectionIds.order.flatMap((id) => {
+    const found = findCollection(c.history, id);
+    return found === undefined ? [] : [found];
+  });
+  const scanElements = (x: NestedCollection): void => x.elements.forEach((e) => (isDatasetElement(e) ? datasetIds.note(e.dataset) : scanElements(e.collection)));
   collections.forEach(scanElements);
-  const datasetId = new Map(datasetOrder.map((id, i) => [id, i + 1]));
-  const collectionId = new Map(collectionOrder.map((id, i) => [id, i + 1]));
-  const renumber = (value: JsonValue | undefined): JsonValue | undefined => {
-    if (Array.isArray(value)) return value.map((v) => renumber(v) as JsonValue);
-    if (!isJsonObject(value)) return value;
-    if (typeof value['src'] === 'string' && typeof value['id'] === 'number') {
-      const map = value['src'] === 'hda' ? datasetId : collectionId;
-      return { ...value, id: map.get(value['id']) ?? value['id'] } as JsonValue;
-    }
-    const out: Record<string, JsonValue> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = renumber(v as JsonValue) as JsonValue;
-    return out;
-  };
   const renumberElements = (x: NestedCollection): NestedCollection => ({
     collection_type: x.collection_type,
-    elements: x.elements.map((e): CollectionElement => ('dataset' in e ? { identifier: e.identifier, dataset: datasetId.get(e.dataset)! } : { identifier: e.identifier, collection: renumberElements(e.collection) })),
+    elements: x.elements.map((e): CollectionElement => (isDatasetElement(e) ? { identifier: e.identifier, dataset: datasetIds.rank(e.dataset)! } : { identifier: e.identifier, collection: renumberElements(e.collection) })),
   });
+  const renumbered = (ref: IdRef): JsonValue => ({ ...(ref as { readonly [key: string]: JsonValue }), id: (ref.src === 'hda' ? datasetIds : collectionIds).rank(ref.id) ?? ref.id });
+  const request = mapJson(c.request as JsonValue, (v) => (isIdRef(v) ? renumbered(v) : undefined));
   return {
     ...c,
     history: {
-      datasets: datasetOrder.map((_, i) => ({ id: i + 1 })),
-      collections: collections.map((x) => ({ id: collectionId.get(x.id)!, ...renumberElements(x) })),
+      datasets: datasetIds.order.map((_, i) => ({ id: i + 1 })),
+      collections: collections.map((x) => ({ id: collectionIds.rank(x.id)!, ...renumberElements(x) })),
     },
-    request: renumber(c.request as JsonValue) as Case['request'],
+    request: request as Case['request'],
   };
+}
+
+/** Ids in the order first noted; `rank` is the 1-based position. */
+class OrderedIds {
+  readonly order: number[] = [];
+  readonly #rank = new Map<number, number>();
+  note(id: number): void {
+    if (this.#rank.has(id)) return;
+    this.order.push(id);
+    this.#rank.set(id, this.order.length);
+  }
+  rank(id: number): number | undefined {
+    return this.#rank.get(id);
+  }
 }
