@@ -44,7 +44,12 @@ export function planRows(plan: ExecutionPlan, layouts: Layouts): PlanRows {
   return rows;
 }
 
-/** Children per parent id along `relationship` (parents with none are absent). */
+/**
+ * Children per parent id along `relationship` (parents with none are absent),
+ * counting the child rows the execution writes: the history fixture (input
+ * datasets and collections, the invocation a workflow step runs in) is
+ * cardfuzz's own set-up, not Galaxy's writer.
+ */
 export function childrenPerParent(rows: PlanRows, relationship: Relationship, layouts: Layouts, into: Map<unknown, number> = new Map()): Map<unknown, number> {
   const children = into;
   children.clear();
@@ -53,6 +58,7 @@ export function childrenPerParent(rows: PlanRows, relationship: Relationship, la
   const table = rows.get(relationship.childTable);
   if (table === undefined) return children;
   for (const row of table.values()) {
+    if (row.fixture) continue;
     const parent = row.values[index];
     if (parent !== null && parent !== undefined) children.set(parent, (children.get(parent) ?? 0) + 1);
   }

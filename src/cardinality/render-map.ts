@@ -31,8 +31,11 @@ export function describeStrength(e: MapEntry): string {
 
 /** The request body as the ledger prints it: `{"inputs": ...}`, short values on one line. */
 export function witnessBody(c: Case): string {
-  const body = c.entry === 'tool-request' && c.rerun_remap_job_id !== undefined ? { inputs: c.request, rerun_remap_job_id: c.rerun_remap_job_id } : { inputs: c.request };
-  return pretty(body, '');
+  return pretty(witnessRequestBody(c), '');
+}
+
+function witnessRequestBody(c: Case): object {
+  return c.entry === 'tool-request' && c.rerun_remap_job_id !== undefined ? { inputs: c.request, rerun_remap_job_id: c.rerun_remap_job_id } : { inputs: c.request };
 }
 
 function compact(v: unknown): string {
@@ -61,7 +64,7 @@ function listWords(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-const NUMBER_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+const NUMBER_WORDS = ['none', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 const word = (k: number): string => NUMBER_WORDS[k] ?? String(k);
 
 /** Per parent table with two or more foreign keys into it: the ledger's "three of the four are sound; job is loose". */
@@ -72,9 +75,10 @@ export function parentSummaries(map: CardinalityMap): string[] {
   for (const [parent, entries] of [...byParent].sort(([a], [b]) => a.localeCompare(b))) {
     const written = entries.filter((e) => e.verdict !== 'never written');
     if (written.length < 2) continue;
-    const sound = written.filter((e) => e.verdict === '1:1 so far').map((e) => `${e.childTable}${entries.filter((x) => x.childTable === e.childTable).length > 1 ? `.${e.column}` : ''}`);
-    const loose = written.filter((e) => e.verdict === 'loose').map((e) => e.childTable);
-    const conflicts = written.filter((e) => e.verdict === 'conflict').map((e) => e.childTable);
+    const label = (e: MapEntry): string => `${e.childTable}${entries.filter((x) => x.childTable === e.childTable).length > 1 ? `.${e.column}` : ''}`;
+    const sound = written.filter((e) => e.verdict === '1:1 so far').map(label);
+    const loose = written.filter((e) => e.verdict === 'loose').map(label);
+    const conflicts = written.filter((e) => e.verdict === 'conflict').map(label);
     const parts = [`${word(sound.length).replace(/^./, (c) => c.toUpperCase())} of the ${word(written.length)} foreign keys into ${parent} ${sound.length === 1 ? 'is' : 'are'} 1:1 so far${sound.length > 0 ? ` (${listWords(sound)})` : ''}`];
     if (loose.length > 0) parts.push(`${listWords(loose)} ${loose.length === 1 ? 'is' : 'are'} loose`);
     if (conflicts.length > 0) parts.push(`${listWords(conflicts)} ${conflicts.length === 1 ? 'is a conflict' : 'are conflicts'}`);
@@ -113,9 +117,19 @@ export function mapMarkdown(map: CardinalityMap, command: string): string {
   }
   out.push('', `${++section}. Loose: 1:N, declared as a list`, '');
   if (loose.length === 0) out.push('None.', '');
-  for (const e of loose) out.push(...entryBlock(e, 'loose'));
+  else {
+    out.push('Each with its witness, the smallest request that still gives one parent two children (a `--save` witness is replayed by the gate: a later UNIQUE or scalar declaration fails it).', '');
+    out.push('| foreign key | most children | declared | witness | request body |', '|---|---|---|---|---|');
+    for (const e of loose) {
+      const w = e.witness;
+      const body = w === null ? 'none (shrink budget spent)' : `\`${compact(witnessRequestBody(w.case)).replaceAll('|', '\\|')}\`${w.case.entry === 'tool-request' ? '' : ` (${w.case.entry})`}`;
+      const notes = [w?.file ? `saved as \`${w.file}\`` : null, e.note].filter((x) => x !== null);
+      out.push(`| \`${e.relationship}\` | ${e.mostChildren} | ${describeDeclarations(e)} | ${w === null ? '-' : `${w.shapeClass}, ${w.children} children`}${notes.length > 0 ? `; ${notes.join('; ')}` : ''} | ${body} |`);
+    }
+    out.push('');
+  }
   if (never.length > 0) {
-    out.push('', `${++section}. Never written`, '', 'No case wrote a child row through these, so the map says nothing about them:', '');
+    out.push('', `${++section}. Never written`, '', 'No execution wrote a child row through these (history fixture rows are cardfuzz’s set-up, not Galaxy’s writer), so the map says nothing about them:', '');
     for (const e of never) out.push(`- \`${e.relationship}\` (declared: ${describeDeclarations(e)}; ${n(e.parents)} parents written)`);
     out.push('');
   }
