@@ -62,6 +62,8 @@ function inputSpec(input: ToolInput, constraints: GeneratorConstraints, mode: Va
     case 'section':
       return inputSpecs(input.inputs, constraints, mode).map((inner) => ({ kind: 'section' as const, inner }));
     case 'select':
+      // A dynamic select whose options are unknown gets its default (nothing is sent).
+      if (input.options.length === 0) return fc.constant({ kind: 'scalar' as const, value: undefined });
       return fc.option(fc.constantFrom(...input.options), { nil: undefined }).map((v) => ({ kind: 'scalar' as const, value: v }));
     case 'boolean':
       return fc.option(fc.boolean(), { nil: undefined }).map((v) => ({ kind: 'scalar' as const, value: v }));

@@ -1,3 +1,4 @@
+import { formatApproximation } from '../tools/approximations.js';
 import { BUCKETS } from '../coverage/coverage.js';
 import { SHAPE_IDS, SHAPES, type ShapeId } from '../expansion/shape-classes.js';
 import { nightlyMapTable } from '../cardinality/nightly-map.js';
@@ -170,6 +171,7 @@ ${shapesChart(summary)}
 ${generatedTable(summary)}
 <h2>Findings across nights</h2>
 ${nightsChart(summary)}
+${(summary.approximations ?? []).length > 0 ? `<h2>Approximations</h2><ul>${summary.approximations!.map((a) => `<li>${esc(formatApproximation(a))}</li>`).join('')}</ul>` : ''}
 ${summary.errors.length > 0 ? `<h2>Errors</h2><ul>${summary.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : ''}
 <script>
 document.querySelectorAll('.filters button').forEach(function (button) {

@@ -1,3 +1,4 @@
+import { formatApproximation, type Approximation } from '../tools/approximations.js';
 import { coverageGaps, mergeCoverage, type Coverage, type CoverageGap } from '../coverage/coverage.js';
 import { mergeNightlyMapRows, nightlyMapLine, type NightlyMapRow } from '../cardinality/nightly-map.js';
 import type { Case } from '../model/case.js';
@@ -61,6 +62,8 @@ export interface NightlySummary {
   readonly casesPerSecond: number;
   readonly interrupted: boolean;
   readonly errors: readonly string[];
+  /** What the --tool readers could not model exactly (src/tools/approximations.ts); absent in older summaries. */
+  readonly approximations?: readonly Approximation[];
   readonly units: readonly { readonly shard: string; readonly index: number; readonly lane: string; readonly seed: number; readonly runs: number; readonly elapsedMs: number }[];
   readonly laneTimeMs: Readonly<Record<string, number>>;
   readonly findings: readonly NightlyFinding[];
@@ -134,6 +137,7 @@ export function mergeSummaries(summaries: readonly NightlySummary[], runId: stri
     casesPerSecond: elapsedMs > 0 ? (runs * 1000) / elapsedMs : 0,
     interrupted: summaries.some((s) => s.interrupted),
     errors: summaries.flatMap((s) => s.errors),
+    approximations: [...new Map(summaries.flatMap((s) => s.approximations ?? []).map((a) => [`${a.at}\u0000${a.construct}`, a])).values()],
     units: summaries.flatMap((s) => s.units),
     laneTimeMs: summaries.reduce<Record<string, number>>((acc, s) => {
       for (const [lane, ms] of Object.entries(s.laneTimeMs)) acc[lane] = (acc[lane] ?? 0) + ms;
@@ -215,6 +219,9 @@ export function nightlyMarkdown(summary: NightlySummary): string {
     '',
   );
   if (summary.cardinalityMap) lines.push(nightlyMapLine(summary.cardinalityMap), '');
+  if ((summary.approximations ?? []).length > 0) {
+    lines.push('### Approximations', '', ...summary.approximations!.map((a) => `- ${formatApproximation(a)}`), '');
+  }
   if (summary.gaps.length > 0) lines.push('### Reachable but not reached', '', ...summary.gaps.slice(0, 30).map((g) => `- ${g.kind}: ${g.name}`), '');
   for (const e of summary.errors) lines.push(`- error: ${e}`);
   return `${lines.join('\n')}\n`;

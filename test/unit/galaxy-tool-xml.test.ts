@@ -18,8 +18,8 @@ describe('readGalaxyToolXml', () => {
     expect(tool.inputs[1]).toMatchObject({ test_param: { name: 'kind', options: ['single', 'pairs'], value: 'single' }, whens: { pairs: [{ name: 'pair', type: 'data_collection', collection_type: 'paired' }] } });
     expect(tool.inputs[2]).toMatchObject({ min: 0, max: 3 });
     expect(tool.outputs).toEqual([
-      { name: 'out1', type: 'data' },
-      { name: 'split', type: 'collection', collection_type: 'list', filter: { param: 'mode|kind', equals: 'pairs' } },
+      { name: 'out1', type: 'data', format: 'txt' },
+      { name: 'split', type: 'collection', collection_type: 'list', filters: ["mode['kind'] == 'pairs'"] },
     ]);
   });
 
@@ -28,12 +28,15 @@ describe('readGalaxyToolXml', () => {
     expect(tool.version).toBe('2.1+galaxy0');
     expect(tool.inputs.map((i) => i.name)).toEqual(['reads', 'references', 'advanced']);
     expect(tool.inputs[2]).toMatchObject({ type: 'section', inputs: [{ name: 'mode' }, { name: 'threshold', type: 'float', value: 0.5 }, { name: 'verbose', type: 'boolean', value: false }] });
-    expect(tool.outputs[0]).toMatchObject({ filter: { param: 'advanced|mode', not_equals: 'slow' } });
+    expect(tool.outputs[0]).toMatchObject({ filters: ["advanced['mode'] != 'slow'"] });
+  });
+
+  it('expands a named yield that no <token> fills with the expand\'s other children (here none), as Galaxy does', () => {
+    expect(readGalaxyToolXml(fixture('named_yield.xml')).tool.inputs).toEqual([{ name: 's', type: 'section', inputs: [] }]);
   });
 
   it.each([
     ['unknown_macro.xml', /unknown_macro\.xml: <expand macro="not_defined">: no such macro/],
-    ['named_yield.xml', /named_yield\.xml: named <yield name="body"\/> is not supported/],
     ['broken.xml', /broken\.xml: malformed XML/],
     ['missing.xml', /missing\.xml: cannot read \(no such file\)/],
   ])('refuses %s naming the file and the construct', (name, message) => {

@@ -1,7 +1,8 @@
 import { PROPERTIES } from '../../../properties/index.js';
 import { classifyShapes, SHAPES } from '../../expansion/shape-classes.js';
 import { isJsonObject } from '../../model/json-checks.js';
-import { parseCase } from '../../model/parse-case.js';
+import { readCase } from '../../model/parse-case.js';
+import { formatApproximation } from '../../tools/approximations.js';
 import { tablesUsedBy } from '../../persistence/open-case-database.js';
 import { executorSettingsOf } from '../../profiles/settings.js';
 import { readerRequestsFor } from '../../readers/reader-requests.js';
@@ -25,7 +26,8 @@ export interface ExplainOptions {
 export async function explainCommand(options: ExplainOptions, io: Io): Promise<number> {
   const raw = await readJsonFile(options.file);
   const caseValue = isJsonObject(raw) && 'case' in raw && !('tool' in raw) ? raw['case'] : raw;
-  const c = parseCase(caseValue, isJsonObject(raw) && 'case' in raw && !('tool' in raw) ? `${options.file}: case` : options.file);
+  const { case: c, approximations } = readCase(caseValue, isJsonObject(raw) && 'case' in raw && !('tool' in raw) ? `${options.file}: case` : options.file);
+  if (!options.json) for (const a of approximations) io.err(`note: ${formatApproximation(a)}`);
   const { system, database } = await openTarget(options.target);
   try {
     const plan = system.plan(c);
@@ -38,6 +40,7 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
     const intent = plan.intent;
     const document = {
       profile: system.profile.name,
+      approximations,
       expansion: {
         combinations: expansion.ok ? expansion.combinations.length : 0,
         mapOver: expansion.ok && expansion.mapOver !== null,

@@ -28,7 +28,8 @@ import { exitCodeOf, nightlyMarkdown, nightsFromHistory, type NightlyFinding, ty
 import { CaseJudge } from '../../runner/case-judge.js';
 import { violationSignature } from '../../runner/finding.js';
 import { openTarget, resolveTargetProfile, type TargetOptions } from '../../runner/open-target.js';
-import { readGalaxyToolXml } from '../../tools/galaxy-tool-xml.js';
+import { loadToolFile } from '../../tools/load-tool.js';
+import { formatApproximation } from '../../tools/approximations.js';
 import { formatDuration } from '../durations.js';
 import type { Io } from '../io.js';
 import { shellQuote, targetFlags } from '../shared-options.js';
@@ -69,7 +70,9 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   const startedAt = new Date();
   const started = performance.now();
   const profile = await resolveTargetProfile(options.target);
-  for (const warning of options.tools.flatMap((t) => readGalaxyToolXml(t).warnings)) io.err(`note: ${warning}`);
+  const loadedTools = options.tools.map((t) => loadToolFile(t));
+  const approximations = loadedTools.flatMap((t) => t.approximations);
+  for (const a of approximations) io.err(`note: ${formatApproximation(a)}`);
   const selected = findProperties(options.properties).filter((p) => options.properties !== undefined || options.hazards || !p.hazard);
   const shardLabel = options.shard ? `${options.shard.index}/${options.shard.count}` : '';
   const runId = `${startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-seed${options.seed}${options.shard ? `-shard${options.shard.index}of${options.shard.count}` : ''}`;
@@ -107,7 +110,7 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   const { system, database } = await openTarget({ ...options.target, profile, schemaSql: undefined });
   const relationships = relationshipsOf(database.catalog, system.executor.layouts);
   await database.close();
-  const tools = options.tools.map((t) => readGalaxyToolXml(t).tool);
+  const tools = loadedTools.map((t) => t.tool);
   const baseline = new CoverageRecorder(relationships, system.executor.layouts);
   const baselineArbitrary = tools.length === 0 ? caseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t)));
   const baselineSample = fc.sample(baselineArbitrary, { numRuns: BASELINE_CASES, seed: 7 });
@@ -224,6 +227,7 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
     casesPerSecond: result.elapsedMs > 0 ? (result.runs * 1000) / result.elapsedMs : 0,
     interrupted: result.interrupted,
     errors: [...result.errors, ...closeProblems],
+    ...(approximations.length > 0 ? { approximations } : {}),
     units: result.units.map((u) => ({ shard: shardLabel, index: u.unit.index, lane: u.unit.lane, seed: u.unit.seed, runs: u.runs, elapsedMs: Math.round(u.elapsedMs) })),
     laneTimeMs: result.laneTimeMs,
     findings,

@@ -31,7 +31,7 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
       .option('shrink-time-limit', { type: 'string', describe: 'budget to shrink each finding (default 10s)' })
       .option('path', { type: 'string', describe: 'replay one counterexample path of --seed (with --property)' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
-      .option('tool', { type: 'string', array: true, describe: 'a Galaxy tool XML file to fuzz requests for (repeatable)' })
+      .option('tool', { type: 'string', array: true, describe: 'a tool to fuzz requests for: Galaxy tool XML, /api/tools/{id}?io_details=true JSON, or a folder or glob of tools (each fuzzed on its own; repeatable)' })
       .option('save', { type: 'string', describe: `save each finding as a regression case under this folder (default ${DEFAULT_REGRESSIONS_DIR} when given without a value)` }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
     const io = processIo();

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { caseArbitrary, historyArbitrary } from '../../../generators/case.js';
 import { caseForToolArbitrary } from '../../../generators/tool-cases.js';
-import { readGalaxyToolXml } from '../../tools/galaxy-tool-xml.js';
+import { findToolFiles, loadToolFile } from '../../tools/load-tool.js';
+import { runToolFolder } from './run-tool-folder.js';
 import { findProperties, PROPERTIES } from '../../../properties/index.js';
 import { generatorFingerprint } from '../../../generators/fingerprint.js';
 import { recordFinding } from '../../regression/record-finding.js';
@@ -38,7 +39,13 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   if (options.path !== undefined && properties.length !== 1) throw new InvalidInputError('--path replays one counterexample: name exactly one --property');
   // Resolve everything that can be wrong before printing anything, so bad input is one line.
   const profile = await resolveTargetProfile(options.target);
-  const tools = options.tools.map((file) => readGalaxyToolXml(file));
+  const found = options.tools.map((t) => findToolFiles(t));
+  if (found.some((f) => f.expanded)) {
+    if (options.path !== undefined) throw new InvalidInputError('--path replays one counterexample of one tool: give --tool a file, not a folder or a glob');
+    const folder = { target: options.target, profile, properties, seed: options.seed, runs: options.runs ?? 200, timeLimitMs: options.timeLimitMs, shrinkTimeLimitMs: options.shrinkTimeLimitMs, json: options.json, arguments: options.tools };
+    return runToolFolder(found.flatMap((f) => f.files), folder, io);
+  }
+  const tools = options.tools.map((file) => loadToolFile(file));
   const runs = options.runs ?? (options.timeLimitMs === undefined ? 2000 : undefined);
   const budget = options.path !== undefined ? `replaying path ${options.path}` : runs !== undefined ? `${runs.toLocaleString('en-US')} cases` : formatDuration(options.timeLimitMs!);
   io.err(`cardfuzz run: profile ${profile.name}, seed ${options.seed}, ${budget}, ${properties.length} propert${properties.length === 1 ? 'y' : 'ies'}, ${options.target.dialect}`);

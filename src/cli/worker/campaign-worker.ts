@@ -15,7 +15,7 @@ import type { ExecutionProperty, UpgradeProperty } from '../../runner/property.j
 import { createSystemUnderTest } from '../../runner/system-under-test.js';
 import { upgradeGroup } from '../../runner/upgrade-group.js';
 import type { UpgradeDatabase } from '../../persistence/case-database.js';
-import { readGalaxyToolXml } from '../../tools/galaxy-tool-xml.js';
+import { loadToolFile } from '../../tools/load-tool.js';
 
 /**
  * A nightly campaign worker: one database per worker, opened once; runs the
@@ -26,7 +26,7 @@ const setup = workerData as WorkerSetup;
 const stop = new Int32Array(setup.stop);
 const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
 
-const tools = setup.target.tools.map((file) => readGalaxyToolXml(file).tool);
+const tools = setup.target.tools.map((file) => loadToolFile(file).tool);
 const cases = tools.length === 0 ? caseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t)));
 const histories = tools.length === 0 ? historyArbitrary() : fc.array(cases, { minLength: 1, maxLength: 3 });
 const targetOptions = {
