@@ -7,6 +7,9 @@ import { findToolFiles, loadToolFile } from '../../src/tools/load-tool.js';
 import { readTool } from '../../src/tools/read-tool.js';
 import { readGalaxyToolXml } from '../../src/tools/galaxy-tool-xml.js';
 import { tempDir } from '../helpers/cli.js';
+import { emptyCoverage } from '../../src/coverage/coverage.js';
+import { nightlyHtml } from '../../src/reporting/html-report.js';
+import { exitCodeOf, mergeSummaries, nightlyMarkdown, type NightlySummary } from '../../src/reporting/nightly-summary.js';
 
 const agree = (name: string): string => `test/fixtures/tools/agree/${name}`;
 
@@ -232,5 +235,47 @@ describe('finding tools in a folder or a glob', () => {
     expect(findToolFiles(`${dir}/*.xml`).files.filter((f) => f.kind === 'tool').map((f) => f.file.slice(dir.length + 1))).toEqual(['a.xml']);
     expect(() => findToolFiles(`${dir}/*.nothing`)).toThrow(/matches no file/);
     expect(findToolFiles(join(dir, 'a.xml'))).toEqual({ files: [{ file: join(dir, 'a.xml'), kind: 'tool' }], expanded: false });
+  });
+});
+
+describe('approximations in the nightly report', () => {
+  it('lists them in the Markdown and the HTML, and merging shards keeps each once', () => {
+    const approximation = { at: 't output o', construct: '<filter>x.startswith("a")</filter>', note: 'outside the Python subset cardfuzz evaluates; the output is kept as if it were true', changesCounts: true };
+    const coverage = emptyCoverage([]);
+    const partial = {
+      format: 'cardfuzz-nightly' as const,
+      version: 1 as const,
+      runId: 'r',
+      startedAt: '2026-12-01T00:00:00Z',
+      finishedAt: '2026-12-01T00:01:00Z',
+      seed: 1,
+      profile: 'branch-fixed',
+      settings: {},
+      properties: ['rows-match-model'],
+      shards: ['0/1'],
+      workers: 1,
+      budget: '10 cases',
+      elapsedMs: 10,
+      runs: 10,
+      casesPerSecond: 1000,
+      interrupted: false,
+      errors: [],
+      approximations: [approximation],
+      units: [],
+      laneTimeMs: {},
+      findings: [],
+      coverage,
+      reachable: coverage,
+      gaps: [],
+      reachedShare: 1,
+      minCoverage: null,
+      throughput: [],
+      nights: [],
+    };
+    const summary: NightlySummary = { ...partial, exitCode: exitCodeOf(partial) };
+    expect(nightlyMarkdown(summary)).toContain('### Approximations\n\n- t output o: <filter>x.startswith("a")</filter>: outside the Python subset');
+    expect(nightlyHtml(summary)).toContain('<h2>Approximations</h2>');
+    expect(mergeSummaries([summary, summary], 'merged').approximations).toEqual([approximation]);
+    expect(nightlyMarkdown({ ...summary, approximations: [] })).not.toContain('Approximations');
   });
 });
