@@ -13,9 +13,11 @@ import type { CollectionOutput } from '../model/tool.js';
  *
  * `format_source`, `inherit_format` and `metadata_source` set formats and
  * metadata only: they change no row count. Static `<data>` elements are
- * known before the job runs; `discover_datasets` elements are found after it,
- * so at execution the collection is created empty and unpopulated, as Galaxy
- * does, and cardfuzz writes no elements for it.
+ * known before the job runs (Galaxy creates their datasets with the job);
+ * `discover_datasets` elements are found after it, so at execution Galaxy
+ * creates that collection empty and unpopulated. cardfuzz writes the output
+ * collection row of either kind without element rows: neither changes how
+ * many jobs or collections there are.
  *
  * `combination` is the job's parameter combination, or null when none exists
  * (a map-over of an empty collection): then the mapped input's subcollection
