@@ -39,6 +39,10 @@ describe('run --tool DIR', () => {
     const cat = doc.tools.find((t) => t.file.endsWith('cat.xml'))!;
     expect(cat.status).toBe('findings');
     expect(cat.findings[0]!.replay).toContain(`--tool ${join(dir, 'cat.xml')}`);
+    // The replay command runs that one tool and finds the same property failing.
+    const replay = runCli(cat.findings[0]!.replay.replace(/^cardfuzz /, '').split(' '));
+    expect(replay.status).toBe(1);
+    expect(replay.stdout).toContain('FAIL persists-without-constraint-violations');
   });
 
   it('exits 2 with one line when nothing it names is a tool', () => {

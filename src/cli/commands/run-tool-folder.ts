@@ -65,7 +65,8 @@ export async function runToolFolder(files: readonly FoundFile[], options: ToolFo
       continue;
     }
     for (const a of loaded.approximations) io.err(`note: ${formatApproximation(a)}`);
-    const cases = caseForToolArbitrary(loaded.tool);
+    // Built exactly as `run --tool FILE` builds it, so a finding's replay command (which names the one file) replays it.
+    const cases = fc.oneof(caseForToolArbitrary(loaded.tool));
     const result = await runSuite({
       target: { ...options.target, profile: options.profile, schemaSql: undefined },
       properties: options.properties,
