@@ -1,4 +1,6 @@
 import type { ExecutionPlan } from '../executor/execution.js';
+import type { RelationshipDeclaration } from '../executor/relationships.js';
+import type { Layouts, TableName } from '../executor/tables.js';
 import type { RowStatement } from '../executor/unit-of-work.js';
 import type { SqlDialectName } from '../schema/render-schema.js';
 import type { Catalog } from './catalog.js';
@@ -81,4 +83,25 @@ export interface UpgradeDatabase {
   runUpgrade(plans: readonly ExecutionPlan[]): Promise<UpgradeOutcome>;
   runUpgradeSync?(plans: readonly ExecutionPlan[]): UpgradeOutcome;
   close(): Promise<void>;
+}
+
+/** One step of building a schema: a labelled SQL text (one statement, or a whole dump). */
+export interface SchemaStep {
+  readonly label: string;
+  readonly sql: string;
+}
+
+export interface UpgradeStep extends SchemaStep {
+  readonly revision: string;
+  readonly title: string;
+}
+
+/** What a dialect needs to open a case database: the schema to build and the rows it must host. */
+export interface CaseDatabaseSpec {
+  readonly schemaSteps: readonly SchemaStep[];
+  /** Names the schema in errors: the profile, file or dump it came from. */
+  readonly schemaLabel: string;
+  readonly layouts: Layouts;
+  readonly tablesUsed: readonly TableName[];
+  readonly relationships: readonly RelationshipDeclaration[];
 }

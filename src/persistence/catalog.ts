@@ -61,6 +61,11 @@ export interface ColumnFill {
 
 export type ColumnFills = ReadonlyMap<string, readonly ColumnFill[]>;
 
+/** What a dialect writes for the neutral values that differ between dialects (SQLite stores booleans as integers). */
+export interface NeutralValues {
+  readonly booleanFalse: boolean | number;
+}
+
 /**
  * Checks that the schema can host the rows the executor writes: every column
  * it writes exists, and every NOT NULL column without a default that it does
@@ -68,7 +73,7 @@ export type ColumnFills = ReadonlyMap<string, readonly ColumnFill[]>;
  * of a unique constraint). Returns those fills; problems are reported by
  * table and column in one SchemaError.
  */
-export function planColumnFills(catalog: Catalog, layouts: Layouts, tablesUsed: readonly string[], source: string, dialect: 'sqlite' | 'postgres'): ColumnFills {
+export function planColumnFills(catalog: Catalog, layouts: Layouts, tablesUsed: readonly string[], source: string, values: NeutralValues): ColumnFills {
   const problems: string[] = [];
   const fills = new Map<string, ColumnFill[]>();
   for (const table of tablesUsed) {
@@ -85,7 +90,7 @@ export function planColumnFills(catalog: Catalog, layouts: Layouts, tablesUsed: 
       if (!column.notNull || column.hasDefault || column.primaryKey || layout.index.has(column.name)) continue;
       const isForeignKey = entry.foreignKeys.some((fk) => fk.columns.includes(column.name));
       const isUnique = entry.uniques.some((u) => u.columns.includes(column.name));
-      const value = neutralValue(column.type, dialect);
+      const value = neutralValue(column.type, values);
       if (isForeignKey || isUnique || value === undefined) {
         problems.push(`${table}.${column.name} is NOT NULL without a default and cardfuzz cannot fill it (${isForeignKey ? 'a foreign key' : isUnique ? 'part of a unique constraint' : `type ${column.type || 'unknown'}`})`);
         continue;
@@ -105,10 +110,10 @@ export function planColumnFills(catalog: Catalog, layouts: Layouts, tablesUsed: 
  * `timestamp without time zone`, `INTEGER`); arrays, ranges, intervals,
  * geometric and other types get none.
  */
-function neutralValue(type: string, dialect: 'sqlite' | 'postgres'): string | number | boolean | undefined {
+function neutralValue(type: string, values: NeutralValues): string | number | boolean | undefined {
   const t = type.toUpperCase().trim();
   if (t.endsWith(']') || /RANGE|INTERVAL/.test(t)) return undefined;
-  if (/^BOOL/.test(t)) return dialect === 'postgres' ? false : 0;
+  if (/^BOOL/.test(t)) return values.booleanFalse;
   if (/^(TINY|SMALL|MEDIUM|BIG)?INT(EGER|2|4|8)?\b|^(SMALL|BIG)?SERIAL\b|^(REAL|FLOAT|DOUBLE|NUMERIC|DECIMAL)/.test(t)) return 0;
   if (/^(TIMESTAMP|DATETIME)\b/.test(t)) return '1970-01-01 00:00:00';
   if (/^DATE\b/.test(t)) return '1970-01-01';

@@ -1,11 +1,9 @@
 import { upgradeMigrations, type Profile } from '../profiles/profile.js';
 import { renderMigrations, type SqlDialectName } from '../schema/render-schema.js';
+import type { SchemaStep, UpgradeStep } from './case-database.js';
+import { sqlDialect } from './dialects/dialects.js';
 
-/** One step of building a schema: a labelled SQL text (one statement, or a whole dump). */
-export interface SchemaStep {
-  readonly label: string;
-  readonly sql: string;
-}
+export type { SchemaStep, UpgradeStep } from './case-database.js';
 
 /**
  * The SQL that builds a profile's schema on a dialect: its migrations, or its
@@ -18,17 +16,12 @@ export function schemaSteps(profile: Profile, dialect: SqlDialectName): SchemaSt
   if (profile.schemaSql !== undefined) {
     steps.push({ label: `schema dump ${profile.schemaSql.path}`, sql: profile.schemaSql.text });
   } else {
-    for (const migration of renderMigrations(profile.migrations, dialect, profile.settings['schema.source'])) {
+    for (const migration of renderMigrations(profile.migrations, sqlDialect(dialect).ddl, profile.settings['schema.source'])) {
       migration.statements.forEach((statement, i) => steps.push({ label: `migration ${migration.revision} statement ${i + 1}`, sql: statement }));
     }
   }
   profile.extraSql[dialect].forEach((statement, i) => steps.push({ label: `profile ${profile.name} extra SQL statement ${i + 1}`, sql: statement }));
   return steps;
-}
-
-export interface UpgradeStep extends SchemaStep {
-  readonly revision: string;
-  readonly title: string;
 }
 
 /**
@@ -39,13 +32,8 @@ export interface UpgradeStep extends SchemaStep {
  */
 export function upgradeSteps(previous: Profile, target: Profile, dialect: SqlDialectName): UpgradeStep[] {
   const shared = target.migrations.length - upgradeMigrations(previous, target).length;
-  const rendered = renderMigrations(target.migrations, dialect, target.settings['schema.source']);
+  const rendered = renderMigrations(target.migrations, sqlDialect(dialect).ddl, target.settings['schema.source']);
   const steps: UpgradeStep[] = rendered.slice(shared).flatMap((m) => m.statements.map((sql, i) => ({ label: `migration ${m.revision} statement ${i + 1}`, sql, revision: m.revision, title: m.title })));
   target.extraSql[dialect].forEach((sql, i) => steps.push({ label: `profile ${target.name} extra SQL statement ${i + 1}`, sql, revision: 'extra', title: `extra SQL of profile ${target.name}` }));
   return steps;
-}
-
-/** Whether a schema text is `pg_dump` output (recognised on every dialect, so SQLite can name it). */
-export function isPgDump(sql: string): boolean {
-  return /^-- PostgreSQL database dump/m.test(sql) || sql.includes("pg_catalog.set_config('search_path', '', false)");
 }

@@ -16,6 +16,7 @@ import {
   parseJsonText,
   type JsonObject,
 } from '../model/json-checks.js';
+import { sqlDialect } from '../persistence/dialects/dialects.js';
 import { findBuiltinProfile } from './builtin-profiles.js';
 import type { Profile, ProfileDatabase } from './profile.js';
 import { checkSetting, type SettingsPatch } from './settings.js';
@@ -106,7 +107,7 @@ function readDatabase(value: unknown, where: string): ProfileDatabase {
   if (object['url'] !== undefined && object['url_env'] !== undefined) throw new InvalidInputError(`${where}: give url or url_env, not both`);
   const url = object['url'] === undefined ? undefined : expectNonEmptyString(object['url'], `${where}.url`);
   const urlEnv = object['url_env'] === undefined ? undefined : { name: expectNonEmptyString(object['url_env'], `${where}.url_env`), where: `${where}.url_env` };
-  if (dialect === 'postgres' && url === undefined && urlEnv === undefined) throw new InvalidInputError(`${where}: dialect postgres needs url or url_env`);
+  if (sqlDialect(dialect).needsServer && url === undefined && urlEnv === undefined) throw new InvalidInputError(`${where}: dialect ${dialect} needs url or url_env`);
   return { dialect, ...(url === undefined ? {} : { url }), ...(urlEnv === undefined ? {} : { urlEnv }) };
 }
 

@@ -1,5 +1,6 @@
 import { DatabaseUnavailableError } from '../errors.js';
 import type { Case } from '../model/case.js';
+import { sqlDialect } from '../persistence/dialects/dialects.js';
 import { openUpgradeDatabase } from '../persistence/open-case-database.js';
 import type { UpgradeDatabase } from '../persistence/case-database.js';
 import { upgradeSteps } from '../persistence/schema-plan.js';
@@ -44,7 +45,7 @@ export class CaseJudge {
     try {
       return await this.#judge(options);
     } catch (error) {
-      if (!(error instanceof DatabaseUnavailableError) || this.#onFallback === undefined || this.#dialect === 'sqlite') throw error;
+      if (!(error instanceof DatabaseUnavailableError) || this.#onFallback === undefined || !sqlDialect(this.#dialect).needsServer) throw error;
       await this.close().catch(() => undefined);
       this.#dialect = 'sqlite';
       this.#databaseUrl = undefined;

@@ -10,6 +10,22 @@ import type { ColumnDef, Migration, SchemaOp, SchemaSource } from './schema-ops.
 
 export type SqlDialectName = 'sqlite' | 'postgres';
 
+/**
+ * What rendering DDL asks of a dialect (each dialect's object is in
+ * src/persistence/dialects/), instead of comparing its name.
+ */
+export interface DdlDialect {
+  readonly name: SqlDialectName;
+  /** The column type of a date and time. */
+  readonly timestampType: string;
+  /** The type and clause of an auto-numbered integer primary key. */
+  readonly serialPrimaryKey: string;
+  /** UNIQUE is a named table constraint (as alembic creates it on PostgreSQL), not a unique index. */
+  readonly uniqueAsConstraint: boolean;
+  /** ALTER TABLE can drop a column and set NOT NULL in place; otherwise the table is rebuilt (alembic's batch mode). */
+  readonly altersColumnsInPlace: boolean;
+}
+
 interface TableState {
   columns: ColumnDef[];
   indexes: { name: string; columns: readonly string[]; unique: boolean }[];
@@ -40,7 +56,7 @@ export function constraintName(name: string): string {
 
 const qn = (name: string): string => q(constraintName(name));
 
-function columnType(column: ColumnDef, dialect: SqlDialectName): string {
+function columnType(column: ColumnDef, dialect: DdlDialect): string {
   switch (column.type) {
     case 'integer':
       return 'INTEGER';
@@ -50,41 +66,41 @@ function columnType(column: ColumnDef, dialect: SqlDialectName): string {
     case 'json':
       return 'TEXT';
     case 'datetime':
-      return dialect === 'postgres' ? 'TIMESTAMP' : 'DATETIME';
+      return dialect.timestampType;
   }
 }
 
-function columnSql(column: ColumnDef, dialect: SqlDialectName, inline: boolean): string {
-  if (column.primaryKey) return dialect === 'postgres' ? `${q(column.name)} SERIAL PRIMARY KEY` : `${q(column.name)} INTEGER PRIMARY KEY`;
+function columnSql(column: ColumnDef, dialect: DdlDialect, inline: boolean): string {
+  if (column.primaryKey) return `${q(column.name)} ${dialect.serialPrimaryKey}`;
   let sql = `${q(column.name)} ${columnType(column, dialect)}`;
   if (column.nullable === false) sql += ' NOT NULL';
   if (inline && column.references) sql += ` CONSTRAINT ${qn(column.references.name)} REFERENCES ${q(column.references.table)} (${q('id')})`;
   return sql;
 }
 
-function createTableSql(table: string, state: TableState, dialect: SqlDialectName): string {
+function createTableSql(table: string, state: TableState, dialect: DdlDialect): string {
   const parts = state.columns.map((c) => columnSql(c, dialect, false));
   for (const c of state.columns) {
     if (c.references) parts.push(`CONSTRAINT ${qn(c.references.name)} FOREIGN KEY (${q(c.name)}) REFERENCES ${q(c.references.table)} (${q('id')})`);
   }
-  if (dialect === 'postgres') {
+  if (dialect.uniqueAsConstraint) {
     for (const ix of state.indexes.filter((i) => i.unique)) parts.push(`CONSTRAINT ${qn(ix.name)} UNIQUE (${ix.columns.map(q).join(', ')})`);
   }
   return `CREATE TABLE ${q(table)} (${parts.join(', ')})`;
 }
 
-function indexSql(table: string, index: TableState['indexes'][number], dialect: SqlDialectName): string {
-  if (index.unique && dialect === 'postgres') return `ALTER TABLE ${q(table)} ADD CONSTRAINT ${qn(index.name)} UNIQUE (${index.columns.map(q).join(', ')})`;
+function indexSql(table: string, index: TableState['indexes'][number], dialect: DdlDialect): string {
+  if (index.unique && dialect.uniqueAsConstraint) return `ALTER TABLE ${q(table)} ADD CONSTRAINT ${qn(index.name)} UNIQUE (${index.columns.map(q).join(', ')})`;
   return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${qn(index.name)} ON ${q(table)} (${index.columns.map(q).join(', ')})`;
 }
 
 /** Renders a migration chain; the state carries over from migration to migration. */
 export class SchemaRenderer {
   readonly #tables = new Map<string, TableState>();
-  readonly #dialect: SqlDialectName;
+  readonly #dialect: DdlDialect;
   readonly #source: SchemaSource;
 
-  constructor(dialect: SqlDialectName, source: SchemaSource) {
+  constructor(dialect: DdlDialect, source: SchemaSource) {
     this.#dialect = dialect;
     this.#source = source;
   }
@@ -139,42 +155,42 @@ export class SchemaRenderer {
         state.columns = state.columns.filter((c) => c.name !== op.column);
         const dependentIndexes = state.indexes.filter((ix) => ix.columns.includes(op.column));
         state.indexes = state.indexes.filter((ix) => !ix.columns.includes(op.column));
-        if (d === 'postgres') return [`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column)}`];
+        if (d.altersColumnsInPlace) return [`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column)}`];
         if (column?.references === undefined && dependentIndexes.length === 0) return [`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column)}`];
-        return this.#rebuildSqlite(op.table, state);
+        return this.#rebuildTable(op.table, state);
       }
       case 'setNotNull': {
         const state = this.#table(op.table);
         state.columns = state.columns.map((c) => (c.name === op.column ? { ...c, nullable: false } : c));
-        if (d === 'postgres') return [`ALTER TABLE ${q(op.table)} ALTER COLUMN ${q(op.column)} SET NOT NULL`];
-        return this.#rebuildSqlite(op.table, state);
+        if (d.altersColumnsInPlace) return [`ALTER TABLE ${q(op.table)} ALTER COLUMN ${q(op.column)} SET NOT NULL`];
+        return this.#rebuildTable(op.table, state);
       }
       case 'dropTable':
         this.#tables.delete(op.table);
         return [`DROP TABLE ${q(op.table)}`];
       case 'sql': {
-        const text = d === 'postgres' ? op.postgres : op.sqlite;
+        const text = op[d.name];
         return text === '' ? [] : [text];
       }
     }
   }
 
-  /** SQLite's twelve-step table change: new table, copy, drop, rename, re-index. */
-  #rebuildSqlite(table: string, state: TableState): string[] {
+  /** The twelve-step table change of a dialect that cannot alter columns in place (SQLite; alembic batch mode): new table, copy, drop, rename, re-index. */
+  #rebuildTable(table: string, state: TableState): string[] {
     const tmp = `_cardfuzz_rebuild_${table}`;
     const columns = state.columns.map((c) => q(c.name)).join(', ');
     return [
-      createTableSql(tmp, { columns: state.columns, indexes: [] }, 'sqlite'),
+      createTableSql(tmp, { columns: state.columns, indexes: [] }, this.#dialect),
       `INSERT INTO ${q(tmp)} (${columns}) SELECT ${columns} FROM ${q(table)}`,
       `DROP TABLE ${q(table)}`,
       `ALTER TABLE ${q(tmp)} RENAME TO ${q(table)}`,
-      ...state.indexes.map((ix) => indexSql(table, ix, 'sqlite')),
+      ...state.indexes.map((ix) => indexSql(table, ix, this.#dialect)),
     ];
   }
 }
 
 /** Renders a whole chain of migrations for one dialect. */
-export function renderMigrations(migrations: readonly Migration[], dialect: SqlDialectName, source: SchemaSource): RenderedMigration[] {
+export function renderMigrations(migrations: readonly Migration[], dialect: DdlDialect, source: SchemaSource): RenderedMigration[] {
   const renderer = new SchemaRenderer(dialect, source);
   return migrations.map((m) => renderer.render(m));
 }

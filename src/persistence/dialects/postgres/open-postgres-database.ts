@@ -1,7 +1,6 @@
 import { SchemaError } from '../../../errors.js';
 import { planColumnFills, type Catalog, type ColumnFills } from '../../catalog.js';
-import type { CaseDatabaseSpec } from '../../open-case-database.js';
-import type { SchemaStep } from '../../schema-plan.js';
+import type { CaseDatabaseSpec, SchemaStep } from '../../case-database.js';
 import { postgresLiteral } from './postgres-literal-sql.js';
 import { readPostgresCatalog, type PostgresCatalog } from './postgres-catalog.js';
 import { applyPostgresSchema, openPostgresSession, type PostgresSession } from './postgres-connection.js';
@@ -41,7 +40,7 @@ export async function openPreparedDatabase<T extends { readonly prepareSql: read
  * every case.
  */
 export async function planPostgresFills(session: PostgresSession, catalog: Catalog, spec: CaseDatabaseSpec): Promise<ColumnFills> {
-  const fills = planColumnFills(catalog, spec.layouts, spec.tablesUsed, spec.schemaLabel, 'postgres');
+  const fills = planColumnFills(catalog, spec.layouts, spec.tablesUsed, spec.schemaLabel, { booleanFalse: false });
   const problems: string[] = [];
   for (const [table, columns] of fills) {
     for (const fill of columns) {

@@ -1,11 +1,10 @@
 import type pg from 'pg';
 import type { ExecutionPlan } from '../../../executor/execution.js';
 import type { ReaderId, ReaderResult } from '../../../readers/galaxy-readers.js';
-import type { CaseDatabase, CaseOutcome, CaseRunOptions, OverfullRelationship } from '../../case-database.js';
+import type { CaseDatabase, CaseDatabaseSpec, CaseOutcome, CaseRunOptions, OverfullRelationship } from '../../case-database.js';
 import { compileCaseStatements } from '../../case-statements.js';
 import type { Catalog, ColumnFills } from '../../catalog.js';
 import type { CompiledStatement } from '../../compiled-query.js';
-import type { CaseDatabaseSpec } from '../../open-case-database.js';
 import { emptySnapshot, type Snapshot } from '../../snapshot.js';
 import { openPreparedDatabase, planPostgresFills } from './open-postgres-database.js';
 import type { PostgresCatalog } from './postgres-catalog.js';

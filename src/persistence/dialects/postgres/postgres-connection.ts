@@ -4,7 +4,7 @@ import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { DatabaseUnavailableError, SchemaError } from '../../../errors.js';
 import type { AnyDatabase } from '../../compiled-query.js';
-import type { SchemaStep } from '../../schema-plan.js';
+import type { SchemaStep } from '../../case-database.js';
 import { checkDatabaseUrl, redact } from '../../database-url.js';
 import { isConnectionLoss } from './postgres-errors.js';
 import { adaptPgDump, isPgDump } from './postgres-schema-dump.js';

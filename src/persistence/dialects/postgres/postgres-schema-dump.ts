@@ -12,7 +12,7 @@ import { SchemaError } from '../../../errors.js';
  * a full dump of empty tables are left out.
  */
 
-export { isPgDump } from '../../schema-plan.js';
+export { isPgDump } from '../../dump-format.js';
 
 const DROPPED_LINES: readonly RegExp[] = [
   /^\\/, // psql meta-commands: \restrict, \unrestrict, \connect

@@ -1,11 +1,9 @@
 import type pg from 'pg';
 import type { ExecutionPlan } from '../../../executor/execution.js';
 import type { TableName } from '../../../executor/tables.js';
-import type { UpgradeDatabase, UpgradeOutcome } from '../../case-database.js';
+import type { CaseDatabaseSpec, UpgradeDatabase, UpgradeOutcome, UpgradeStep } from '../../case-database.js';
 import { compileCaseStatements } from '../../case-statements.js';
 import type { Catalog, ColumnFills } from '../../catalog.js';
-import type { CaseDatabaseSpec } from '../../open-case-database.js';
-import type { UpgradeStep } from '../../schema-plan.js';
 import { StatementShifter } from '../../shift-statements.js';
 import { openPreparedDatabase, planPostgresFills } from './open-postgres-database.js';
 import type { PostgresCatalog } from './postgres-catalog.js';

@@ -2,12 +2,11 @@ import Database from 'better-sqlite3';
 import { DatabaseUnavailableError, SchemaError } from '../../../errors.js';
 import type { ExecutionPlan } from '../../../executor/execution.js';
 import type { ReaderResult } from '../../../readers/galaxy-readers.js';
-import type { CaseDatabase, CaseOutcome, CaseRunOptions, OverfullRelationship, WriteFailure } from '../../case-database.js';
+import type { CaseDatabase, CaseDatabaseSpec, CaseOutcome, CaseRunOptions, OverfullRelationship, WriteFailure } from '../../case-database.js';
 import { planColumnFills, type Catalog } from '../../catalog.js';
 import { bindArguments, type CompiledStatement } from '../../compiled-query.js';
 import { compileCaseStatements } from '../../case-statements.js';
-import type { CaseDatabaseSpec } from '../../open-case-database.js';
-import { isPgDump } from '../../schema-plan.js';
+import { isPgDump } from '../../dump-format.js';
 import { emptySnapshot, type Snapshot } from '../../snapshot.js';
 import { readSqliteCatalog } from './sqlite-catalog.js';
 import { SqliteWriter } from './sqlite-writer.js';
@@ -18,6 +17,9 @@ import { SqliteWriter } from './sqlite-writer.js';
  * BEGIN … ROLLBACK. All work is synchronous; the promise is only the
  * interface's shape.
  */
+/** SQLite stores booleans as integers. */
+export const SQLITE_NEUTRAL_VALUES = { booleanFalse: 0 } as const;
+
 export class SqliteCaseDatabase implements CaseDatabase {
   readonly dialect = 'sqlite' as const;
   readonly catalog: Catalog;
@@ -36,7 +38,7 @@ export class SqliteCaseDatabase implements CaseDatabase {
     if (this.#db.pragma('foreign_keys', { simple: true }) !== 1) throw new DatabaseUnavailableError('SQLite refused PRAGMA foreign_keys = ON');
     applySqliteSchema(this.#db, spec.schemaSteps);
     this.catalog = readSqliteCatalog(this.#db);
-    const fills = planColumnFills(this.catalog, spec.layouts, spec.tablesUsed, spec.schemaLabel, 'sqlite');
+    const fills = planColumnFills(this.catalog, spec.layouts, spec.tablesUsed, spec.schemaLabel, SQLITE_NEUTRAL_VALUES);
     const statements = compileCaseStatements('sqlite', this.catalog, spec.layouts, spec.tablesUsed, spec.relationships, fills);
     this.#writer = new SqliteWriter(this.#db, statements, this.catalog, spec.layouts, spec.schemaLabel);
     const prepare = (sql: string): Database.Statement => this.#writer.prepare(sql);

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { ExecutionPlan } from '../../../executor/execution.js';
 import type { Layouts, TableName } from '../../../executor/tables.js';
 import { readerRequestsFor } from '../../../readers/reader-requests.js';
-import type { CaseDatabaseSpec } from '../../open-case-database.js';
+import type { CaseDatabaseSpec } from '../../case-database.js';
 import { compileCaseStatements } from '../../case-statements.js';
 import { bindArguments } from '../../compiled-query.js';
 import { emptySnapshot, type Snapshot } from '../../snapshot.js';

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { CaseDatabaseSpec } from '../../open-case-database.js';
+import type { CaseDatabaseSpec } from '../../case-database.js';
 import { applySqliteSchema } from './sqlite-case-database.js';
 
 /**

@@ -1,12 +1,10 @@
 import Database from 'better-sqlite3';
 import type { ExecutionPlan } from '../../../executor/execution.js';
-import type { UpgradeDatabase, UpgradeOutcome } from '../../case-database.js';
+import type { CaseDatabaseSpec, UpgradeDatabase, UpgradeOutcome, UpgradeStep } from '../../case-database.js';
 import { compileCaseStatements } from '../../case-statements.js';
 import { planColumnFills, type Catalog } from '../../catalog.js';
-import type { CaseDatabaseSpec } from '../../open-case-database.js';
-import type { UpgradeStep } from '../../schema-plan.js';
 import { StatementShifter } from '../../shift-statements.js';
-import { applySqliteSchema } from './sqlite-case-database.js';
+import { applySqliteSchema, SQLITE_NEUTRAL_VALUES } from './sqlite-case-database.js';
 import { readSqliteCatalog } from './sqlite-catalog.js';
 import { classifySqliteStepError, isSqliteError } from './sqlite-errors.js';
 import { SqliteWriter } from './sqlite-writer.js';
@@ -37,7 +35,7 @@ export class SqliteUpgradeDatabase implements UpgradeDatabase {
     this.#db.pragma('legacy_alter_table = ON');
     applySqliteSchema(this.#db, previous.schemaSteps);
     this.catalog = readSqliteCatalog(this.#db);
-    const fills = planColumnFills(this.catalog, previous.layouts, previous.tablesUsed, previous.schemaLabel, 'sqlite');
+    const fills = planColumnFills(this.catalog, previous.layouts, previous.tablesUsed, previous.schemaLabel, SQLITE_NEUTRAL_VALUES);
     const statements = compileCaseStatements('sqlite', this.catalog, previous.layouts, previous.tablesUsed, previous.relationships, fills);
     this.#writer = new SqliteWriter(this.#db, statements, this.catalog, previous.layouts, previous.schemaLabel);
   }
