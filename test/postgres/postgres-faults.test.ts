@@ -78,7 +78,7 @@ function savedFingerprints(dir: string): string[] {
 }
 
 describePostgres('PostgreSQL faults under a running campaign', () => {
-  const dir = tempDir('cardfuzz-pg-faults-');
+  let dir = '';
   let port = 0;
   let url = '';
   const server = (...args: string[]): void => void execFileSync(script, [args[0]!, dir, ...args.slice(1)], { encoding: 'utf8' });
@@ -94,6 +94,7 @@ describePostgres('PostgreSQL faults under a running campaign', () => {
   const schemasOf = async (pid: number): Promise<string[]> => (await query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname LIKE $1', [`cardfuzz\\_${pid}\\_%`])).map((r) => r.nspname).sort();
 
   beforeAll(async () => {
+    dir = tempDir('cardfuzz-pg-faults-');
     port = await freePort();
     url = execFileSync(script, ['start', dir, String(port)], { encoding: 'utf8' }).trim();
   });
