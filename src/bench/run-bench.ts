@@ -81,7 +81,15 @@ export interface BenchReport {
     readonly ledger: { readonly seeds: number; readonly firstFailureMs: Stats; readonly shrinkMs: Stats; readonly canonical: number };
   };
   /** `cardfuzz cardinality` against a plain campaign of the same cases (branch-fixed, same seed, best of two each). */
-  readonly cardinalityMap?: { readonly runs: number; readonly plainSeconds: number; readonly mapSeconds: number; readonly overhead: number };
+  readonly cardinalityMap?: {
+    readonly runs: number;
+    readonly plainSeconds: number;
+    readonly mapSeconds: number;
+    /** Wall time of the map over the plain campaign's, less one. */
+    readonly overhead: number;
+    /** The map's own work measured inside the map run (observing every case, setup, baseline, witnesses) over the rest of that run: robust to load that changes between two runs. */
+    readonly inRunShare: number;
+  };
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
@@ -284,6 +292,7 @@ export async function measureCardinalityMap(options: Pick<BenchOptions, 'propert
   const common = { target, properties, caseArbitrary: options.caseArbitrary, seed: 3, runs, replayCommand: () => '' };
   let plain = Infinity;
   let map = Infinity;
+  let share = Infinity;
   for (let round = 0; round < 2; round++) {
     let started = performance.now();
     const suite = await runSuite({ ...common, historyArbitrary: fc.constant([]) });
@@ -292,9 +301,12 @@ export async function measureCardinalityMap(options: Pick<BenchOptions, 'propert
     started = performance.now();
     const mapped = await runCardinalityMap({ ...common, judges });
     if (mapped.suite.error) throw new Error(mapped.suite.error.message);
-    map = Math.min(map, performance.now() - started);
+    const elapsed = performance.now() - started;
+    map = Math.min(map, elapsed);
+    const own = mapped.observeMs + mapped.mapOverheadMs;
+    share = Math.min(share, own / Math.max(1, elapsed - own));
   }
-  return { runs, plainSeconds: plain / 1000, mapSeconds: map / 1000, overhead: map / plain - 1 };
+  return { runs, plainSeconds: plain / 1000, mapSeconds: map / 1000, overhead: map / plain - 1, inRunShare: share };
 }
 
 interface LedgerFigures {

@@ -3,7 +3,7 @@ import { classifyShapes } from '../expansion/shape-classes.js';
 import type { ExecutionPlan } from '../executor/execution.js';
 import type { Layouts, TableName } from '../executor/tables.js';
 import type { Case } from '../model/case.js';
-import { childrenPerParent, planRows } from './plan-rows.js';
+import { planRows, type PlanRow, type PlanRows } from './plan-rows.js';
 
 /**
  * What the cardinality map observes over a campaign, case by case, from the
@@ -67,7 +67,8 @@ export class CardinalityObserver {
   readonly #relationships: readonly Relationship[];
   readonly #layouts: Layouts;
   readonly #witnessed: ReadonlySet<string>;
-  readonly #children = new Map<unknown, number>();
+  readonly #counts = { a: new Int32Array(256) };
+  readonly #childIndex: ReadonlyMap<string, number>;
   readonly #columns: readonly { readonly table: string; readonly names: readonly (ColumnObservation | undefined)[] }[];
 
   /** `witnessed`: relationships that already have a witness; no candidate is kept for them. */
@@ -76,7 +77,31 @@ export class CardinalityObserver {
     this.#layouts = layouts;
     this.#witnessed = witnessed;
     this.observation = emptyObservation(relationships, layouts, tables);
+    this.#childIndex = new Map(relationships.map((r) => [r.name, layouts[r.childTable as TableName]?.index.get(r.column) ?? -1]));
     this.#columns = tables.map((table) => ({ table, names: (layouts[table as TableName]?.columns ?? []).map((c, i) => (i === 0 ? undefined : this.observation.columns[`${table}.${c}`])) }));
+  }
+
+  /** Buckets the parents of one relationship in one case; returns the most children one had. */
+  #countChildren(rows: PlanRows, r: Relationship, parents: ReadonlyMap<number, PlanRow>, o: RelationshipObservation): number {
+    const index = this.#childIndex.get(r.name)!;
+    const childRows = rows.get(r.childTable);
+    if (index < 0 || !countInto(this.#counts, childRows, index)) {
+      o.buckets['0'] += parents.size;
+      return 0;
+    }
+    const counts = this.#counts.a;
+    let most = 0;
+    for (const id of parents.keys()) {
+      const n = id < counts.length ? counts[id]! : 0;
+      o.buckets[bucketOf(n)]++;
+      o.children += n;
+      if (n > most) most = n;
+    }
+    for (const row of childRows!.values()) {
+      const v = row.values[index];
+      if (typeof v === 'number') counts[v] = 0;
+    }
+    return most;
   }
 
   record(c: Case, plan: ExecutionPlan): void {
@@ -85,7 +110,6 @@ export class CardinalityObserver {
     const shapes = classifyShapes(c, plan.expansion);
     for (const shape of shapes) obs.shapes[shape] = (obs.shapes[shape] ?? 0) + 1;
     const rows = planRows(plan, this.#layouts);
-    const children = this.#children;
     for (const r of this.#relationships) {
       const parents = rows.get(r.parentTable);
       if (parents === undefined || parents.size === 0) continue;
@@ -93,18 +117,7 @@ export class CardinalityObserver {
       o.parents += parents.size;
       o.cases++;
       for (const shape of shapes) o.shapes[shape] = (o.shapes[shape] ?? 0) + 1;
-      childrenPerParent(rows, r, this.#layouts, children);
-      if (children.size === 0) {
-        o.buckets['0'] += parents.size;
-        continue;
-      }
-      let most = 0;
-      for (const id of parents.keys()) {
-        const n = children.get(id) ?? 0;
-        o.buckets[bucketOf(n)]++;
-        o.children += n;
-        if (n > most) most = n;
-      }
+      const most = this.#countChildren(rows, r, parents, o);
       if (most > o.mostChildren) o.mostChildren = most;
       if (most >= 2 && !this.#witnessed.has(r.name)) {
         const seen = this.candidates.get(r.name);
@@ -123,6 +136,25 @@ export class CardinalityObserver {
       }
     }
   }
+}
+
+/** Children per parent id, in a typed array indexed by id (ids are small integers per table and case); reset after each use. */
+function countInto(counts: { a: Int32Array }, table: ReadonlyMap<number, PlanRow> | undefined, index: number): boolean {
+  if (table === undefined) return false;
+  let any = false;
+  for (const row of table.values()) {
+    if (row.fixture) continue;
+    const v = row.values[index];
+    if (typeof v !== 'number') continue;
+    if (v >= counts.a.length) {
+      const grown = new Int32Array(Math.max(v + 1, counts.a.length * 2));
+      grown.set(counts.a);
+      counts.a = grown;
+    }
+    counts.a[v]!++;
+    any = true;
+  }
+  return any;
 }
 
 /** Adds observations (workers, shards). */
