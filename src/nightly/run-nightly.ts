@@ -18,8 +18,9 @@ export type NightlyEvent =
   | { readonly type: 'round-started'; readonly round: number; readonly shares: Readonly<Record<Lane, number>> }
   | { readonly type: 'slice-started'; readonly slice: number; readonly unit: WorkUnit; readonly round: number; readonly runs?: number; readonly timeLimitMs?: number }
   | { readonly type: 'finding'; readonly finding: Finding; readonly unit: number }
-  | { readonly type: 'slice-finished'; readonly slice: number; readonly unit: number; readonly runs: number; readonly elapsedMs: number; readonly stopReason: string }
+  | { readonly type: 'slice-finished'; readonly slice: number; readonly unit: number; readonly runs: number; readonly elapsedMs: number; readonly stopReason: string; readonly coverage: Coverage | null }
   | { readonly type: 'progress'; readonly elapsedMs: number; readonly runs: number; readonly findings: number; readonly casesPerSecond: number }
+  | { readonly type: 'worker-problem'; readonly message: string }
   | { readonly type: 'error'; readonly message: string };
 
 export interface NightlyOptions {
@@ -37,6 +38,12 @@ export interface NightlyOptions {
   readonly knownSignatures: readonly string[];
   readonly relationshipsCoverage: Coverage;
   readonly onEvent: (event: NightlyEvent) => void;
+  /**
+   * How long a slice may go on past the time budget, or after a stop request,
+   * before its worker is taken for stuck and terminated (default: 10% of the
+   * budget, between 5 and 30 s; 10 s after a stop request).
+   */
+  readonly graceMs?: number;
 }
 
 export interface UnitReport {
@@ -91,22 +98,49 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
         roundNovelty[unit.lane] += newlyReached(coverage, message.coverage);
         coverage = mergeCoverage(coverage, message.coverage);
       }
-      options.onEvent({ type: 'slice-finished', slice: message.slice, unit: unit.index, runs: message.runs, elapsedMs: message.elapsedMs, stopReason: message.stopReason });
-    } else {
-      errors.push(message.message);
-      options.onEvent({ type: 'error', message: message.message });
+      options.onEvent({ type: 'slice-finished', slice: message.slice, unit: unit.index, runs: message.runs, elapsedMs: message.elapsedMs, stopReason: message.stopReason, coverage: message.coverage });
+    } else if (message.type === 'failed') {
+      error(message.message);
     }
   };
+  const error = (message: string): void => {
+    if (errors.includes(message)) return;
+    errors.push(message);
+    options.onEvent({ type: 'error', message });
+  };
 
-  const pool = new WorkerPool(Math.max(1, Math.min(options.workers, options.units.length)), options.workerEntry, options.setup, onMessage);
+  const pool = new WorkerPool(Math.max(1, Math.min(options.workers, options.units.length)), options.workerEntry, options.setup, onMessage, {
+    onWorkerProblem: (message) => options.onEvent({ type: 'worker-problem', message }),
+  });
+  // A worker stuck in a case never sees the stop flags: after a grace period its slice is abandoned and the worker terminated.
+  const budgetGraceMs = options.graceMs ?? (options.timeBudgetMs === undefined ? 0 : Math.min(30_000, Math.max(5000, options.timeBudgetMs * 0.1)));
+  const stopGraceMs = options.graceMs ?? 10_000;
+  let stopSeenAt: number | null = null;
+  let abandonTimer: NodeJS.Timeout | undefined;
+  const abandonAfter = (ms: number, reason: string): void => {
+    if (abandonTimer !== undefined) return;
+    abandonTimer = setTimeout(() => {
+      for (const slice of pool.abandon(reason)) sliceRuns.delete(slice);
+    }, ms);
+  };
   const sampler = setInterval(() => {
     const elapsedMs = performance.now() - started;
     const runs = totalRuns();
     throughput.push({ elapsedMs, runs });
     options.onEvent({ type: 'progress', elapsedMs, runs, findings: findings.size, casesPerSecond: elapsedMs > 0 ? (runs * 1000) / elapsedMs : 0 });
-  }, 1000);
+    if (stopSeenAt === null && Atomics.load(stop, STOP_REQUESTED) === 1) {
+      stopSeenAt = performance.now();
+      abandonAfter(stopGraceMs, `still running ${(stopGraceMs / 1000).toFixed(0)} s after the stop request; its worker was terminated`);
+    }
+  }, 250);
   // When the budget is spent, campaigns stop and shrinks in progress keep their best case.
-  const deadline = options.timeBudgetMs === undefined ? undefined : setTimeout(() => Atomics.store(stop, TIME_UP, 1), options.timeBudgetMs);
+  const deadline =
+    options.timeBudgetMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          Atomics.store(stop, TIME_UP, 1);
+          abandonAfter(budgetGraceMs, `still running ${(budgetGraceMs / 1000).toFixed(0)} s after the time budget was spent; its worker was terminated`);
+        }, options.timeBudgetMs);
   try {
     const rounds = options.timeBudgetMs === undefined ? 1 : (options.rounds ?? Math.min(40, Math.max(2, Math.round(options.timeBudgetMs / 15_000))));
     let shares: Record<Lane, number> = { ...LANE_SHARES };
@@ -132,7 +166,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
               : { runs: options.runsByUnit?.get(unit.index) ?? 1000 };
           const message: RunSlice = { type: 'run', slice, unit, round, seed: round === 0 ? unit.seed : deriveSeed(unit.seed, round), ...budget, shrinkTimeLimitMs: options.shrinkTimeLimitMs, knownSignatures: known };
           options.onEvent({ type: 'slice-started', slice, unit, round, ...budget });
-          slices.push(pool.run(message).catch((error: Error) => void errors.push(error.message)));
+          slices.push(pool.run(message).catch((e: Error) => error(e.message)));
         }
       }
       await Promise.all(slices);
@@ -142,7 +176,8 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
   } finally {
     clearInterval(sampler);
     if (deadline !== undefined) clearTimeout(deadline);
-    await pool.close();
+    if (abandonTimer !== undefined) clearTimeout(abandonTimer);
+    for (const problem of await pool.close()) error(problem);
   }
   const elapsedMs = performance.now() - started;
   const runs = [...units.values()].reduce((n, u) => n + u.runs, 0);

@@ -44,9 +44,13 @@ export interface RunSlice {
   readonly timeLimitMs?: number;
   readonly shrinkTimeLimitMs: number;
   readonly knownSignatures: readonly string[];
+  /** 1 the first time the slice runs, 2 when it runs again after its worker crashed (set by the pool). */
+  readonly attempt?: number;
 }
 
 export type WorkerMessage =
+  /** The worker has loaded and can take slices. */
+  | { readonly type: 'ready' }
   | { readonly type: 'progress'; readonly slice: number; readonly runs: number; readonly findings: number; readonly shrinking: string | null }
   | { readonly type: 'finding'; readonly slice: number; readonly finding: Finding }
   | {

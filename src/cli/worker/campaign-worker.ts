@@ -16,12 +16,15 @@ import { createSystemUnderTest } from '../../runner/system-under-test.js';
 import { upgradeGroup } from '../../runner/upgrade-group.js';
 import type { UpgradeDatabase } from '../../persistence/case-database.js';
 import { loadToolFile } from '../../tools/load-tool.js';
+import { injectSliceFault, workerFault } from './test-faults.js';
 
 /**
  * A nightly campaign worker: one database per worker, opened once; runs the
  * slices the coordinator sends and reports progress, findings and coverage as
  * messages. It stops between cases when the shared stop flag is set.
  */
+const fault = workerFault();
+if (fault?.kind === 'start') throw new Error('injected worker fault (CARDFUZZ_TEST_WORKER_FAULT=start)');
 const setup = workerData as WorkerSetup;
 const stop = new Int32Array(setup.stop);
 const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
@@ -99,5 +102,8 @@ parentPort!.on('message', (message: RunSlice | { type: 'close' }) => {
     })();
     return;
   }
+  injectSliceFault(fault, message.slice, message.attempt ?? 1);
   runSlice(message).catch((error: unknown) => post({ type: 'failed', slice: message.slice, message: error instanceof Error ? error.message : String(error) }));
 });
+
+post({ type: 'ready' });
