@@ -12,6 +12,7 @@ import { mergeReportsCommandModule } from './commands/merge-reports-command.js';
 import { nightlyCommandModule } from './commands/nightly-command.js';
 import { profilesCommandModule } from './commands/profiles-command.js';
 import { replayCommandModule } from './commands/replay-command.js';
+import { reportCommandModule } from './commands/report-command.js';
 import { runCommandModule } from './commands/run-command.js';
 import { verdictsCommandModule } from './commands/verdicts-command.js';
 
@@ -24,6 +25,7 @@ await yargs(hideBin(process.argv))
   .command(gateCommandModule)
   .command(nightlyCommandModule)
   .command(mergeReportsCommandModule)
+  .command(reportCommandModule)
   .command(exportCommandModule)
   .command(lintCommandModule)
   .command(cardinalityCommandModule)

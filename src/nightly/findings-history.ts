@@ -1,14 +1,18 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { FileAccessError, InvalidInputError } from '../errors.js';
 import type { Case } from '../model/case.js';
+import type { FindingStatus, NightSummaryLine } from '../reporting/nightly-summary.js';
 import type { Violation } from '../runner/property.js';
+import { parseHistoryFields } from './file-checks.js';
 
 /**
  * Findings across nights: an append-only NDJSON file in the output folder,
  * one line per finding per night with its status, keyed by fingerprint.
- * First-seen and last-seen are derived from it.
+ * First-seen and last-seen are derived from it. A night is appended last,
+ * after its summary.json is written, so every night the history lists has
+ * its summary.
  */
-export type FindingStatus = 'new' | 'still-failing' | 'fixed';
+export type { FindingStatus };
 
 export interface HistoryEntry {
   readonly runId: string;
@@ -48,10 +52,14 @@ export async function loadHistory(path: string): Promise<HistoryEntry[]> {
     .map((line, i) => [line, i + 1] as const)
     .filter(([line]) => line.trim() !== '')
     .map(([line, number]) => {
+      let value: unknown;
       try {
-        const entry = JSON.parse(line) as HistoryEntry;
-        if (typeof entry.fingerprint !== 'string' || typeof entry.runId !== 'string' || typeof entry.status !== 'string') throw new Error('missing fields');
-        return entry;
+        value = JSON.parse(line);
+      } catch (error) {
+        throw new InvalidInputError(`${path}: line ${number} is not a finding history entry (${(error as Error).message}); fix or remove the line`);
+      }
+      try {
+        return parseHistoryFields(value, 'entry') as HistoryEntry;
       } catch (error) {
         throw new InvalidInputError(`${path}: line ${number} is not a finding history entry (${(error as Error).message}); fix or remove the line`);
       }
@@ -75,4 +83,19 @@ export async function appendHistory(path: string, entries: readonly HistoryEntry
   } catch (error) {
     throw new FileAccessError(`${path}: cannot append (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
+}
+
+/** Findings across nights, from the history file (this night included). */
+export function nightsFromHistory(entries: readonly HistoryEntry[], last = 14): NightSummaryLine[] {
+  const byRun = new Map<string, NightSummaryLine>();
+  for (const e of entries) {
+    const line = byRun.get(e.runId) ?? { runId: e.runId, at: e.at, new: 0, stillFailing: 0, fixed: 0 };
+    byRun.set(e.runId, {
+      ...line,
+      new: line.new + (e.status === 'new' ? 1 : 0),
+      stillFailing: line.stillFailing + (e.status === 'still-failing' ? 1 : 0),
+      fixed: line.fixed + (e.status === 'fixed' ? 1 : 0),
+    });
+  }
+  return [...byRun.values()].sort((a, b) => a.at.localeCompare(b.at)).slice(-last);
 }

@@ -4,16 +4,41 @@ import { FileAccessError, InvalidInputError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { nightlyHtml } from '../reporting/html-report.js';
 import { nightlyJunit, nightlyMarkdown, type NightlySummary } from '../reporting/nightly-summary.js';
+import { parseNightlySummary } from './file-checks.js';
+import { appendHistory, type HistoryEntry } from './findings-history.js';
 
-/** The files of a nightly run folder: summary.json, summary.md, junit.xml and report.html. */
+/** The files of a nightly run folder: summary.json, summary.md, junit.xml and report.html (and events.ndjson, see night-events.ts). */
 export const SUMMARY_FILE = 'summary.json';
 
-/** Writes every report of a run folder, each atomically (summary.json last, so its presence means the folder is whole). */
-export async function writeNightlyReports(dir: string, summary: NightlySummary): Promise<void> {
+/** Named points between a night's writes, where the fault suite can stop the process (see src/cli/test-kill-point.ts). */
+export type NightCheckpoint = 'after-summary' | 'after-reports' | 'after-history';
+
+/**
+ * Writes every report of a run folder, each atomically. summary.json comes
+ * first: every other report is rendered from it, so once it is there
+ * `merge-reports` can use the night and `cardfuzz report` can render the
+ * rest.
+ */
+export async function writeNightlyReports(dir: string, summary: NightlySummary, checkpoint: (point: NightCheckpoint) => void = () => undefined): Promise<void> {
+  await writeFileAtomic(join(dir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+  checkpoint('after-summary');
   await writeFileAtomic(join(dir, 'summary.md'), nightlyMarkdown(summary));
   await writeFileAtomic(join(dir, 'junit.xml'), nightlyJunit(summary));
   await writeFileAtomic(join(dir, 'report.html'), nightlyHtml(summary));
-  await writeFileAtomic(join(dir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+  checkpoint('after-reports');
+}
+
+/**
+ * Commits a night: its reports (summary.json first), then its lines in the
+ * findings history, last. A kill at any point leaves a consistent state:
+ * either the history does not list the night yet (the next night sees its
+ * findings as new, and `cardfuzz report` can complete it), or the history
+ * lists it and its summary.json is there for `merge-reports`.
+ */
+export async function commitNight(dir: string, historyFile: string, summary: NightlySummary, entries: readonly HistoryEntry[], checkpoint: (point: NightCheckpoint) => void = () => undefined): Promise<void> {
+  await writeNightlyReports(dir, summary, checkpoint);
+  await appendHistory(historyFile, entries);
+  checkpoint('after-history');
 }
 
 export async function readNightlySummary(path: string): Promise<NightlySummary> {
@@ -23,15 +48,13 @@ export async function readNightlySummary(path: string): Promise<NightlySummary> 
   } catch (error) {
     throw new FileAccessError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  let summary: NightlySummary;
+  let value: unknown;
   try {
-    summary = JSON.parse(text) as NightlySummary;
+    value = JSON.parse(text);
   } catch (error) {
     throw new InvalidInputError(`${path}: not JSON (${(error as Error).message})`);
   }
-  if (summary?.format !== 'cardfuzz-nightly') throw new InvalidInputError(`${path}: not a cardfuzz nightly summary (format "${String((summary as { format?: unknown } | null)?.format)}")`);
-  if (summary.version !== 1) throw new InvalidInputError(`${path}: nightly summary version ${String(summary.version)} is not supported (expected 1)`);
-  return summary;
+  return parseNightlySummary(value, path);
 }
 
 /**
@@ -56,6 +79,9 @@ export async function findNightlySummaries(paths: readonly string[], depth = 4):
     if (entries.some((e) => e.isFile() && e.name === SUMMARY_FILE)) {
       found.push(join(path, SUMMARY_FILE));
       return;
+    }
+    if (entries.some((e) => e.isFile() && e.name === 'events.ndjson')) {
+      throw new InvalidInputError(`${path}: the run stopped before writing its summary (only events.ndjson); complete it first with: cardfuzz report ${path}`);
     }
     if (level === 0) return;
     for (const e of entries.filter((x) => x.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) await visit(join(path, e.name), level - 1);

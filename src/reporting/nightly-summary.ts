@@ -2,14 +2,18 @@ import { formatApproximation, type Approximation } from '../tools/approximations
 import { coverageGaps, mergeCoverage, type Coverage, type CoverageGap } from '../coverage/coverage.js';
 import { mergeNightlyMapRows, nightlyMapLine, type NightlyMapRow } from '../cardinality/nightly-map.js';
 import type { Case } from '../model/case.js';
-import type { FindingStatus, HistoryEntry } from '../nightly/findings-history.js';
 import type { Violation } from '../runner/property.js';
 import { junitXml, type JUnitCase } from './junit.js';
 
 /**
  * The summary of a nightly run (summary.json), from which every other report
- * is rendered; `merge-reports` combines shard summaries into one.
+ * is rendered; `merge-reports` combines shard summaries into one. Reporting
+ * depends on nothing of src/nightly/: the nightly reads and writes these
+ * files and renders them with the functions here, never the other way round.
  */
+
+/** A finding's status tonight against earlier nights. */
+export type FindingStatus = 'new' | 'still-failing' | 'fixed';
 
 export interface NightlyFinding {
   readonly fingerprint: string;
@@ -77,21 +81,6 @@ export interface NightlySummary {
   /** The cardinality map from the night's coverage (src/cardinality/nightly-map.ts), when it was made. */
   readonly cardinalityMap?: readonly NightlyMapRow[];
   readonly exitCode: number;
-}
-
-/** Findings across nights, from the history file (this night included). */
-export function nightsFromHistory(entries: readonly HistoryEntry[], last = 14): NightSummaryLine[] {
-  const byRun = new Map<string, NightSummaryLine>();
-  for (const e of entries) {
-    const line = byRun.get(e.runId) ?? { runId: e.runId, at: e.at, new: 0, stillFailing: 0, fixed: 0 };
-    byRun.set(e.runId, {
-      ...line,
-      new: line.new + (e.status === 'new' ? 1 : 0),
-      stillFailing: line.stillFailing + (e.status === 'still-failing' ? 1 : 0),
-      fixed: line.fixed + (e.status === 'fixed' ? 1 : 0),
-    });
-  }
-  return [...byRun.values()].sort((a, b) => a.at.localeCompare(b.at)).slice(-last);
 }
 
 export function exitCodeOf(summary: Pick<NightlySummary, 'errors' | 'findings' | 'minCoverage' | 'reachedShare'>): number {
@@ -180,9 +169,20 @@ export function nightlyJunit(summary: NightlySummary): string {
       ? { failure: { message: `${(100 * summary.reachedShare).toFixed(1)}% of the reachable buckets reached, below --min-coverage ${summary.minCoverage}`, type: 'coverage', details: summary.gaps.map((g) => g.name).join('\n') } }
       : {}),
   };
+  // An interrupted night and cardfuzz's own errors are JUnit errors: the run did not finish checking.
+  const runCases: JUnitCase[] = [
+    {
+      name: 'campaign ran to its budget',
+      classname: 'cardfuzz.nightly.run',
+      properties: { interrupted: String(summary.interrupted), runs: summary.runs },
+      ...(summary.interrupted ? { error: { message: `interrupted: the run was stopped early after ${summary.runs} cases; the reports cover what was done`, details: `budget: ${summary.budget}` } } : {}),
+    },
+    ...summary.errors.map((message, i): JUnitCase => ({ name: `tool error ${i + 1}`, classname: 'cardfuzz.nightly.run', error: { message, details: message } })),
+  ];
   return junitXml([
-    { name: 'cardfuzz nightly findings', cases: findingCases, properties: { profile: summary.profile, seed: summary.seed, runs: summary.runs } },
+    { name: 'cardfuzz nightly findings', cases: findingCases, properties: { profile: summary.profile, seed: summary.seed, runs: summary.runs, interrupted: String(summary.interrupted) } },
     { name: 'cardfuzz nightly properties', cases: [...propertyCases, coverageCase] },
+    { name: 'cardfuzz nightly run', cases: runCases },
   ]);
 }
 

@@ -2,6 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInputError } from '../../errors.js';
 import { appendHistory, HISTORY_FILE, type HistoryEntry } from '../../nightly/findings-history.js';
+import { historyEntry } from '../../nightly/night-events.js';
 import { findNightlySummaries, readNightlySummary, writeNightlyReports } from '../../nightly/report-files.js';
 import { mergeSummaries, nightlyMarkdown } from '../../reporting/nightly-summary.js';
 import type { Io } from '../io.js';
@@ -38,19 +39,7 @@ export async function mergeReportsCommand(options: MergeReportsOptions, io: Io):
   await writeNightlyReports(dir, merged);
   // The merged night joins the findings history of OUT, as one unsharded night would.
   const at = merged.finishedAt;
-  const entries: HistoryEntry[] = merged.findings.map((f) => ({
-    runId: merged.runId,
-    at,
-    fingerprint: f.fingerprint,
-    property: f.property,
-    profile: f.profile,
-    shapeClass: f.shapeClass,
-    status: f.status,
-    violation: f.violation,
-    case: f.case,
-    ...(f.history ? { history: f.history } : {}),
-    ...(f.regressionFile !== undefined ? { regressionFile: f.regressionFile } : {}),
-  }));
+  const entries: HistoryEntry[] = merged.findings.map((f) => historyEntry(merged.runId, at, f));
   await appendHistory(join(options.out, HISTORY_FILE), entries);
   if (missing > 0) io.err(`warning: ${missing} of ${[...counts][0]} shards missing; the report covers ${shards.join(', ')}`);
   const markdown = nightlyMarkdown(merged);

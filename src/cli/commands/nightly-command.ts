@@ -27,15 +27,17 @@ interface NightlyArgs extends TargetArgs {
 
 /**
  * Ctrl-C or SIGTERM sets the shared stop flag: workers finish the case (or
- * end the shrink) they are in and the reports are written. A second signal
- * quits at once; the history and events written so far stay whole.
+ * end the shrink) they are in and the reports are written; a worker that does
+ * not stop within a grace period is terminated. A second signal quits at
+ * once; the history and events written so far stay whole, and
+ * `cardfuzz report` completes the run folder.
  */
 function installStopHandlers(stop: SharedArrayBuffer, io: Io): () => void {
   const flag = new Int32Array(stop);
   const onSignal = (signal: NodeJS.Signals): void => {
     if (Atomics.load(flag, STOP_REQUESTED) === 1) {
-      io.err(`cardfuzz nightly: ${signal} again, quitting without the report`);
-      process.exit(130);
+      io.err(`cardfuzz nightly: ${signal} again, quitting without the report (cardfuzz report OUT/runs/RUN_ID turns the run's events.ndjson into it)`);
+      process.exit(signal === 'SIGTERM' ? 143 : 130);
     }
     Atomics.store(flag, STOP_REQUESTED, 1);
     io.err(`cardfuzz nightly: ${signal}: stopping, writing the report of what was done (send it again to quit now)`);
