@@ -16,7 +16,8 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
     await writeFile(temporary, text, 'utf8');
     await rename(temporary, path);
   } catch (error) {
-    await rm(temporary, { force: true });
+    // The temporary file may not exist, or its folder may not be one (ENOTDIR): the write's own error is the one to report.
+    await rm(temporary, { force: true }).catch(() => undefined);
     throw new FileAccessError(`${path}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
 }

@@ -1,3 +1,4 @@
+import type { NightlyMapRow } from '../cardinality/nightly-map.js';
 import { BUCKETS, type CardinalityBucket, type Coverage, type CoverageGap } from '../coverage/coverage.js';
 import type { Case } from '../model/case.js';
 import { expectArray, expectBoolean, expectInteger, expectNumber, expectObject, expectOneOf, expectString, fail, optional, type JsonObject } from '../model/json-checks.js';
@@ -123,6 +124,24 @@ function parseNights(value: unknown, path: string): NightSummaryLine[] {
   });
 }
 
+const MAP_VERDICTS = ['conflict', 'loose', '1:1 so far', 'never written'] as const;
+
+function parseMapRow(value: unknown, path: string): NightlyMapRow {
+  const o = expectObject(value, path);
+  const b = expectObject(o['buckets'], `${path}.buckets`);
+  return {
+    relationship: expectString(o['relationship'], `${path}.relationship`),
+    verdict: expectOneOf(o['verdict'], MAP_VERDICTS, `${path}.verdict`),
+    buckets: Object.fromEntries(BUCKETS.map((k) => [k, expectNumber(b[k], `${path}.buckets.${k}`)])) as Record<CardinalityBucket, number>,
+    declared: expectString(o['declared'], `${path}.declared`),
+    conflict: nullableString(o['conflict'] ?? null, `${path}.conflict`),
+    witnessShape: nullableString(o['witnessShape'] ?? null, `${path}.witnessShape`),
+    witnessRequest: nullableString(o['witnessRequest'] ?? null, `${path}.witnessRequest`),
+    witnessFile: nullableString(o['witnessFile'] ?? null, `${path}.witnessFile`),
+    fingerprint: nullableString(o['fingerprint'] ?? null, `${path}.fingerprint`),
+  };
+}
+
 /** A summary.json of format cardfuzz-nightly, version 1 (the caller has checked both). */
 export function parseNightlySummary(value: unknown, path: string): NightlySummary {
   const o = expectObject(value, path);
@@ -130,6 +149,7 @@ export function parseNightlySummary(value: unknown, path: string): NightlySummar
   if (o['version'] !== 1) fail(path, `nightly summary version ${String(o['version'])} is not supported (expected 1)`);
   const settings = expectObject(o['settings'], `${path}.settings`);
   const minCoverage = o['minCoverage'] === null ? null : expectNumber(o['minCoverage'], `${path}.minCoverage`);
+  const cardinalityMap = optional(o, 'cardinalityMap', (v, p) => expectArray(v, p).map((r, i) => parseMapRow(r, `${p}[${i}]`)), path);
   return {
     format: 'cardfuzz-nightly',
     version: 1,
@@ -165,6 +185,7 @@ export function parseNightlySummary(value: unknown, path: string): NightlySummar
     minCoverage,
     throughput: parseThroughput(o['throughput'], `${path}.throughput`),
     nights: parseNights(o['nights'], `${path}.nights`),
+    ...(cardinalityMap === undefined ? {} : { cardinalityMap }),
     exitCode: expectInteger(o['exitCode'], `${path}.exitCode`, 0),
   };
 }

@@ -47,6 +47,13 @@ export interface CampaignOptions<T, E> {
   readonly onFailureDetected?: (property: string, elapsedMs: number) => void;
   /** Polled between inputs; true ends the campaign early (findings so far are kept). */
   readonly shouldStop?: () => boolean;
+  /**
+   * Let the event loop run at least this often (ms), even in a synchronous
+   * group: the campaign then runs as an async property and yields between
+   * inputs, so a signal handler can ask it to stop. Off by default (the
+   * synchronous path stays the fastest).
+   */
+  readonly yieldEveryMs?: number;
   readonly replayCommand: (finding: Omit<Finding, 'replay'>) => string;
 }
 
@@ -140,7 +147,8 @@ export async function runCampaign<T, E>(options: CampaignOptions<T, E>): Promise
     };
     const shouldHalt = (): boolean => {
       if (stopped) return true;
-      if (target !== null) return false;
+      // While shrinking: a stop request or a spent shrink budget passes every further candidate unevaluated (the best case so far is kept).
+      if (target !== null) return options.shouldStop?.() === true || performance.now() - target.startedAt > shrinkLimit;
       if (options.shouldStop?.()) stopReason = 'stopped';
       else if (performance.now() > deadline) stopReason = 'time';
       else return false;
@@ -165,19 +173,30 @@ export async function runCampaign<T, E>(options: CampaignOptions<T, E>): Promise
         return fail(e);
       }
     };
+    let lastYield = performance.now();
+    const runOneYielding = (input: T): boolean | Promise<boolean> => {
+      if (performance.now() - lastYield < options.yieldEveryMs!) return runOne(input);
+      return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        lastYield = performance.now();
+        return runOne(input);
+      });
+    };
     const parameters: fc.Parameters<[T]> = {
       seed,
       numRuns: Math.max(1, totalRuns - runs),
       ...(options.path !== undefined ? { path: options.path } : {}),
     };
-    const result = group.synchronous
-      ? fc.check(fc.property(group.arbitrary, (input) => runOne(input) as boolean), parameters)
-      : await fc.check(fc.asyncProperty(group.arbitrary, async (input) => runOne(input)), parameters);
+    const result =
+      group.synchronous && options.yieldEveryMs === undefined
+        ? fc.check(fc.property(group.arbitrary, (input) => runOne(input) as boolean), parameters)
+        : await fc.check(fc.asyncProperty(group.arbitrary, async (input) => (options.yieldEveryMs === undefined ? runOne(input) : runOneYielding(input))), parameters);
     shrinkingNow = null;
     const found = target as Target<E> | null;
     if (result.failed && found !== null && result.counterexample !== null && error === undefined) {
       const [shrunk] = result.counterexample;
       const stillFails = async (input: T): Promise<boolean> => {
+        // A stop request abandons the domain reduction: the best case so far is kept.
+        if (options.shouldStop?.()) return false;
         const v = found.property.check(await group.evaluate(input));
         return v !== null && violationSignature(found.property.id, v) === found.signature;
       };

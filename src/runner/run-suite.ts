@@ -35,6 +35,8 @@ export interface SuiteOptions {
   readonly onCaseEvaluation?: (evaluation: CaseEvaluation) => void;
   readonly onFinding?: (finding: Finding) => void;
   readonly shouldStop?: () => boolean;
+  /** See CampaignOptions.yieldEveryMs: lets signal handlers run during a synchronous campaign. */
+  readonly yieldEveryMs?: number;
   readonly replayCommand: (finding: Omit<Finding, 'replay'>) => string;
 }
 
@@ -90,6 +92,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     ...(options.path !== undefined ? { path: options.path } : {}),
     ...(options.knownSignatures !== undefined ? { knownSignatures: options.knownSignatures } : {}),
     ...(options.shouldStop !== undefined ? { shouldStop: options.shouldStop } : {}),
+    ...(options.yieldEveryMs !== undefined ? { yieldEveryMs: options.yieldEveryMs } : {}),
     ...(options.onFinding !== undefined ? { onFinding: options.onFinding } : {}),
     replayCommand: options.replayCommand,
   };

@@ -4,6 +4,7 @@ import { generatorFingerprint } from '../../../generators/fingerprint.js';
 import { PROPERTIES } from '../../../properties/index.js';
 import { FileAccessError } from '../../errors.js';
 import { writeFileAtomic } from '../../files/atomic-write.js';
+import { checkWritableFile } from '../../files/check-writable.js';
 import { replayCases } from '../../regression/replay-cases.js';
 import { loadRegressionCases } from '../../regression/regression-store.js';
 import { junitXml, type JUnitCase } from '../../reporting/junit.js';
@@ -41,6 +42,9 @@ export async function gateCommand(options: GateOptions, io: Io): Promise<number>
   const properties = PROPERTIES.filter((p) => options.hazards || p.hazard === undefined);
   io.err(`cardfuzz gate: profile ${profile.name}, seed ${options.seed}, ${options.runs} cases, ${properties.length} properties${options.hazards ? ' (hazards included)' : ' (hazard properties left to nightly; --hazards includes them)'}`);
 
+  // Before any work: the verdicts must not be lost to an unwritable report path.
+  if (options.junit) await checkWritableFile(options.junit, '--junit');
+  if (options.markdown) await checkWritableFile(options.markdown, '--markdown');
   const loaded = await loadRegressionCases([options.regressions]);
   const judge = new CaseJudge({ dialect: options.target.dialect, ...(options.target.databaseUrl === undefined ? {} : { databaseUrl: options.target.databaseUrl }) });
   const currentFingerprint = generatorFingerprint();
@@ -97,6 +101,8 @@ export async function gateCommand(options: GateOptions, io: Io): Promise<number>
     { name: `cardfuzz properties`, cases: propertyCases, timeSeconds: suite.elapsedMs / 1000, properties: { profile: profile.name, seed: options.seed, runs: suite.runs } },
   ]);
   const markdown = gateMarkdown({ profile: profile.name, seed: options.seed, runs: suite.runs, elapsedMs, replayed: replay.replayed, problems, findings: suite.findings, properties: properties.map((p) => p.id), exitCode });
+  // The verdicts go to stdout first, so a write that still fails (one line, exit 2) loses nothing.
+  io.out(markdown);
   if (options.junit) await writeFileAtomic(options.junit, xml);
   if (options.markdown) await writeFileAtomic(options.markdown, markdown);
   if (options.stepSummary) {
@@ -106,6 +112,5 @@ export async function gateCommand(options: GateOptions, io: Io): Promise<number>
       throw new FileAccessError(`${options.stepSummary}: cannot append the step summary (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
   }
-  io.out(markdown);
   return exitCode;
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
@@ -14,17 +14,19 @@ import type { ExecutionPlan } from '../../executor/execution.js';
 import type { Catalog } from '../../persistence/catalog.js';
 import type { SystemUnderTest } from '../../runner/system-under-test.js';
 import { FileAccessError, isFuzzerError } from '../../errors.js';
+import { checkWritableDirectory, checkWritableFile } from '../../files/check-writable.js';
 import type { Case } from '../../model/case.js';
 import type { Profile } from '../../profiles/profile.js';
 import { saveWitnesses } from '../../regression/record-witness.js';
 import type { ExecutionProperty } from '../../runner/property.js';
-import { appendHistory, HISTORY_FILE, knownFindings, loadHistory, type HistoryEntry } from '../../nightly/findings-history.js';
+import { HISTORY_FILE, knownFindings, loadHistory, nightsFromHistory, type HistoryEntry } from '../../nightly/findings-history.js';
+import { eventLog } from '../../nightly/night-events.js';
 import { runNightly, type NightlyEvent } from '../../nightly/run-nightly.js';
 import { planUnits, shardUnits, unitRuns, type Shard } from '../../nightly/work-units.js';
 import { recordFinding } from '../../regression/record-finding.js';
 import { saveRegressionCase } from '../../regression/regression-store.js';
-import { writeNightlyReports } from '../../nightly/report-files.js';
-import { exitCodeOf, nightlyMarkdown, nightsFromHistory, type NightlyFinding, type NightlySummary } from '../../reporting/nightly-summary.js';
+import { commitNight } from '../../nightly/report-files.js';
+import { exitCodeOf, nightlyMarkdown, type NightlyFinding, type NightlySummary } from '../../reporting/nightly-summary.js';
 import { CaseJudge } from '../../runner/case-judge.js';
 import { violationSignature } from '../../runner/finding.js';
 import { openTarget, resolveTargetProfile, type TargetOptions } from '../../runner/open-target.js';
@@ -33,6 +35,7 @@ import { formatApproximation } from '../../tools/approximations.js';
 import { formatDuration } from '../durations.js';
 import type { Io } from '../io.js';
 import { shellQuote, targetFlags } from '../shared-options.js';
+import { testKillPoint } from '../test-kill-point.js';
 
 export interface NightlyOptions {
   readonly target: TargetOptions & { readonly profile: string };
@@ -82,9 +85,25 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   } catch (error) {
     throw new FileAccessError(`${runDir}: cannot create (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  const eventsFile = join(runDir, 'events.ndjson');
-  const event = (e: object): void => appendFileSync(eventsFile, `${JSON.stringify({ at: new Date().toISOString(), ...e })}\n`);
-  event({ type: 'run-started', runId, seed: options.seed, profile: profile.name, shard: shardLabel || null, workers: options.workers });
+  // Before any work: the run folder (created above), the history beside it and the regression folder must be writable.
+  await checkWritableFile(join(options.out, HISTORY_FILE), '--out');
+  await checkWritableDirectory(options.saveRegressions ?? join(options.out, 'regressions'), options.saveRegressions ? '--save-regressions' : '--out');
+  const event = eventLog(runDir);
+  const checkpoint = testKillPoint();
+  const budget = options.timeBudgetMs !== undefined ? `time budget ${formatDuration(options.timeBudgetMs)}` : `${(options.runs ?? 1000).toLocaleString('en-US')} cases`;
+  // Enough of the plan to rebuild the night's summary from the events if the run is killed (cardfuzz report).
+  event({
+    type: 'run-started',
+    runId,
+    seed: options.seed,
+    profile: profile.name,
+    shard: shardLabel || null,
+    workers: options.workers,
+    settings: options.target.settings,
+    properties: selected.map((p) => p.id),
+    budget,
+    minCoverage: options.minCoverage ?? null,
+  });
 
   // Earlier nights: replay what was still failing, on this profile.
   const historyFile = join(options.out, HISTORY_FILE);
@@ -104,6 +123,14 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
     await judge.close();
   }
   const stillFailing = replayed.filter((r) => r.fails);
+  const replayedAt = new Date().toISOString();
+  const replayedFindings: NightlyFinding[] = replayed.map((r) => {
+    const k = known.get(r.entry.fingerprint)!;
+    const status = r.fails ? 'still-failing' : 'fixed';
+    const replay = r.entry.regressionFile !== undefined ? `cardfuzz replay ${shellQuote(r.entry.regressionFile)} --profile ${shellQuote(profile.name)}` : `cardfuzz explain (the case of fingerprint ${r.entry.fingerprint} in ${HISTORY_FILE}) --profile ${shellQuote(profile.name)}`;
+    return { ...toNightly(r.entry, status, k.firstSeen, r.fails ? replayedAt : k.lastSeen), replay, ...(r.entry.regressionFile !== undefined ? { regressionFile: r.entry.regressionFile } : {}) };
+  });
+  event({ type: 'known', replayed: replayedFindings, firstSeen: Object.fromEntries([...known.values()].map((k) => [k.fingerprint, k.firstSeen])) });
   io.err(`known findings: ${stillFailing.length} still failing, ${replayed.length - stillFailing.length} fixed since they were last seen`);
 
   // What the model can reach on this profile: a baseline sample, planned without a database.
@@ -124,10 +151,11 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   };
   const allUnits = planUnits(lanes, options.seed, options.seedsPerLane);
   const units = options.shard ? shardUnits(allUnits, options.shard) : allUnits;
-  const budget = options.timeBudgetMs !== undefined ? `time budget ${formatDuration(options.timeBudgetMs)}` : `${(options.runs ?? 1000).toLocaleString('en-US')} cases`;
+  event({ type: 'plan', workers: Math.min(options.workers, Math.max(1, units.length)), units, reachable: baseline.coverage, empty: emptyCoverage(relationships) });
   io.err(`profile ${profile.name}, ${budget}, ${units.length} work unit${units.length === 1 ? '' : 's'} on ${Math.min(options.workers, units.length)} worker${options.workers === 1 ? '' : 's'}${shardLabel ? `, shard ${shardLabel}` : ''}`);
 
   let lastLine = 0;
+  let slicesFinished = 0;
   const onEvent = (e: NightlyEvent): void => {
     if (e.type === 'progress') {
       const now = performance.now();
@@ -139,8 +167,10 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
         io.status(`nightly ${bar}${e.runs.toLocaleString('en-US')} cases | ${Math.round(e.casesPerSecond).toLocaleString('en-US')} cases/s | ${e.findings} finding${e.findings === 1 ? '' : 's'}${options.timeBudgetMs !== undefined ? ` | ${Math.max(0, Math.round((options.timeBudgetMs - elapsed) / 1000))} s left` : ''}`);
       }
     }
+    if (e.type === 'worker-problem') io.err(`cardfuzz nightly: ${e.message}`);
     if (e.type !== 'progress') event(e);
-    else event({ type: 'progress', runs: e.runs, casesPerSecond: Math.round(e.casesPerSecond), findings: e.findings });
+    else event({ type: 'progress', elapsedMs: Math.round(e.elapsedMs), runs: e.runs, casesPerSecond: Math.round(e.casesPerSecond), findings: e.findings });
+    if (e.type === 'slice-finished' && ++slicesFinished === 1) checkpoint('during-run');
   };
   const result = await runNightly({
     setup: {
@@ -176,12 +206,9 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   const onFallback = (): void => io.err('note: PostgreSQL is unreachable; the findings are saved with their expected verdicts judged on SQLite');
   const recordJudge = new CaseJudge({ dialect: options.target.dialect, ...(options.target.databaseUrl ? { databaseUrl: options.target.databaseUrl } : {}), onFallback });
   try {
-    for (const r of replayed) {
-      const k = known.get(r.entry.fingerprint)!;
-      const status = r.fails ? 'still-failing' : 'fixed';
-      const replay = r.entry.regressionFile !== undefined ? `cardfuzz replay ${shellQuote(r.entry.regressionFile)} --profile ${shellQuote(profile.name)}` : `cardfuzz explain (the case of fingerprint ${r.entry.fingerprint} in ${HISTORY_FILE}) --profile ${shellQuote(profile.name)}`;
-      findings.push({ ...toNightly(r.entry, status, k.firstSeen, r.fails ? now : k.lastSeen), replay, ...(r.entry.regressionFile !== undefined ? { regressionFile: r.entry.regressionFile } : {}) });
-      newEntries.push({ ...r.entry, runId, at: now, status });
+    for (const [i, r] of replayed.entries()) {
+      findings.push(replayedFindings[i]!);
+      newEntries.push({ ...r.entry, runId, at: now, status: replayedFindings[i]!.status });
     }
     for (const f of result.findings) {
       if (findings.some((x) => x.fingerprint === f.fingerprint)) continue;
@@ -189,6 +216,7 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
       const property = PROPERTIES.find((p) => p.id === f.property)!;
       const regression = await recordFinding({ ...f, settings: options.target.settings }, property, recordJudge, { profile, generatorFingerprint: fingerprint, now: new Date() });
       const saved = await saveRegressionCase(saveDir, { ...regression, profile: options.target.profile });
+      event({ type: 'recorded', fingerprint: f.fingerprint, regressionFile: saved.path });
       const entry: HistoryEntry = { runId, at: now, fingerprint: f.fingerprint, property: f.property, profile: profile.name, shapeClass: f.shapeClass, status: 'new', violation: f.violation, case: f.case, ...(f.history ? { history: f.history } : {}), regressionFile: saved.path };
       newEntries.push(entry);
       findings.push({
@@ -203,7 +231,6 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   } finally {
     await recordJudge.close().catch((e: unknown) => void closeProblems.push(e instanceof Error ? e.message : String(e)));
   }
-  await appendHistory(historyFile, newEntries);
 
   const { gaps, reachedShare } = coverageGaps(result.coverage, baseline.coverage);
   // The map's witnesses get what is left of the time budget, less a reserve for the reports; none when it is spent.
@@ -241,12 +268,20 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
     ...(cardinalityMap !== null ? { cardinalityMap } : {}),
   };
   const summary: NightlySummary = { ...partial, exitCode: exitCodeOf(partial) };
-  await writeNightlyReports(runDir, summary);
-  event({ type: 'run-finished', exitCode: summary.exitCode, interrupted: summary.interrupted, runs: summary.runs });
+  // summary.json first, the history last: a kill anywhere between leaves a night merge-reports and the next night agree on.
   const markdown = nightlyMarkdown(summary);
+  try {
+    await commitNight(runDir, historyFile, summary, newEntries, checkpoint);
+  } catch (error) {
+    // A write that still fails prints the night's findings before the one-line error (exit 2).
+    io.out(markdown);
+    throw error;
+  }
+  event({ type: 'run-finished', exitCode: summary.exitCode, interrupted: summary.interrupted, runs: summary.runs });
   if (options.stepSummary) await appendFile(options.stepSummary, markdown).catch(() => undefined);
   for (const gap of gaps.slice(0, 10)) io.err(`warning: reachable but never reached tonight: ${gap.kind} ${gap.name}`);
   if (gaps.length > 10) io.err(`warning: ${gaps.length - 10} more reachable buckets not reached (see the report)`);
+  for (const e of summary.errors) io.err(`cardfuzz nightly: error: ${e}`);
   io.out(markdown);
   io.out(`reports: ${runDir}/report.html (summary.json, summary.md, junit.xml, events.ndjson)`);
   return summary.exitCode;

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { parseDuration } from '../durations.js';
 import { handleErrors } from '../handle-errors.js';
-import { processIo } from '../io.js';
+import { processIo, type Io } from '../io.js';
 import { toTargetOptions, withTargetOptions, type TargetArgs } from '../shared-options.js';
 import { randomSeed } from '../seeds.js';
 import { checkInteger } from '../numbers.js';
@@ -35,9 +35,11 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
       .option('save', { type: 'string', describe: `save each finding as a regression case under this folder (default ${DEFAULT_REGRESSIONS_DIR} when given without a value)` }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
     const io = processIo();
-    process.exitCode = await handleErrors(io, async () => {
-      const { runCommand } = await import('./run.js');
-      return runCommand(
+    const stop = installRunStopHandlers(io);
+    try {
+      process.exitCode = await handleErrors(io, async () => {
+        const { runCommand } = await import('./run.js');
+        return runCommand(
         {
           target: await toTargetOptions(args),
           properties: args.property,
@@ -49,9 +51,39 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
           json: args.json,
           tools: args.tool ?? [],
           save: args.save === undefined ? undefined : args.save === '' ? DEFAULT_REGRESSIONS_DIR : args.save,
+          stopSignal: stop.signal,
         },
         io,
       );
-    });
+      });
+    } finally {
+      stop.remove();
+    }
   },
 };
+
+/**
+ * The first Ctrl-C or SIGTERM asks the run to stop: generation stops, a
+ * shrink in progress ends with its best case, and the findings so far are
+ * printed and saved before the exit (130 or 143). A second one quits at once.
+ */
+function installRunStopHandlers(io: Io): { signal: () => NodeJS.Signals | null; remove: () => void } {
+  let received: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (received !== null) {
+      io.err(`cardfuzz run: ${signal} again, quitting without printing or saving the findings`);
+      process.exit(signal === 'SIGTERM' ? 143 : 130);
+    }
+    received = signal;
+    io.err(`cardfuzz run: ${signal}: stopping; printing and saving the findings so far (send it again to quit now)`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: () => received,
+    remove: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}

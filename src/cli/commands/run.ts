@@ -8,7 +8,8 @@ import { generatorFingerprint } from '../../../generators/fingerprint.js';
 import { recordFinding } from '../../regression/record-finding.js';
 import { saveRegressionCase } from '../../regression/regression-store.js';
 import { CaseJudge } from '../../runner/case-judge.js';
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError, isFuzzerError } from '../../errors.js';
+import { checkWritableDirectory } from '../../files/check-writable.js';
 import type { Finding } from '../../runner/finding.js';
 import { resolveTargetProfile, type TargetOptions } from '../../runner/open-target.js';
 import { runSuite } from '../../runner/run-suite.js';
@@ -31,7 +32,12 @@ export interface RunOptions {
   readonly save: string | undefined;
   /** Galaxy tool XML files: fuzz requests for these tools instead of generated ones. */
   readonly tools: readonly string[];
+  /** The signal that asked the run to stop (set by the CLI's handlers), if any: generation stops, findings so far are kept. */
+  readonly stopSignal?: () => NodeJS.Signals | null;
 }
+
+/** Exit codes of a run stopped by a signal, after it printed and saved what it found. */
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 /** `cardfuzz run`: a fuzz campaign; exit 1 when a property fails, 0 when all hold. */
 export async function runCommand(options: RunOptions, io: Io): Promise<number> {
@@ -39,6 +45,8 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   if (options.path !== undefined && properties.length !== 1) throw new InvalidInputError('--path replays one counterexample: name exactly one --property');
   // Resolve everything that can be wrong before printing anything, so bad input is one line.
   const profile = await resolveTargetProfile(options.target);
+  // Before the first case: a campaign must not run only to lose its findings to an unwritable folder.
+  if (options.save !== undefined) await checkWritableDirectory(options.save, '--save');
   const found = options.tools.map((t) => findToolFiles(t));
   if (found.some((f) => f.expanded)) {
     if (options.path !== undefined) throw new InvalidInputError('--path replays one counterexample of one tool: give --tool a file, not a folder or a glob');
@@ -72,17 +80,44 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       }
       reporter(p);
     },
+    ...(options.stopSignal !== undefined ? { shouldStop: () => options.stopSignal!() !== null, yieldEveryMs: 100 } : {}),
     replayCommand: (f) => `cardfuzz run ${targetFlags(options.target)}${options.tools.map((t) => ` --tool ${shellQuote(t)}`).join('')} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
   });
   // A cardfuzz error (a lost database, a bug) ends the run with exit 2, after the findings made so far are printed and saved.
   const failure =
     result.error === undefined ? undefined : result.error.code !== undefined ? result.error.message : `internal error while fuzzing: ${result.error.message}${result.error.input ? ` (input: ${JSON.stringify(result.error.input)})` : ''}`;
   const findings = result.findings.map((f): Finding => ({ ...f, settings: options.target.settings }));
-  const saved = options.save === undefined ? [] : await saveFindings(findings, options.save, options.target, io);
-  const summary = `${result.runs.toLocaleString('en-US')} cases in ${formatDuration(result.elapsedMs)} (${Math.round((result.runs * 1000) / Math.max(1, result.elapsedMs)).toLocaleString('en-US')} cases/s)${result.interrupted ? ', stopped early' : ''}`;
+  const signal = options.stopSignal?.() ?? null;
+  // A failed save still prints every finding (and the --json document) before the one-line error and exit 2.
+  let saveError: string | undefined;
+  let saved: { fingerprint: string; path: string; created: boolean }[] = [];
+  try {
+    saved = options.save === undefined ? [] : await saveFindings(findings, options.save, options.target, io);
+  } catch (error) {
+    if (!isFuzzerError(error)) throw error;
+    saveError = error.message;
+  }
+  const summary = `${result.runs.toLocaleString('en-US')} cases in ${formatDuration(result.elapsedMs)} (${Math.round((result.runs * 1000) / Math.max(1, result.elapsedMs)).toLocaleString('en-US')} cases/s)${signal !== null ? `, stopped by ${signal}` : result.interrupted ? ', stopped early' : ''}`;
   const skipped = result.groups.filter((g) => g.skipped !== null).map((g) => `${g.properties.join(', ')} not run: ${g.skipped}`);
   if (options.json) {
-    io.out(JSON.stringify({ findings, runs: result.runs, elapsedMs: Math.round(result.elapsedMs), profile: result.system.profile.name, seed: options.seed, groups: result.groups, saved, ...(failure !== undefined ? { error: failure } : {}) }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          findings,
+          runs: result.runs,
+          elapsedMs: Math.round(result.elapsedMs),
+          profile: result.system.profile.name,
+          seed: options.seed,
+          groups: result.groups,
+          saved,
+          ...(failure !== undefined ? { error: failure } : {}),
+          ...(signal !== null ? { stoppedBy: signal } : {}),
+          ...(saveError !== undefined ? { saveError } : {}),
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     for (const f of findings) {
       const file = saved.find((s) => s.fingerprint === f.fingerprint);
@@ -93,11 +128,12 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     else if (findings.length > 0) io.out(`${findings.length} finding${findings.length === 1 ? '' : 's'} before the run stopped, over ${summary}`);
   }
   // One line: what stopped the run, then any schema it could not drop.
-  const problems = [...(failure === undefined ? [] : [failure]), ...result.closeErrors];
+  const problems = [...(failure === undefined ? [] : [failure]), ...result.closeErrors, ...(saveError === undefined ? [] : [`${saveError} (the findings are printed above)`])];
   if (problems.length > 0) {
     io.err(`cardfuzz: ${problems.join('; ')}`);
     return 2;
   }
+  if (signal !== null) return SIGNAL_EXIT[signal] ?? 130;
   return findings.length > 0 ? 1 : 0;
 }
 
