@@ -45,11 +45,24 @@ describe('cardfuzz nightly', () => {
     expect(found?.shapeClass).toBe('S2');
     expect(existsSync(found!.regressionFile!)).toBe(true);
     expect(first.summary.interrupted).toBe(false);
-    expect(first.summary.runs).toBeGreaterThan(1000);
-    const events = readFileSync(join(first.dir, 'events.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    expect(first.summary.runs).toBeGreaterThan(0);
+    const events = readFileSync(join(first.dir, 'events.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; round?: number; slice?: number; runs?: number });
     expect(events[0]!.type).toBe('run-started');
     expect(events.at(-1)!.type).toBe('run-finished');
-    expect(events.filter((e) => e.type === 'round-started').length).toBeGreaterThanOrEqual(2);
+    // What a timed run guarantees, however loaded the machine (how many rounds fit in the budget does not):
+    // rounds numbered from 0 without gaps, each slice started is finished before the next round starts,
+    // and the summary counts exactly the cases the finished slices ran.
+    const rounds = events.filter((e) => e.type === 'round-started').map((e) => e.round);
+    expect(rounds.length).toBeGreaterThanOrEqual(1);
+    expect(rounds).toEqual(rounds.map((_, i) => i));
+    const open = new Set<number>();
+    for (const e of events) {
+      if (e.type === 'round-started') expect(open.size).toBe(0);
+      if (e.type === 'slice-started') open.add(e.slice!);
+      if (e.type === 'slice-finished') expect(open.delete(e.slice!)).toBe(true);
+    }
+    expect(open.size).toBe(0);
+    expect(events.filter((e) => e.type === 'slice-finished').reduce((n, e) => n + e.runs!, 0)).toBe(first.summary.runs);
     expect(readFileSync(join(first.dir, 'junit.xml'), 'utf8')).toContain('persists-without-constraint-violations');
 
     const second = nightly(out, ['--profile', 'branch-1f87eebce', '--runs', '600', '--seed', '102']);
