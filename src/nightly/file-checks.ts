@@ -149,6 +149,16 @@ export function parseNightlySummary(value: unknown, path: string): NightlySummar
   if (o['version'] !== 1) fail(path, `nightly summary version ${String(o['version'])} is not supported (expected 1)`);
   const settings = expectObject(o['settings'], `${path}.settings`);
   const minCoverage = o['minCoverage'] === null ? null : expectNumber(o['minCoverage'], `${path}.minCoverage`);
+  const approximations = optional(
+    o,
+    'approximations',
+    (v, p) =>
+      expectArray(v, p).map((a, i) => {
+        const q = expectObject(a, `${p}[${i}]`);
+        return { at: expectString(q['at'], `${p}[${i}].at`), construct: expectString(q['construct'], `${p}[${i}].construct`), note: expectString(q['note'], `${p}[${i}].note`), changesCounts: expectBoolean(q['changesCounts'], `${p}[${i}].changesCounts`) };
+      }),
+    path,
+  );
   const cardinalityMap = optional(o, 'cardinalityMap', (v, p) => expectArray(v, p).map((r, i) => parseMapRow(r, `${p}[${i}]`)), path);
   return {
     format: 'cardfuzz-nightly',
@@ -185,6 +195,7 @@ export function parseNightlySummary(value: unknown, path: string): NightlySummar
     minCoverage,
     throughput: parseThroughput(o['throughput'], `${path}.throughput`),
     nights: parseNights(o['nights'], `${path}.nights`),
+    ...(approximations === undefined ? {} : { approximations }),
     ...(cardinalityMap === undefined ? {} : { cardinalityMap }),
     exitCode: expectInteger(o['exitCode'], `${path}.exitCode`, 0),
   };

@@ -35,7 +35,8 @@ const ledger = (s: NightlySummary) => s.findings.find((f) => f.property === 'per
 describe('cardfuzz nightly', () => {
   it('on branch-1f87eebce writes every report, finds the ledger bug, and the next night marks it still failing', () => {
     const out = tempDir();
-    const first = nightly(out, ['--profile', 'branch-1f87eebce', '--time-budget', '8s', '--seed', '101']);
+    // Long enough for the setup (the coverage baseline) and the workers to start on a loaded machine.
+    const first = nightly(out, ['--profile', 'branch-1f87eebce', '--time-budget', '20s', '--seed', '101']);
     expect(first.stderr.split('\n')[0]).toBe('cardfuzz nightly: seed 101');
     expect(first.status).toBe(1);
     for (const file of REPORT_FILES) expect(existsSync(join(first.dir, file)), file).toBe(true);

@@ -253,7 +253,13 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
     runs: result.runs,
     casesPerSecond: result.elapsedMs > 0 ? (result.runs * 1000) / result.elapsedMs : 0,
     interrupted: result.interrupted,
-    errors: [...result.errors, ...closeProblems],
+    // A night that ran no case checked nothing: never green.
+    errors: [
+      ...(result.runs === 0 && result.errors.length === 0 && !result.interrupted && units.length > 0
+        ? [`no case ran: the setup took ${((performance.now() - started - result.elapsedMs) / 1000).toFixed(1)} s of the ${budget}, and the workers had no time left; give a larger --time-budget`]
+        : result.errors),
+      ...closeProblems,
+    ],
     ...(approximations.length > 0 ? { approximations } : {}),
     units: result.units.map((u) => ({ shard: shardLabel, index: u.unit.index, lane: u.unit.lane, seed: u.unit.seed, runs: u.runs, elapsedMs: Math.round(u.elapsedMs) })),
     laneTimeMs: result.laneTimeMs,
