@@ -1,10 +1,11 @@
+import type { Compilable, Kysely } from 'kysely';
 import type { ExecutionPlan } from '../executor/execution.js';
 import type { RelationshipDeclaration } from '../executor/relationships.js';
 import type { Layouts, TableName } from '../executor/tables.js';
 import type { RowStatement } from '../executor/unit-of-work.js';
+import type { GalaxyDatabase } from '../schema/galaxy-schema.js';
 import type { SqlDialectName } from '../schema/render-schema.js';
 import type { Catalog } from './catalog.js';
-import type { ReaderRequest, ReaderResult } from '../readers/galaxy-readers.js';
 import type { Snapshot } from './snapshot.js';
 
 /**
@@ -12,6 +13,25 @@ import type { Snapshot } from './snapshot.js';
  * database (one per worker) and runs each case in isolation: write the plan's
  * statements, read back, roll back. Properties never see a dialect.
  */
+
+/** A query the database runs after a complete write (Galaxy's are in readers/galaxy-readers.ts). */
+export interface ReaderQuery {
+  readonly id: string;
+  /** The columns it reads: a schema that lacks one cannot run it. */
+  readonly requires: readonly (readonly [string, string])[];
+  /** The query, over Galaxy's declared tables, with its argument as `param('arg')`. */
+  build(db: Kysely<GalaxyDatabase>): Compilable;
+}
+
+export interface ReaderRequest {
+  readonly reader: string;
+  readonly argument: number;
+}
+
+export interface ReaderResult extends ReaderRequest {
+  /** Row ids the query returned, in its order. */
+  readonly ids: readonly number[];
+}
 
 export type ConstraintKind = 'unique' | 'foreign-key' | 'not-null' | 'check' | 'primary-key' | 'other';
 
@@ -104,4 +124,6 @@ export interface CaseDatabaseSpec {
   readonly layouts: Layouts;
   readonly tablesUsed: readonly TableName[];
   readonly relationships: readonly RelationshipDeclaration[];
+  /** The reader queries to compile (those the schema can run). */
+  readonly readers: readonly ReaderQuery[];
 }

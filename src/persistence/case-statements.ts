@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import type { RelationshipDeclaration } from '../executor/relationships.js';
 import type { Layouts, TableName } from '../executor/tables.js';
-import { READER_ARGUMENT_NAMES, READERS, type ReaderId } from '../readers/galaxy-readers.js';
 import type { SqlDialectName } from '../schema/render-schema.js';
+import type { ReaderQuery } from './case-database.js';
 import { hasColumn, type Catalog, type ColumnFills } from './catalog.js';
-import { compileStatement, param, queryBuilder, type CompiledStatement } from './compiled-query.js';
+import { catalogQueryBuilder, compileStatement, param, queryBuilder, type CompiledStatement } from './compiled-query.js';
 import { compileSnapshotScans, type CompiledScan } from './snapshot.js';
 
 /**
@@ -19,27 +19,33 @@ export interface CaseStatements {
   /** Parameters: `value`, then `id`. */
   update(table: TableName, column: string): CompiledStatement;
   readonly scans: readonly CompiledScan[];
-  readonly readers: ReadonlyMap<ReaderId, CompiledStatement>;
+  /** The reader queries the schema can run (every column they read exists), by reader id. */
+  readonly readers: ReadonlyMap<string, CompiledStatement>;
   readonly overfull: readonly { readonly relationship: string; readonly statement: CompiledStatement }[];
 }
 
-const UPDATE_PARAMS = ['value', 'id'] as const;
+/** What the statements are compiled from: the executor's layouts and tables, the profile's relationships and the readers to run. */
+export interface StatementSources {
+  readonly layouts: Layouts;
+  readonly tablesUsed: readonly TableName[];
+  readonly relationships: readonly RelationshipDeclaration[];
+  readonly readers: readonly ReaderQuery[];
+}
 
-export function compileCaseStatements(
-  dialect: SqlDialectName,
-  catalog: Catalog,
-  layouts: Layouts,
-  tablesUsed: readonly TableName[],
-  relationships: readonly RelationshipDeclaration[],
-  fills: ColumnFills = new Map(),
-): CaseStatements {
-  const db = queryBuilder(dialect);
+/** The columns a reader reads that the schema lacks (none: it runs). */
+export function missingColumnsOf(reader: ReaderQuery, catalog: Catalog): string[] {
+  return reader.requires.filter(([t, c]) => !hasColumn(catalog, t, c)).map(([t, c]) => (catalog.has(t) ? `${t}.${c}` : `table ${t}`));
+}
+
+export function compileCaseStatements(dialect: SqlDialectName, catalog: Catalog, sources: StatementSources, fills: ColumnFills = new Map()): CaseStatements {
+  const { layouts, tablesUsed, relationships } = sources;
+  const db = catalogQueryBuilder(dialect);
   const inserts = new Map<TableName, CompiledStatement>();
   for (const table of tablesUsed) {
-    const columns = layouts[table].columns;
+    const columns: readonly string[] = layouts[table].columns;
     const extra = fills.get(table) ?? [];
-    const values = { ...Object.fromEntries(columns.map((c) => [c, param(columns, c)])), ...Object.fromEntries(extra.map((f) => [f.column, f.value])) };
-    const compiled = compileStatement(db.insertInto(table).values(values), columns);
+    const values = { ...Object.fromEntries(columns.map((c) => [c, param<unknown>(c)])), ...Object.fromEntries(extra.map((f) => [f.column, f.value])) };
+    const compiled = compileStatement(db.insertInto(table).values(values));
     if (compiled.parameterNames.filter((n) => n !== '').join(',') !== columns.join(',') || compiled.parameterNames.slice(0, columns.length).includes('')) {
       throw new Error(`insert into ${table} compiled with an unexpected parameter order`);
     }
@@ -53,17 +59,16 @@ export function compileCaseStatements(
       compiled = compileStatement(
         db
           .updateTable(table)
-          .set({ [column]: param(UPDATE_PARAMS, 'value') })
-          .where('id', '=', param(UPDATE_PARAMS, 'id')),
-        UPDATE_PARAMS,
+          .set({ [column]: param<unknown>('value') })
+          .where('id', '=', param('id')),
       );
       updates.set(key, compiled);
     }
     return compiled;
   };
-  const readers = new Map<ReaderId, CompiledStatement>();
-  for (const reader of READERS) {
-    if (reader.requires.every(([t, c]) => hasColumn(catalog, t, c))) readers.set(reader.id, compileStatement(reader.build(db), READER_ARGUMENT_NAMES));
+  const readers = new Map<string, CompiledStatement>();
+  for (const reader of sources.readers) {
+    if (missingColumnsOf(reader, catalog).length === 0) readers.set(reader.id, compileStatement(reader.build(queryBuilder(dialect))));
   }
   const overfull = relationships
     .filter((r) => !r.uselist && hasColumn(catalog, r.childTable, r.column))
@@ -77,7 +82,6 @@ export function compileCaseStatements(
           .groupBy(r.column)
           .having(sql`count(*)`, '>', 1)
           .orderBy(r.column),
-        [],
       ),
     }));
   return { inserts, update, scans: compileSnapshotScans(dialect, catalog), readers, overfull };

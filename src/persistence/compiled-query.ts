@@ -7,20 +7,28 @@ import {
   SqliteAdapter,
   SqliteIntrospector,
   SqliteQueryCompiler,
+  sql,
   type Compilable,
+  type RawBuilder,
 } from 'kysely';
+import type { GalaxyDatabase } from '../schema/galaxy-schema.js';
 import type { SqlDialectName } from '../schema/render-schema.js';
 
 /**
  * Queries are built with kysely once, compiled to SQL text for the dialect,
  * and then run many times through the dialect's prepared-statement cache.
- * Named parameters are marked with sentinel values while building and
- * mapped back to positions after compiling.
+ * Named parameters are placeholders (`param(name)`): a typed expression whose
+ * compiled parameter is a `Parameter` marker, mapped back to positions after
+ * compiling.
  */
 
-// A database shape kysely cannot check: tables and columns depend on the profile.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyDatabase = any;
+/**
+ * The database shape of statements over tables known only at run time: the
+ * per-table INSERTs and UPDATEs built from the executor's layouts, the scans
+ * built from a schema's catalog, raw statements. Galaxy's reader queries are
+ * typed by `GalaxyDatabase` instead.
+ */
+export type CatalogDatabase = Record<string, Record<string, unknown>>;
 
 export interface CompiledStatement {
   readonly sql: string;
@@ -30,13 +38,13 @@ export interface CompiledStatement {
   readonly fixed: ReadonlyMap<number, unknown>;
 }
 
-const compilers = new Map<SqlDialectName, Kysely<AnyDatabase>>();
+const compilers = new Map<SqlDialectName, Kysely<GalaxyDatabase>>();
 
-/** A kysely instance that only compiles (no connection); one per dialect. */
-export function queryBuilder(dialect: SqlDialectName): Kysely<AnyDatabase> {
+/** A kysely instance over Galaxy's declared tables that only compiles (no connection); one per dialect. */
+export function queryBuilder(dialect: SqlDialectName): Kysely<GalaxyDatabase> {
   let db = compilers.get(dialect);
   if (db === undefined) {
-    db = new Kysely<AnyDatabase>({
+    db = new Kysely<GalaxyDatabase>({
       dialect: {
         createAdapter: () => (dialect === 'postgres' ? new PostgresAdapter() : new SqliteAdapter()),
         createDriver: () => new DummyDriver(),
@@ -49,27 +57,33 @@ export function queryBuilder(dialect: SqlDialectName): Kysely<AnyDatabase> {
   return db;
 }
 
-const SENTINEL_BASE = -7_000_000_000;
+/** The same compiler, for statements over tables known only at run time (see `CatalogDatabase`). */
+export function catalogQueryBuilder(dialect: SqlDialectName): Kysely<CatalogDatabase> {
+  return queryBuilder(dialect) as unknown as Kysely<CatalogDatabase>;
+}
 
-/** A placeholder value standing for the named argument `name` (see `compileStatement`). */
-export function param(names: readonly string[], name: string): number {
-  const index = names.indexOf(name);
-  if (index < 0) throw new Error(`unknown parameter ${name}`);
-  return SENTINEL_BASE - index;
+/** The compiled parameter a placeholder leaves behind; `compileStatement` maps it to its argument. */
+class Parameter {
+  constructor(readonly name: string) {}
+}
+
+/** A placeholder for the named argument `name`, typed as the value it stands for. */
+export function param<V = number>(name: string): RawBuilder<V> {
+  return sql<V>`${new Parameter(name)}`;
 }
 
 /**
- * Compiles a query built with `param(names, ...)` placeholders. Every other
- * value in the query must be a literal the query keeps (it is compiled in as
- * a parameter with its own value).
+ * Compiles a query built with `param(name)` placeholders. Every other value
+ * in the query is a literal the query keeps (it is compiled in as a parameter
+ * with its own value).
  */
-export function compileStatement(query: Compilable, names: readonly string[]): CompiledStatement {
+export function compileStatement(query: Compilable): CompiledStatement {
   const compiled = query.compile();
   const parameterNames: string[] = [];
   const fixed = new Map<number, unknown>();
   compiled.parameters.forEach((value, i) => {
-    if (typeof value === 'number' && value <= SENTINEL_BASE && value > SENTINEL_BASE - names.length) {
-      parameterNames.push(names[SENTINEL_BASE - value]!);
+    if (value instanceof Parameter) {
+      parameterNames.push(value.name);
     } else {
       parameterNames.push('');
       fixed.set(i, value);

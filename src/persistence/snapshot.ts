@@ -1,7 +1,8 @@
 import { sql, type Compilable } from 'kysely';
 import type { SqlDialectName } from '../schema/render-schema.js';
 import { hasColumn, type Catalog } from './catalog.js';
-import { compileStatement, queryBuilder, type CompiledStatement } from './compiled-query.js';
+import type { ColumnOf, DeclaredTable } from '../schema/galaxy-schema.js';
+import { catalogQueryBuilder, compileStatement, type CompiledStatement } from './compiled-query.js';
 
 /**
  * The execution's rows read back from the database after a case wrote them:
@@ -27,49 +28,48 @@ type SnapshotKey = keyof Snapshot;
 
 interface ScanDefinition {
   readonly key: SnapshotKey;
-  readonly table: string;
+  readonly table: DeclaredTable;
   /** [property name, column] pairs; a column the schema lacks reads as NULL. */
   readonly columns: readonly (readonly [string, string])[];
   readonly producedOnly?: boolean;
 }
 
+/**
+ * One scan: every field of the snapshot's row type read from a declared
+ * column of the table (a misspelt column, or a field left out, does not
+ * compile).
+ */
+function scan<K extends SnapshotKey, T extends DeclaredTable>(
+  key: K,
+  table: T,
+  columns: { readonly [F in keyof Snapshot[K][number]]-?: ColumnOf<T> },
+  producedOnly = false,
+): ScanDefinition {
+  return { key, table, columns: Object.entries(columns) as [string, string][], ...(producedOnly ? { producedOnly } : {}) };
+}
+
 const SCANS: readonly ScanDefinition[] = [
-  { key: 'jobs', table: 'job', columns: [['id', 'id'], ['toolRequestId', 'tool_request_id'], ['tesId', 'tool_execution_state_id']] },
-  { key: 'icjs', table: 'implicit_collection_jobs', columns: [['id', 'id'], ['tesId', 'tool_execution_state_id'], ['populatedState', 'populated_state']] },
-  {
-    key: 'icjJobs',
-    table: 'implicit_collection_jobs_job_association',
-    columns: [['id', 'id'], ['icjId', 'implicit_collection_jobs_id'], ['jobId', 'job_id'], ['orderIndex', 'order_index']],
-  },
-  { key: 'toolRequests', table: 'tool_request', columns: [['id', 'id'], ['tesId', 'tool_execution_state_id'], ['state', 'state']] },
-  { key: 'tes', table: 'tool_execution_state', columns: [['id', 'id'], ['state', 'state']] },
-  {
-    key: 'teicas',
-    table: 'tool_execution_implicit_collection_association',
-    columns: [['id', 'id'], ['tesId', 'tool_execution_state_id'], ['hdcaId', 'dataset_collection_id'], ['outputName', 'output_name']],
-  },
-  {
-    key: 'tricas',
-    table: 'tool_request_implicit_collection_association',
-    columns: [['id', 'id'], ['toolRequestId', 'tool_request_id'], ['hdcaId', 'dataset_collection_id'], ['outputName', 'output_name']],
-  },
-  {
-    key: 'steps',
-    table: 'workflow_invocation_step',
-    columns: [['id', 'id'], ['jobId', 'job_id'], ['icjId', 'implicit_collection_jobs_id'], ['tesId', 'tool_execution_state_id'], ['state', 'state']],
-  },
-  {
-    key: 'jobOutputs',
-    table: 'job_to_output_dataset',
-    columns: [['id', 'id'], ['jobId', 'job_id'], ['datasetId', 'dataset_id'], ['name', 'name']],
-  },
-  {
-    key: 'outputCollections',
-    table: 'history_dataset_collection_association',
-    columns: [['id', 'id'], ['jobId', 'job_id'], ['icjId', 'implicit_collection_jobs_id'], ['implicitOutputName', 'implicit_output_name']],
-    producedOnly: true,
-  },
+  scan('jobs', 'job', { id: 'id', toolRequestId: 'tool_request_id', tesId: 'tool_execution_state_id' }),
+  scan('icjs', 'implicit_collection_jobs', { id: 'id', tesId: 'tool_execution_state_id', populatedState: 'populated_state' }),
+  scan('icjJobs', 'implicit_collection_jobs_job_association', { id: 'id', icjId: 'implicit_collection_jobs_id', jobId: 'job_id', orderIndex: 'order_index' }),
+  scan('toolRequests', 'tool_request', { id: 'id', tesId: 'tool_execution_state_id', state: 'state' }),
+  scan('tes', 'tool_execution_state', { id: 'id', state: 'state' }),
+  scan('teicas', 'tool_execution_implicit_collection_association', { id: 'id', tesId: 'tool_execution_state_id', hdcaId: 'dataset_collection_id', outputName: 'output_name' }),
+  scan('tricas', 'tool_request_implicit_collection_association', { id: 'id', toolRequestId: 'tool_request_id', hdcaId: 'dataset_collection_id', outputName: 'output_name' }),
+  scan('steps', 'workflow_invocation_step', { id: 'id', jobId: 'job_id', icjId: 'implicit_collection_jobs_id', tesId: 'tool_execution_state_id', state: 'state' }),
+  scan('jobOutputs', 'job_to_output_dataset', { id: 'id', jobId: 'job_id', datasetId: 'dataset_id', name: 'name' }),
+  scan(
+    'outputCollections',
+    'history_dataset_collection_association',
+    { id: 'id', jobId: 'job_id', icjId: 'implicit_collection_jobs_id', implicitOutputName: 'implicit_output_name' },
+    true,
+  ),
 ];
+
+/** The tables and columns each part of the snapshot reads, for reporting what a schema lacks. */
+export function snapshotColumns(): readonly { readonly key: SnapshotKey; readonly table: string; readonly columns: readonly string[] }[] {
+  return SCANS.map((s) => ({ key: s.key, table: s.table, columns: s.columns.map(([, c]) => c) }));
+}
 
 export interface CompiledScan {
   readonly key: SnapshotKey;
@@ -78,7 +78,7 @@ export interface CompiledScan {
 
 /** The snapshot's table scans compiled for a dialect and a schema (missing tables are skipped). */
 export function compileSnapshotScans(dialect: SqlDialectName, catalog: Catalog): CompiledScan[] {
-  const db = queryBuilder(dialect);
+  const db = catalogQueryBuilder(dialect);
   const scans: CompiledScan[] = [];
   for (const scan of SCANS) {
     if (!catalog.has(scan.table)) continue;
@@ -94,7 +94,7 @@ export function compileSnapshotScans(dialect: SqlDialectName, catalog: Catalog):
         ),
       );
     }
-    scans.push({ key: scan.key, statement: compileStatement(query.orderBy('id') as Compilable, []) });
+    scans.push({ key: scan.key, statement: compileStatement(query.orderBy('id') as Compilable) });
   }
   return scans;
 }

@@ -1,13 +1,17 @@
 import type { Compilable, Kysely } from 'kysely';
-import type { AnyDatabase } from '../persistence/compiled-query.js';
+import type { ReaderQuery, ReaderRequest as QueryRequest } from '../persistence/case-database.js';
 import { param } from '../persistence/compiled-query.js';
+import type { ColumnOf, DeclaredTable, GalaxyDatabase } from '../schema/galaxy-schema.js';
 
 /**
  * Galaxy's reader queries over the persisted rows (galaxy-semantics §1, §1.15,
  * §5), each as the SQL the ORM issues for it, built with kysely. `calls` says
  * how Galaxy consumes the rows: a list, a scalar back-populate (SQLAlchemy
  * warns and picks one when it finds several), `one()` (raises on 0 or 2+) or
- * `scalar_one_or_none()` (raises on 2+).
+ * `scalar_one_or_none()` (raises on 2+). Queries are written against the
+ * typed `GalaxyDatabase` (schema/galaxy-schema.ts): a misspelt table or
+ * column does not compile. `requires` names the declared columns a query
+ * reads; a schema that lacks one cannot run it, and the run says so.
  */
 
 export type ReaderCalls = 'list' | 'scalar' | 'one' | 'one-or-none';
@@ -27,7 +31,10 @@ export type ReaderId =
   | 'Job.effective_workflow_invocation_step(via ICJ)'
   | 'WorkflowInvocationStep.implicit_collection_jobs.job_list';
 
-export interface ReaderDefinition {
+/** A declared column, as a [table, column] pair. */
+export type DeclaredColumn = { readonly [T in DeclaredTable]: readonly [T, ColumnOf<T>] }[DeclaredTable];
+
+export interface ReaderDefinition extends ReaderQuery {
   readonly id: ReaderId;
   /** Where Galaxy reads it (for reports). */
   readonly galaxy: string;
@@ -35,13 +42,12 @@ export interface ReaderDefinition {
   readonly calls: ReaderCalls;
   /** The argument the query takes. */
   readonly argument: 'toolRequestId' | 'tesId' | 'icjId' | 'jobId' | 'wisId';
-  readonly requires: readonly (readonly [string, string])[];
-  build(db: Kysely<AnyDatabase>): Compilable;
+  readonly requires: readonly DeclaredColumn[];
+  build(db: Kysely<GalaxyDatabase>): Compilable;
 }
 
-const ARG = ['arg'] as const;
-const arg = (): number => param(ARG, 'arg');
-export const READER_ARGUMENT_NAMES: readonly string[] = ARG;
+/** The argument every reader query takes. */
+const arg = () => param<number>('arg');
 
 export const READERS: readonly ReaderDefinition[] = [
   {
@@ -183,14 +189,8 @@ export const READERS: readonly ReaderDefinition[] = [
   },
 ];
 
-export interface ReaderRequest {
+export interface ReaderRequest extends QueryRequest {
   readonly reader: ReaderId;
-  readonly argument: number;
-}
-
-export interface ReaderResult extends ReaderRequest {
-  /** Row ids the query returned, in its order. */
-  readonly ids: readonly number[];
 }
 
 export function findReader(id: ReaderId): ReaderDefinition {

@@ -6,6 +6,7 @@ import type { Case } from '../model/case.js';
 import { tablesUsedBy, type CaseDatabaseSpec } from '../persistence/open-case-database.js';
 import { schemaSteps } from '../persistence/schema-plan.js';
 import type { Profile } from '../profiles/profile.js';
+import { READERS } from '../readers/galaxy-readers.js';
 import { executorSettingsOf, expansionSettingsOf, type Settings, type SettingsPatch } from '../profiles/settings.js';
 import type { SqlDialectName } from '../schema/render-schema.js';
 
@@ -43,6 +44,7 @@ export function createSystemUnderTest(profile: Profile, overrides: SettingsPatch
       layouts: executor.layouts,
       tablesUsed: tablesUsedBy(executorSettings),
       relationships: profile.relationships,
+      readers: READERS,
     }),
     plan(c) {
       const plan = executeCase(c, expandCase(c, expansionSettings), executor);

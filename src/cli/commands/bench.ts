@@ -7,6 +7,7 @@ import { openTarget } from '../../runner/open-target.js';
 import { createSystemUnderTest } from '../../runner/system-under-test.js';
 import { resolveProfile } from '../../profiles/resolve-profile.js';
 import { upgradeSteps } from '../../persistence/schema-plan.js';
+import { readerRequestsFor } from '../../readers/reader-requests.js';
 import type { Io } from '../io.js';
 import { readFile } from 'node:fs/promises';
 import { InvalidInputError } from '../../errors.js';
@@ -132,7 +133,7 @@ export async function benchCommand(options: BenchCommandOptions, io: Io): Promis
       const { system, database } = await openTarget({ profile, settings: {}, dialect: 'sqlite' });
       await database.close();
       const { measureSqliteFloor } = await import('../../persistence/dialects/sqlite/sqlite-raw-floor.js');
-      return measureSqliteFloor(system.databaseSpec('sqlite'), plans, system.executor.layouts, Math.max(1, Math.ceil(3000 / Math.max(1, plans.length))));
+      return measureSqliteFloor(system.databaseSpec('sqlite'), plans, system.executor.layouts, Math.max(1, Math.ceil(3000 / Math.max(1, plans.length))), readerRequestsFor);
     },
     upgradeFloor: async (histories) => {
       const target = createSystemUnderTest(await resolveProfile('branch-fixed'));

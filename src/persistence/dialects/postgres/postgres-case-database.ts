@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import type { ExecutionPlan } from '../../../executor/execution.js';
-import type { ReaderId, ReaderResult } from '../../../readers/galaxy-readers.js';
-import type { CaseDatabase, CaseDatabaseSpec, CaseOutcome, CaseRunOptions, OverfullRelationship } from '../../case-database.js';
+import type { CaseDatabase, CaseDatabaseSpec, CaseOutcome, CaseRunOptions, OverfullRelationship, ReaderResult } from '../../case-database.js';
 import { compileCaseStatements } from '../../case-statements.js';
 import type { Catalog, ColumnFills } from '../../catalog.js';
 import type { CompiledStatement } from '../../compiled-query.js';
@@ -32,13 +31,13 @@ class PostgresCaseDatabase implements CaseDatabase {
   readonly #session: PostgresSession;
   readonly #writer: PostgresWriter;
   readonly #scans: { key: keyof Snapshot; template: StatementTemplate; sql: string }[];
-  readonly #readers = new Map<ReaderId, StatementTemplate>();
+  readonly #readers = new Map<string, StatementTemplate>();
   readonly #overfull: { relationship: string; template: StatementTemplate; sql: string }[];
 
   constructor(session: PostgresSession, { catalog, deferredConstraints }: PostgresCatalog, spec: CaseDatabaseSpec, fills: ColumnFills) {
     this.#session = session;
     this.catalog = catalog;
-    const statements = compileCaseStatements('postgres', catalog, spec.layouts, spec.tablesUsed, spec.relationships, fills);
+    const statements = compileCaseStatements('postgres', catalog, spec, fills);
     this.#writer = new PostgresWriter(statements, catalog, spec.layouts, deferredConstraints);
     const prepared = (statement: CompiledStatement, name: string): { template: StatementTemplate; sql: string } => {
       const template = new StatementTemplate(statement, () => 0, name);

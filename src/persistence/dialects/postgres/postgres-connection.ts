@@ -3,7 +3,7 @@ import { threadId } from 'node:worker_threads';
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { DatabaseUnavailableError, SchemaError } from '../../../errors.js';
-import type { AnyDatabase } from '../../compiled-query.js';
+import type { CatalogDatabase } from '../../compiled-query.js';
 import type { SchemaStep } from '../../case-database.js';
 import { checkDatabaseUrl, redact } from '../../database-url.js';
 import { isConnectionLoss } from './postgres-errors.js';
@@ -40,7 +40,7 @@ export const SCHEMA_DDL_LOCK = 'SELECT pg_advisory_xact_lock(7364912105)';
 
 export interface PostgresSession {
   readonly schema: string;
-  readonly db: Kysely<AnyDatabase>;
+  readonly db: Kysely<CatalogDatabase>;
   readonly pool: pg.Pool;
   /** Sends one simple-protocol query text (several statements allowed) and returns one result per statement. */
   simple(text: string): Promise<pg.QueryResult[]>;
@@ -136,7 +136,7 @@ export async function openPostgresSession(url: string): Promise<PostgresSession>
     await pool.end().catch(() => undefined);
     throw new DatabaseUnavailableError(connectionProblem(error, url));
   }
-  const db = new Kysely<AnyDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<CatalogDatabase>({ dialect: new PostgresDialect({ pool }) });
   try {
     await db.executeQuery(CompiledQuery.raw(`CREATE SCHEMA "${schema}"`));
   } catch (error) {

@@ -38,7 +38,7 @@ class PostgresUpgradeDatabase implements UpgradeDatabase {
     this.catalog = catalog;
     this.#spec = previous;
     this.#steps = steps;
-    this.#writer = new PostgresWriter(compileCaseStatements('postgres', catalog, previous.layouts, previous.tablesUsed, previous.relationships, fills), catalog, previous.layouts, deferredConstraints);
+    this.#writer = new PostgresWriter(compileCaseStatements('postgres', catalog, previous, fills), catalog, previous.layouts, deferredConstraints);
     this.#advanceSequences = previous.tablesUsed
       .filter((t) => catalog.get(t)?.columns.some((c) => c.name === 'id' && c.hasDefault))
       .map((t: TableName) => `SELECT setval(pg_get_serial_sequence('"${t}"', 'id'), MAX(id)) FROM "${t}" HAVING MAX(id) IS NOT NULL AND pg_get_serial_sequence('"${t}"', 'id') IS NOT NULL`);

@@ -4,7 +4,7 @@ import type { RowStatement } from '../../../executor/unit-of-work.js';
 import type { WriteFailure } from '../../case-database.js';
 import type { CaseStatements } from '../../case-statements.js';
 import type { Catalog } from '../../catalog.js';
-import type { AnyDatabase } from '../../compiled-query.js';
+import type { CatalogDatabase } from '../../compiled-query.js';
 import { classifyPostgresError, isPostgresError, isWriteRefusal, type PostgresErrorFields } from './postgres-errors.js';
 import { StatementTemplate } from './postgres-literal-sql.js';
 
@@ -75,7 +75,7 @@ export class PostgresWriter {
    * each statement guarded by a savepoint, and returns the first refused
    * write with its index inside its group; the transaction is rolled back.
    */
-  async locateFailure(db: Kysely<AnyDatabase>, groups: readonly (readonly RowStatement[])[]): Promise<WriteFailure | null> {
+  async locateFailure(db: Kysely<CatalogDatabase>, groups: readonly (readonly RowStatement[])[]): Promise<WriteFailure | null> {
     const trx = await db.startTransaction().execute();
     const guarded = async (text: string): Promise<PostgresErrorFields | null> => {
       const savepoint = await trx.savepoint('cardfuzz_write').execute();

@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
 import { DatabaseUnavailableError, SchemaError } from '../../../errors.js';
 import type { ExecutionPlan } from '../../../executor/execution.js';
-import type { ReaderResult } from '../../../readers/galaxy-readers.js';
-import type { CaseDatabase, CaseDatabaseSpec, CaseOutcome, CaseRunOptions, OverfullRelationship, WriteFailure } from '../../case-database.js';
+import type { CaseDatabase, CaseDatabaseSpec, CaseOutcome, CaseRunOptions, OverfullRelationship, ReaderResult, WriteFailure } from '../../case-database.js';
 import { planColumnFills, type Catalog } from '../../catalog.js';
 import { bindArguments, type CompiledStatement } from '../../compiled-query.js';
 import { compileCaseStatements } from '../../case-statements.js';
@@ -39,7 +38,7 @@ export class SqliteCaseDatabase implements CaseDatabase {
     applySqliteSchema(this.#db, spec.schemaSteps);
     this.catalog = readSqliteCatalog(this.#db);
     const fills = planColumnFills(this.catalog, spec.layouts, spec.tablesUsed, spec.schemaLabel, SQLITE_NEUTRAL_VALUES);
-    const statements = compileCaseStatements('sqlite', this.catalog, spec.layouts, spec.tablesUsed, spec.relationships, fills);
+    const statements = compileCaseStatements('sqlite', this.catalog, spec, fills);
     this.#writer = new SqliteWriter(this.#db, statements, this.catalog, spec.layouts, spec.schemaLabel);
     const prepare = (sql: string): Database.Statement => this.#writer.prepare(sql);
     this.#scans = statements.scans.map((s) => ({ key: s.key, statement: prepare(s.statement.sql) }));

@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
 import type { ExecutionPlan } from '../../../executor/execution.js';
 import type { Layouts, TableName } from '../../../executor/tables.js';
-import { readerRequestsFor } from '../../../readers/reader-requests.js';
-import type { CaseDatabaseSpec } from '../../case-database.js';
+import type { CaseDatabaseSpec, CaseRunOptions } from '../../case-database.js';
 import { compileCaseStatements } from '../../case-statements.js';
 import { bindArguments } from '../../compiled-query.js';
 import { emptySnapshot, type Snapshot } from '../../snapshot.js';
@@ -16,13 +15,19 @@ import { readSqliteCatalog } from './sqlite-catalog.js';
  * prepared once, the same reads, BEGIN … ROLLBACK per case — with nothing of
  * cardfuzz in between (no generation, model, classification or checks).
  */
-export function measureSqliteFloor(spec: CaseDatabaseSpec, plans: readonly ExecutionPlan[], layouts: Layouts, repetitions: number): { readonly casesPerSecond: number; readonly statementsPerCase: number } {
+export function measureSqliteFloor(
+  spec: CaseDatabaseSpec,
+  plans: readonly ExecutionPlan[],
+  layouts: Layouts,
+  repetitions: number,
+  readerRequests: NonNullable<CaseRunOptions['readers']>,
+): { readonly casesPerSecond: number; readonly statementsPerCase: number } {
   const db = new Database(':memory:');
   try {
     db.pragma('foreign_keys = ON');
     applySqliteSchema(db, spec.schemaSteps);
     const catalog = readSqliteCatalog(db);
-    const compiled = compileCaseStatements('sqlite', catalog, layouts, spec.tablesUsed, spec.relationships);
+    const compiled = compileCaseStatements('sqlite', catalog, { ...spec, layouts });
     const inserts = new Map<TableName, Database.Statement>();
     for (const table of spec.tablesUsed) {
       const columns = layouts[table].columns;
@@ -51,7 +56,7 @@ export function measureSqliteFloor(spec: CaseDatabaseSpec, plans: readonly Execu
         }
         const snapshot = emptySnapshot();
         for (const scan of scans) (snapshot as Record<string, unknown>)[scan.key] = scan.statement.all();
-        for (const request of readerRequestsFor(snapshot as Snapshot)) {
+        for (const request of readerRequests(snapshot as Snapshot)) {
           const r = readers.get(request.reader);
           if (r) r.statement.all(bindArguments(r.c, { arg: request.argument }));
         }

@@ -36,7 +36,7 @@ export class SqliteUpgradeDatabase implements UpgradeDatabase {
     applySqliteSchema(this.#db, previous.schemaSteps);
     this.catalog = readSqliteCatalog(this.#db);
     const fills = planColumnFills(this.catalog, previous.layouts, previous.tablesUsed, previous.schemaLabel, SQLITE_NEUTRAL_VALUES);
-    const statements = compileCaseStatements('sqlite', this.catalog, previous.layouts, previous.tablesUsed, previous.relationships, fills);
+    const statements = compileCaseStatements('sqlite', this.catalog, previous, fills);
     this.#writer = new SqliteWriter(this.#db, statements, this.catalog, previous.layouts, previous.schemaLabel);
   }
 
