@@ -1,4 +1,4 @@
-import { defineExecutionProperty } from '../src/runner/property.js';
+import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
 
 /**
  * No relationship the profile declares scalar (`uselist=False`) has two rows
@@ -11,7 +11,9 @@ export const declaredCardinalityHolds = defineExecutionProperty({
   summary: 'no relationship declared scalar (uselist=False) ever has two rows on its many side',
   needs: { overfull: true },
   check({ outcome, system }) {
-    const over = outcome.overfull?.[0];
+    // Nothing counted: the write was refused, or the schema has none of the scalar relationships' columns.
+    if (outcome.overfull === null || !system.profile.relationships.some((r) => !r.uselist && system.executor.layouts[r.childTable].index.has(r.column))) return NOT_JUDGED;
+    const over = outcome.overfull[0];
     if (over === undefined) return null;
     const declaration = system.profile.relationships.find((r) => r.name === over.relationship);
     return {

@@ -1,4 +1,4 @@
-import { defineExecutionProperty } from '../src/runner/property.js';
+import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
 
 /**
  * Every parameter combination of an expansion runs exactly once. Galaxy's
@@ -14,7 +14,7 @@ export const everyCombinationRunsOnce = defineExecutionProperty({
   needs: {},
   check({ plan }) {
     const { intent, expansion } = plan;
-    if (!expansion.ok) return null;
+    if (!expansion.ok) return NOT_JUDGED; // Galaxy rejects the request: no combination to run
     const runs = new Array<number>(intent.combinations).fill(0);
     for (const job of intent.jobs) runs[job.combination] = (runs[job.combination] ?? 0) + 1;
     const never = runs.flatMap((n, i) => (n === 0 ? [i] : []));

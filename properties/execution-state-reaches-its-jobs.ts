@@ -1,4 +1,4 @@
-import { defineExecutionProperty } from '../src/runner/property.js';
+import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
 import { ascending, readingOf } from './support/readings.js';
 
 /**
@@ -13,16 +13,18 @@ export const executionStateReachesItsJobs = defineExecutionProperty({
   id: 'execution-state-reaches-its-jobs',
   summary: 'every job of a tool request is reachable from its execution state, directly or through its ICJ',
   hazard: 'upstream executor: a map-over whose tool has no unfiltered outputs never persists its ICJ, so the TES reaches none of its jobs (Q4)',
-  needs: { readers: true },
+  needs: { readers: ['ToolRequest.jobs', 'ToolExecutionState.job', 'ToolExecutionState.implicit_collection_jobs', 'ImplicitCollectionJobs.job_list'] },
   check({ outcome }) {
     const snapshot = outcome.snapshot;
-    if (snapshot === null) return null;
+    if (snapshot === null) return NOT_JUDGED;
+    let judged = 0;
     for (const tr of snapshot.toolRequests) {
-      if (tr.tesId === null) continue;
+      if (tr.tesId === null) continue; // no execution state to reach from
       const jobs = readingOf(outcome, 'ToolRequest.jobs', tr.id);
       const direct = readingOf(outcome, 'ToolExecutionState.job', tr.tesId);
       const icjs = readingOf(outcome, 'ToolExecutionState.implicit_collection_jobs', tr.tesId);
-      if (jobs === undefined || direct === undefined || icjs === undefined) continue;
+      if (jobs === undefined || direct === undefined || icjs === undefined) continue; // the schema cannot run a reader (reported at the start)
+      judged++;
       const viaIcj = icjs.flatMap((icj) => readingOf(outcome, 'ImplicitCollectionJobs.job_list', icj) ?? []);
       const reached = new Set([...direct, ...viaIcj]);
       const missed = ascending(jobs.filter((j) => !reached.has(j)));
@@ -36,6 +38,6 @@ export const executionStateReachesItsJobs = defineExecutionProperty({
         };
       }
     }
-    return null;
+    return judged === 0 ? NOT_JUDGED : null;
   },
 });

@@ -1,6 +1,6 @@
 import { extractWorkflow, selectedOutputs, selectionsFor, type ExtractionInput } from '../src/extraction/extract-workflow.js';
 import type { Snapshot } from '../src/persistence/snapshot.js';
-import { defineExecutionProperty, type CaseEvaluation } from '../src/runner/property.js';
+import { defineExecutionProperty, NOT_JUDGED, type CaseEvaluation } from '../src/runner/property.js';
 
 /**
  * Workflow extraction by ids yields one step per `(tier, source_id)` key and
@@ -14,10 +14,12 @@ export const extractionOneStepPerExecution = defineExecutionProperty({
   needs: {},
   check(evaluation) {
     const snapshot = evaluation.outcome.snapshot;
-    if (snapshot === null) return null;
+    if (snapshot === null) return NOT_JUDGED;
     const input = extractionInput(evaluation, snapshot);
     const settings = { dedup: evaluation.system.settings['extraction.dedup'], batchStep: evaluation.system.settings['extraction.batchStep'] };
-    for (const selection of selectionsFor(input)) {
+    const selections = selectionsFor(input);
+    if (selections.length === 0) return NOT_JUDGED; // nothing a client could extract
+    for (const selection of selections) {
       const result = extractWorkflow(input, selection, settings);
       const described = (): string =>
         `extracting by ${selection.label} (jobs [${selection.jobIds.join(', ')}], ICJs [${selection.icjIds.join(', ')}], tool requests [${selection.toolRequestIds.join(', ')}])`;

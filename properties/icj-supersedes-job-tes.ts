@@ -1,4 +1,4 @@
-import { defineExecutionProperty } from '../src/runner/property.js';
+import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
 
 /**
  * An ICJ supersedes its jobs' execution-state links (galaxy-semantics §7,
@@ -9,9 +9,10 @@ export const icjSupersedesJobTes = defineExecutionProperty({
   id: 'icj-supersedes-job-tes',
   summary: 'a job under an implicit collection jobs row never carries a TES of its own',
   needs: {},
-  check({ outcome }) {
+  check({ outcome, system }) {
     const snapshot = outcome.snapshot;
-    if (snapshot === null) return null;
+    // Judged on a write that persisted a mapped job, where jobs carry a TES.
+    if (snapshot === null || snapshot.icjJobs.length === 0 || !system.executor.layouts.job.index.has('tool_execution_state_id')) return NOT_JUDGED;
     for (const association of snapshot.icjJobs) {
       const job = snapshot.jobs.find((j) => j.id === association.jobId);
       if (job?.tesId === null || job === undefined) continue;

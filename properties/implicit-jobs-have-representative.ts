@@ -1,4 +1,4 @@
-import { defineExecutionProperty } from '../src/runner/property.js';
+import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
 import { readingOf } from './support/readings.js';
 
 /**
@@ -10,10 +10,12 @@ export const implicitJobsHaveRepresentative = defineExecutionProperty({
   id: 'implicit-jobs-have-representative',
   summary: 'ImplicitCollectionJobs.representative_job finds a job for every persisted ICJ',
   hazard: 'upstream model: representative_job raises NoResultFound on the ICJ of an empty map-over (MAP_OVER_EMPTY probe)',
-  needs: { readers: true },
+  needs: { readers: ['ImplicitCollectionJobs.representative_job'] },
   check({ outcome }) {
+    let read = 0;
     for (const icj of outcome.snapshot?.icjs ?? []) {
       const ids = readingOf(outcome, 'ImplicitCollectionJobs.representative_job', icj.id);
+      if (ids !== undefined) read++;
       if (ids !== undefined && ids.length === 0) {
         return {
           kind: 'would-raise',
@@ -24,6 +26,6 @@ export const implicitJobsHaveRepresentative = defineExecutionProperty({
         };
       }
     }
-    return null;
+    return read === 0 ? NOT_JUDGED : null;
   },
 });

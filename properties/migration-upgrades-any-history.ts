@@ -1,5 +1,5 @@
 import { SHAPES, shapeClassOf } from '../src/expansion/shape-classes.js';
-import type { UpgradeEvaluation, UpgradeProperty } from '../src/runner/property.js';
+import { NOT_JUDGED, type UpgradeEvaluation, type UpgradeProperty } from '../src/runner/property.js';
 
 /**
  * A database holding any history the previous profile can write upgrades
@@ -14,7 +14,7 @@ export const migrationUpgradesAnyHistory: UpgradeProperty = {
   summary: 'a database holding any reachable history of the previous profile upgrades through the migrations without error',
   check(evaluation) {
     const { outcome } = evaluation;
-    if (outcome.historyFailure !== null) return null; // the previous profile cannot hold this history
+    if (outcome.historyFailure !== null) return NOT_JUDGED; // the previous profile cannot hold this history
     const failure = outcome.upgradeFailure;
     if (failure !== null) {
       const v = failure.violation;

@@ -1,6 +1,6 @@
 import type { ExecutionIntent } from '../src/executor/execution.js';
 import type { Snapshot } from '../src/persistence/snapshot.js';
-import { defineExecutionProperty, type Violation } from '../src/runner/property.js';
+import { defineExecutionProperty, NOT_JUDGED, type Violation } from '../src/runner/property.js';
 
 /**
  * The rows in the database equal what the executor model says Galaxy's code
@@ -15,7 +15,7 @@ export const rowsMatchModel = defineExecutionProperty({
   summary: 'row counts and links equal what the executor model predicts',
   needs: {},
   check({ plan, outcome }) {
-    if (outcome.snapshot === null) return null; // a refused write is persists-without-constraint-violations' finding
+    if (outcome.snapshot === null) return NOT_JUDGED; // a refused write is persists-without-constraint-violations' finding
     return compareRows(plan.intent, outcome.snapshot);
   },
 });

@@ -1,4 +1,4 @@
-import { defineExecutionProperty } from '../src/runner/property.js';
+import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
 
 /**
  * A mapped invocation step and its ICJ share one execution state. If state
@@ -11,10 +11,13 @@ export const stepExecutionKeepsOneState = defineExecutionProperty({
   needs: {},
   check({ outcome }) {
     const snapshot = outcome.snapshot;
-    if (snapshot === null) return null;
+    if (snapshot === null) return NOT_JUDGED;
+    let compared = 0;
     for (const step of snapshot.steps) {
       const icj = snapshot.icjs.find((i) => i.id === step.icjId);
-      if (icj === undefined || step.tesId === null || icj.tesId === null || icj.tesId === step.tesId) continue;
+      if (icj === undefined || step.tesId === null || icj.tesId === null) continue; // nothing to compare
+      compared++;
+      if (icj.tesId === step.tesId) continue;
       return {
         kind: 'split-state',
         table: 'workflow_invocation_step',
@@ -23,6 +26,6 @@ export const stepExecutionKeepsOneState = defineExecutionProperty({
         message: `invocation step ${step.id} points at TES ${step.tesId} but its implicit collection jobs ${icj.id} keeps TES ${icj.tesId}`,
       };
     }
-    return null;
+    return compared === 0 ? NOT_JUDGED : null;
   },
 });

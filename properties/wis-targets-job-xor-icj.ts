@@ -1,4 +1,4 @@
-import { defineExecutionProperty } from '../src/runner/property.js';
+import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
 
 /**
  * One invocation step is one execution: it points at a job (a step that is
@@ -11,6 +11,7 @@ export const wisTargetsJobXorIcj = defineExecutionProperty({
   needs: {},
   check({ outcome }) {
     const steps = outcome.snapshot?.steps ?? [];
+    if (steps.length === 0) return NOT_JUDGED; // no invocation step persisted
     for (const step of steps) {
       if (step.jobId !== null && step.icjId !== null) {
         return {

@@ -4,7 +4,7 @@ import type { Case } from '../model/case.js';
 import type { CaseDatabase } from '../persistence/case-database.js';
 import { caseRunOptions } from '../runner/execution-group.js';
 import { fingerprintOf } from '../runner/finding.js';
-import type { ExecutionProperty } from '../runner/property.js';
+import { violationOf, type ExecutionProperty } from '../runner/property.js';
 import type { SystemUnderTest } from '../runner/system-under-test.js';
 import { reduceCase } from '../shrink/reduce-case.js';
 import type { Witness, WitnessJudgement } from './cardinality-map.js';
@@ -39,8 +39,8 @@ export async function judgeWitness(system: SystemUnderTest, database: CaseDataba
   const plan = system.plan(c);
   const outcome = await database.runCase(plan, caseRunOptions(properties));
   for (const property of properties) {
-    const v = property.check({ case: c, plan, outcome, system });
-    if (v === null) continue;
+    const v = violationOf(property.check({ case: c, plan, outcome, system }));
+    if (v === null) continue; // held, or not judged
     return { property: property.id, fingerprint: fingerprintOf(property.id, v, shapeClass), constraint: v.constraint, message: v.message };
   }
   return { property: null, fingerprint: null, constraint: null, message: null };

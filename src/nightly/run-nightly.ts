@@ -50,6 +50,8 @@ export interface UnitReport {
   readonly unit: WorkUnit;
   runs: number;
   elapsedMs: number;
+  /** Per property id, the inputs it judged (zero: not checked). */
+  readonly judged: Record<string, number>;
 }
 
 export interface NightlyResult {
@@ -59,6 +61,8 @@ export interface NightlyResult {
   readonly throughput: readonly { readonly elapsedMs: number; readonly runs: number }[];
   readonly laneTimeMs: Readonly<Record<Lane, number>>;
   readonly runs: number;
+  /** Per property id, the inputs it judged over every unit (zero: not checked). */
+  readonly judged: Readonly<Record<string, number>>;
   readonly elapsedMs: number;
   readonly interrupted: boolean;
   readonly errors: readonly string[];
@@ -68,7 +72,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
   const started = performance.now();
   const stop = new Int32Array(options.setup.stop);
   const findings = new Map<string, Finding>();
-  const units = new Map<number, UnitReport>(options.units.map((u) => [u.index, { unit: u, runs: 0, elapsedMs: 0 }]));
+  const units = new Map<number, UnitReport>(options.units.map((u) => [u.index, { unit: u, runs: 0, elapsedMs: 0, judged: Object.fromEntries(u.properties.map((p) => [p, 0])) }]));
   const sliceUnit = new Map<number, WorkUnit>();
   const sliceRuns = new Map<number, number>();
   const throughput: { elapsedMs: number; runs: number }[] = [];
@@ -92,6 +96,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
       const report = units.get(unit.index)!;
       report.runs += message.runs;
       report.elapsedMs += message.elapsedMs;
+      for (const [property, n] of Object.entries(message.judged)) report.judged[property] = (report.judged[property] ?? 0) + n;
       laneTimeMs[unit.lane] += message.elapsedMs;
       sliceRuns.set(message.slice, message.runs);
       if (message.coverage !== null) {
@@ -182,6 +187,8 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
   const elapsedMs = performance.now() - started;
   const runs = [...units.values()].reduce((n, u) => n + u.runs, 0);
   throughput.push({ elapsedMs, runs });
+  const judged: Record<string, number> = {};
+  for (const u of units.values()) for (const [property, n] of Object.entries(u.judged)) judged[property] = (judged[property] ?? 0) + n;
   return {
     findings: [...findings.values()],
     units: [...units.values()],
@@ -189,6 +196,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     throughput,
     laneTimeMs,
     runs,
+    judged,
     elapsedMs,
     interrupted: Atomics.load(stop, STOP_REQUESTED) === 1,
     errors,

@@ -59,6 +59,8 @@ export type WorkerMessage =
       readonly runs: number;
       readonly elapsedMs: number;
       readonly stopReason: string;
+      /** Per property id, the inputs it judged in this slice. */
+      readonly judged: Readonly<Record<string, number>>;
       readonly coverage: Coverage | null;
     }
   | { readonly type: 'failed'; readonly slice: number; readonly message: string }

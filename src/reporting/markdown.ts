@@ -1,5 +1,6 @@
 import type { ReplayedCase } from '../regression/replay-cases.js';
 import type { Finding } from '../runner/finding.js';
+import type { PropertyCheck } from '../runner/run-suite.js';
 
 /** A Markdown summary of a gate or campaign, for $GITHUB_STEP_SUMMARY and report folders. */
 export function gateMarkdown(options: {
@@ -11,6 +12,8 @@ export function gateMarkdown(options: {
   readonly problems: readonly string[];
   readonly findings: readonly Finding[];
   readonly properties: readonly string[];
+  /** Per property, the inputs it judged and whether it was checked at all. */
+  readonly checks?: readonly PropertyCheck[];
   readonly exitCode: number;
 }): string {
   const verdict = options.exitCode === 0 ? 'passed' : options.exitCode === 1 ? 'FAILED' : 'ERROR';
@@ -28,10 +31,12 @@ export function gateMarkdown(options: {
     for (const r of options.replayed) lines.push(`| \`${r.fingerprint}\` | ${r.property} | ${r.verdict.status} | ${r.recorded ?? '-'} |`);
   }
   for (const p of options.problems) lines.push('', `- could not use: ${p}`);
-  lines.push('', `### Properties (${options.properties.length})`, '', '| property | verdict |', '|---|---|');
+  lines.push('', `### Properties (${options.properties.length})`, '', '| property | verdict | inputs judged |', '|---|---|---|');
   for (const id of options.properties) {
     const f = options.findings.find((x) => x.property === id);
-    lines.push(`| ${id} | ${f ? `**failed** (${f.shapeClass}): ${f.violation.message.replaceAll('|', '\\|')}` : 'held'} |`);
+    const check = options.checks?.find((c) => c.property === id);
+    const held = check?.status === 'not-checked' ? `**not checked**: ${(check.reason ?? '').replaceAll('|', '\\|')}` : 'held';
+    lines.push(`| ${id} | ${f ? `**failed** (${f.shapeClass}): ${f.violation.message.replaceAll('|', '\\|')}` : held} | ${check ? check.judged.toLocaleString('en-US') : '-'} |`);
   }
   for (const f of options.findings) {
     lines.push('', `<details><summary>${f.property} — minimal case (${f.shapeClass})</summary>`, '', '```json', JSON.stringify(f.case, null, 2), '```', '', `replay: \`${f.replay}\``, '', '</details>');

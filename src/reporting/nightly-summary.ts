@@ -63,6 +63,8 @@ export interface NightlySummary {
   readonly budget: string;
   readonly elapsedMs: number;
   readonly runs: number;
+  /** Per property, the inputs it judged; zero means not checked (absent in summaries written before it was counted). */
+  readonly judged?: Readonly<Record<string, number>>;
   readonly casesPerSecond: number;
   readonly interrupted: boolean;
   readonly errors: readonly string[];
@@ -155,9 +157,12 @@ export function nightlyJunit(summary: NightlySummary): string {
   }));
   const propertyCases: JUnitCase[] = summary.properties.map((id) => {
     const open = summary.findings.filter((f) => f.property === id && f.status !== 'fixed');
+    const judged = summary.judged?.[id];
     return {
       name: id,
       classname: 'cardfuzz.nightly.properties',
+      ...(judged !== undefined ? { properties: { judged } } : {}),
+      ...(open.length === 0 && judged === 0 ? { skipped: 'not checked: judged no input' } : {}),
       ...(open.length > 0 ? { failure: { message: open.map((f) => f.violation.message).join('; '), type: 'property', details: open.map((f) => f.replay).join('\n') } } : {}),
     };
   });
@@ -201,6 +206,14 @@ export function nightlyMarkdown(summary: NightlySummary): string {
     if (list.length === 0) continue;
     lines.push(`### ${status === 'new' ? 'New' : status === 'still-failing' ? 'Still failing' : 'Fixed'}`, '', '| property | shape | violation | first seen |', '|---|---|---|---|');
     for (const f of list) lines.push(`| ${f.property} | ${f.shapeClass} | ${f.violation.message.replaceAll('|', '\\|')} | ${f.firstSeen.slice(0, 10)} |`);
+    lines.push('');
+  }
+  if (summary.judged !== undefined) {
+    lines.push('### Properties', '', '| property | inputs judged |', '|---|---|');
+    for (const id of summary.properties) {
+      const n = summary.judged[id] ?? 0;
+      lines.push(`| ${id} | ${n === 0 ? '**not checked** (0)' : n.toLocaleString('en-US')} |`);
+    }
     lines.push('');
   }
   const counts = (record: Readonly<Record<string, number>>): string =>

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { isFuzzerError } from '../errors.js';
 import { fingerprintOf, violationSignature, type Finding } from './finding.js';
 import type { PropertyGroup } from './property-group.js';
-import type { Violation } from './property.js';
+import { violationOf, NOT_JUDGED, type Violation } from './property.js';
 
 /**
  * A fuzz campaign over one property group: fast-check generates inputs,
@@ -60,6 +60,13 @@ export interface CampaignOptions<T, E> {
 export interface CampaignResult {
   readonly findings: readonly Finding[];
   readonly runs: number;
+  /**
+   * Per property id, the generated inputs it judged (its precondition held
+   * and what it reads was there). Zero means the property was not checked.
+   * After a property fails on an input, the properties after it do not judge
+   * that input.
+   */
+  readonly judged: Readonly<Record<string, number>>;
   readonly elapsedMs: number;
   /** True when time, a stop request or a tool error ended generation before the runs were spent. */
   readonly interrupted: boolean;
@@ -96,6 +103,7 @@ export async function runCampaign<T, E>(options: CampaignOptions<T, E>): Promise
   const shrinkLimit = options.shrinkTimeLimitMs ?? 10_000;
   const known = new Set(options.knownSignatures ?? []);
   const findings: Finding[] = [];
+  const judged: Record<string, number> = Object.fromEntries(group.properties.map((p) => [p.id, 0]));
   let runs = 0;
   let stopReason: CampaignResult['stopReason'] = options.path === undefined ? 'runs' : 'path';
   let error: CampaignResult['error'];
@@ -126,7 +134,7 @@ export async function runCampaign<T, E>(options: CampaignOptions<T, E>): Promise
       if (target !== null) {
         // A stop request or a spent shrink budget ends shrinking; fast-check keeps the best case so far.
         if (stopped || options.shouldStop?.() || performance.now() - target.startedAt > shrinkLimit) return true;
-        const v = target.property.check(e);
+        const v = violationOf(target.property.check(e));
         return !(v !== null && violationSignature(target.property.id, v) === target.signature);
       }
       runs++;
@@ -134,6 +142,8 @@ export async function runCampaign<T, E>(options: CampaignOptions<T, E>): Promise
       progress();
       for (const property of group.properties) {
         const v = property.check(e);
+        if (v === NOT_JUDGED) continue;
+        judged[property.id]!++;
         if (v === null) continue;
         const signature = violationSignature(property.id, v);
         if (known.has(signature)) continue;
@@ -197,7 +207,7 @@ export async function runCampaign<T, E>(options: CampaignOptions<T, E>): Promise
       const stillFails = async (input: T): Promise<boolean> => {
         // A stop request abandons the domain reduction: the best case so far is kept.
         if (options.shouldStop?.()) return false;
-        const v = found.property.check(await group.evaluate(input));
+        const v = violationOf(found.property.check(await group.evaluate(input)));
         return v !== null && violationSignature(found.property.id, v) === found.signature;
       };
       // fast-check shrinks within the generator's structure; the domain reducer crosses it.
@@ -216,7 +226,7 @@ export async function runCampaign<T, E>(options: CampaignOptions<T, E>): Promise
         error ??= campaignError(e, minimal);
         break;
       }
-      const violation = found.property.check(evaluation) ?? flaky(found);
+      const violation = violationOf(found.property.check(evaluation)) ?? flaky(found);
       const shapeClass = group.shapeClass(minimal, evaluation);
       const partial: Omit<Finding, 'replay'> = {
         property: found.property.id,
@@ -247,6 +257,7 @@ export async function runCampaign<T, E>(options: CampaignOptions<T, E>): Promise
   return {
     findings,
     runs,
+    judged,
     elapsedMs,
     interrupted: reason === 'time' || reason === 'stopped' || reason === 'error',
     stopReason: reason,

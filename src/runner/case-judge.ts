@@ -10,13 +10,19 @@ import type { SettingsPatch } from '../profiles/settings.js';
 import type { SqlDialectName } from '../schema/render-schema.js';
 import { caseRunOptions } from './execution-group.js';
 import { openTarget, type Target } from './open-target.js';
-import type { AnyProperty, Violation } from './property.js';
+import { NOT_JUDGED, type AnyProperty, type Judgement, type Violation } from './property.js';
 import { createSystemUnderTest, type SystemUnderTest } from './system-under-test.js';
 
 export type CaseVerdict =
   | { readonly status: 'fails'; readonly violation: Violation }
   | { readonly status: 'passes' }
   | { readonly status: 'not-applicable'; readonly reason: string };
+
+/** A property's judgement as a case verdict: a case it cannot judge is not applicable, never a pass. */
+function verdictOf(judgement: Judgement): CaseVerdict {
+  if (judgement === NOT_JUDGED) return { status: 'not-applicable', reason: 'the property cannot judge this case on this profile (its precondition does not hold, or the schema lacks what it reads)' };
+  return judgement === null ? { status: 'passes' } : { status: 'fails', violation: judgement };
+}
 
 /**
  * Judges stored cases one at a time — for replay, the gate and recording
@@ -69,8 +75,7 @@ export class CaseJudge {
       if (skip !== null) return { status: 'not-applicable', reason: skip };
       const plan = system.plan(options.case);
       const outcome = await database.runCase(plan, caseRunOptions([options.property]));
-      const violation = options.property.check({ case: options.case, plan, outcome, system });
-      return violation === null ? { status: 'passes' } : { status: 'fails', violation };
+      return verdictOf(options.property.check({ case: options.case, plan, outcome, system }));
     }
     let upgrade = this.#upgrades.get(key);
     if (upgrade === undefined) {
@@ -82,8 +87,7 @@ export class CaseJudge {
     const cases = options.history ?? [options.case];
     const plans = cases.map((c) => opened.previous.plan(c));
     const outcome = await opened.database.runUpgrade(plans);
-    const violation = options.property.check({ cases, plans, outcome, previous: opened.previous, target: opened.target });
-    return violation === null ? { status: 'passes' } : { status: 'fails', violation };
+    return verdictOf(options.property.check({ cases, plans, outcome, previous: opened.previous, target: opened.target }));
   }
 
   async #openUpgrade(profileOrName: string | Profile, settings: SettingsPatch): Promise<{ previous: SystemUnderTest; target: SystemUnderTest; database: UpgradeDatabase } | string> {

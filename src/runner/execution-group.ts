@@ -41,7 +41,7 @@ export function executionGroup(
 
 /** What the database must read back for a set of properties. */
 export function caseRunOptions(properties: readonly ExecutionProperty[]): CaseRunOptions {
-  const readers = properties.some((p) => p.needs.readers);
+  const readers = properties.some((p) => (p.needs.readers?.length ?? 0) > 0);
   const overfull = properties.some((p) => p.needs.overfull);
   return { ...(readers ? { readers: readerRequestsFor } : {}), ...(overfull ? { overfull: true } : {}) };
 }

@@ -1,6 +1,6 @@
 import type fc from 'fast-check';
 import type { Case } from '../model/case.js';
-import type { Violation } from './property.js';
+import type { Judgement } from './property.js';
 
 /**
  * Properties that judge the same kind of evaluated input: execution
@@ -11,7 +11,7 @@ import type { Violation } from './property.js';
 export interface PropertyGroup<T, E> {
   readonly name: string;
   readonly arbitrary: fc.Arbitrary<T>;
-  readonly properties: readonly { readonly id: string; check(evaluation: E): Violation | null }[];
+  readonly properties: readonly { readonly id: string; check(evaluation: E): Judgement }[];
   /** Whether `evaluate` returns synchronously (the fast path on embedded SQLite). */
   readonly synchronous: boolean;
   evaluate(input: T): E | Promise<E>;

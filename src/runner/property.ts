@@ -1,5 +1,6 @@
 import type { ExecutionPlan } from '../executor/execution.js';
 import type { Case } from '../model/case.js';
+import type { ReaderId } from '../readers/galaxy-readers.js';
 import type { CaseOutcome, UpgradeOutcome } from '../persistence/case-database.js';
 import type { SystemUnderTest } from './system-under-test.js';
 
@@ -19,6 +20,24 @@ export interface Violation {
   readonly message: string;
 }
 
+/**
+ * What a property returns for an input it could not judge: its precondition
+ * did not hold (no tool request, no mapped job, a refused write) or the
+ * readers or columns it needs are not in the schema. Only judged inputs
+ * count; a property that judged none in a campaign is "not checked", never
+ * "held".
+ */
+export const NOT_JUDGED: unique symbol = Symbol('not judged');
+export type NotJudged = typeof NOT_JUDGED;
+
+/** A property's answer for one input: a violation, `null` (judged and held), or NOT_JUDGED. */
+export type Judgement = Violation | null | NotJudged;
+
+/** The violation of a judgement, if it is one. */
+export function violationOf(judgement: Judgement): Violation | null {
+  return judgement === null || judgement === NOT_JUDGED ? null : judgement;
+}
+
 /** One case run through the model and the database. */
 export interface CaseEvaluation {
   readonly case: Case;
@@ -28,8 +47,8 @@ export interface CaseEvaluation {
 }
 
 export interface PropertyNeeds {
-  /** Galaxy's reader queries after the write. */
-  readonly readers?: boolean;
+  /** Galaxy's reader queries it reads after the write (ids of readers/galaxy-readers.ts); a schema that cannot run one weakens the property. */
+  readonly readers?: readonly ReaderId[];
   /** Children counted per parent for every relationship declared scalar. */
   readonly overfull?: boolean;
 }
@@ -43,7 +62,7 @@ export interface ExecutionProperty {
   readonly needs: PropertyNeeds;
   /** Why the property cannot judge any case of this system (a table or column it needs is not written), or null. */
   readonly notApplicable?: (system: SystemUnderTest) => string | null;
-  check(evaluation: CaseEvaluation): Violation | null;
+  check(evaluation: CaseEvaluation): Judgement;
 }
 
 export function defineExecutionProperty(p: Omit<ExecutionProperty, 'family'>): ExecutionProperty {
@@ -64,7 +83,7 @@ export interface UpgradeProperty {
   readonly id: string;
   readonly summary: string;
   readonly hazard?: string;
-  check(evaluation: UpgradeEvaluation): Violation | null;
+  check(evaluation: UpgradeEvaluation): Judgement;
 }
 
 export type AnyProperty = ExecutionProperty | UpgradeProperty;

@@ -9,6 +9,7 @@ import type { Finding } from './finding.js';
 import { openTarget, type TargetOptions } from './open-target.js';
 import type { AnyProperty, CaseEvaluation, ExecutionProperty, UpgradeProperty } from './property.js';
 import { createSystemUnderTest, type SystemUnderTest } from './system-under-test.js';
+import { schemaGaps, type SchemaGap } from './schema-gaps.js';
 import { upgradeGroup } from './upgrade-group.js';
 
 /**
@@ -34,6 +35,8 @@ export interface SuiteOptions {
   readonly onProgress?: (group: string, progress: CampaignProgress) => void;
   readonly onCaseEvaluation?: (evaluation: CaseEvaluation) => void;
   readonly onFinding?: (finding: Finding) => void;
+  /** Called once the schema is open, with what it lacks that a selected property reads (see `schemaGaps`). */
+  readonly onSchemaGaps?: (gaps: readonly SchemaGap[]) => void;
   readonly shouldStop?: () => boolean;
   /** See CampaignOptions.yieldEveryMs: lets signal handlers run during a synchronous campaign. */
   readonly yieldEveryMs?: number;
@@ -48,6 +51,21 @@ export interface GroupReport {
   /** Why the group did not run, when it did not. */
   readonly skipped: string | null;
   readonly stopReason: CampaignResult['stopReason'] | null;
+  /** Per property, the inputs it judged. */
+  readonly judged: Readonly<Record<string, number>>;
+}
+
+/**
+ * A property's result in a run: failed (a finding), held (judged at least one
+ * input and never failed), or not checked (judged none: its group did not
+ * run, no input met its precondition, or the schema lacks what it reads).
+ */
+export interface PropertyCheck {
+  readonly property: string;
+  readonly status: 'failed' | 'held' | 'not-checked';
+  readonly judged: number;
+  /** Why it was not checked. */
+  readonly reason?: string;
 }
 
 export interface SuiteResult {
@@ -60,6 +78,10 @@ export interface SuiteResult {
   readonly error?: CampaignError;
   /** Databases that could not be closed cleanly (a PostgreSQL schema left behind, named): the run is not clean. */
   readonly closeErrors: readonly string[];
+  /** Per selected property: failed, held or not checked, with the inputs it judged. */
+  readonly checks: readonly PropertyCheck[];
+  /** What the schema lacks that a selected property reads. */
+  readonly schemaGaps: readonly SchemaGap[];
 }
 
 /**
@@ -75,6 +97,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   const execution = options.properties.filter((p): p is ExecutionProperty => p.family === 'execution');
   const upgrade = options.properties.filter((p): p is UpgradeProperty => p.family === 'upgrade');
   const { system, database } = await openTarget(options.target);
+  const gaps = schemaGaps(database.catalog, options.properties);
+  options.onSchemaGaps?.(gaps);
   const groups: GroupReport[] = [];
   const findings: Finding[] = [];
   let error: SuiteResult['error'];
@@ -98,7 +122,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   };
   const record = (name: string, properties: readonly { id: string }[], result: CampaignResult): void => {
     findings.push(...result.findings);
-    groups.push({ name, properties: properties.map((p) => p.id), runs: result.runs, elapsedMs: result.elapsedMs, skipped: null, stopReason: result.stopReason });
+    groups.push({ name, properties: properties.map((p) => p.id), runs: result.runs, elapsedMs: result.elapsedMs, skipped: null, stopReason: result.stopReason, judged: result.judged });
     if (result.error !== undefined) error = result.error;
     interrupted ||= result.interrupted;
   };
@@ -117,7 +141,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       const profile = system.profile;
       const skip = profile.previous === undefined ? `profile ${profile.name} names no previous profile to upgrade from` : profile.schemaSql !== undefined ? 'a schema dump has no migrations to upgrade with' : null;
       if (skip !== null) {
-        groups.push({ name: 'upgrade', properties: upgrade.map((p) => p.id), runs: 0, elapsedMs: 0, skipped: skip, stopReason: null });
+        groups.push({ name: 'upgrade', properties: upgrade.map((p) => p.id), runs: 0, elapsedMs: 0, skipped: skip, stopReason: null, judged: Object.fromEntries(upgrade.map((p) => [p.id, 0])) });
       } else {
         const previous = createSystemUnderTest(await resolveProfile(profile.previous!));
         const steps = upgradeSteps(previous.profile, profile, options.target.dialect);
@@ -152,7 +176,31 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     elapsedMs: performance.now() - started,
     interrupted,
     groups,
+    checks: propertyChecks(options.properties, groups, findings, gaps),
+    schemaGaps: gaps,
     ...(error !== undefined ? { error } : {}),
     closeErrors,
   };
+}
+
+function propertyChecks(properties: readonly AnyProperty[], groups: readonly GroupReport[], findings: readonly Finding[], gaps: readonly SchemaGap[]): PropertyCheck[] {
+  return properties.map((p): PropertyCheck => {
+    const group = groups.find((g) => g.properties.includes(p.id));
+    const judged = group?.judged[p.id] ?? 0;
+    if (findings.some((f) => f.property === p.id)) return { property: p.id, status: 'failed', judged };
+    if (judged > 0) return { property: p.id, status: 'held', judged };
+    const own = gaps.filter((g) => g.properties.includes(p.id)).map((g) => g.missing);
+    const reason =
+      group === undefined
+        ? 'its campaign did not run'
+        : group.skipped !== null
+          ? group.skipped
+          : `judged none of ${group.runs.toLocaleString('en-US')} input${group.runs === 1 ? '' : 's'}${own.length > 0 ? ` (the schema lacks ${own.join(', ')})` : ' (no input met its precondition)'}`;
+    return { property: p.id, status: 'not-checked', judged: 0, reason };
+  });
+}
+
+/** The properties a run did not check, as note lines. */
+export function notCheckedLines(checks: readonly PropertyCheck[]): string[] {
+  return checks.filter((c) => c.status === 'not-checked').map((c) => `${c.property} not checked: ${c.reason ?? 'judged no input'}`);
 }

@@ -33,6 +33,8 @@ async function holds(profile: string, property: string, options: Parameters<type
   const result = await fuzz(profile, { runs: 3000, ...options, properties: [property] });
   expect(result.findings.map((f) => `${f.property}: ${f.violation.message}`)).toEqual([]);
   expect(result.runs).toBeGreaterThan(0);
+  // Held means judged: a property that judged no input was not checked.
+  expect(result.checks.find((c) => c.property === property)).toMatchObject({ status: 'held' });
 }
 
 describe('persists-without-constraint-violations', () => {

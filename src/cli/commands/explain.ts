@@ -7,7 +7,7 @@ import { tablesUsedBy } from '../../persistence/open-case-database.js';
 import { executorSettingsOf } from '../../profiles/settings.js';
 import { readerRequestsFor } from '../../readers/reader-requests.js';
 import { openTarget, type TargetOptions } from '../../runner/open-target.js';
-import type { CaseEvaluation, Violation } from '../../runner/property.js';
+import { NOT_JUDGED, violationOf, type CaseEvaluation, type Judgement, type Violation } from '../../runner/property.js';
 import { executionRowCounts } from '../../runner/row-counts.js';
 import type { Io } from '../io.js';
 import { readJsonFile } from '../read-input-file.js';
@@ -33,7 +33,8 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
     const plan = system.plan(c);
     const outcome = await database.runCase(plan, { readers: readerRequestsFor, overfull: true });
     const evaluation: CaseEvaluation = { case: c, plan, outcome, system };
-    const verdicts: [string, Violation | null][] = PROPERTIES.flatMap((p) => (p.family === 'execution' ? [[p.id, p.check(evaluation)] as [string, Violation | null]] : []));
+    const judgements: [string, Judgement][] = PROPERTIES.flatMap((p) => (p.family === 'execution' ? [[p.id, p.check(evaluation)] as [string, Judgement]] : []));
+    const verdicts: [string, Violation | null][] = judgements.map(([id, j]) => [id, violationOf(j)]);
     const expansion = plan.expansion;
     const rows = executionRowCounts(plan, tablesUsedBy(executorSettingsOf(system.settings)), outcome.failure?.statementIndex ?? null);
     const shapes = classifyShapes(c, expansion);
@@ -65,7 +66,7 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
       write: outcome.failure === null ? 'persisted' : { failedAt: outcome.failure.statement.table, violation: outcome.failure.violation },
       readers: outcome.readings?.map((r) => ({ reader: r.reader, argument: r.argument, ids: r.ids })) ?? [],
       overfull: outcome.overfull ?? [],
-      properties: Object.fromEntries(verdicts.map(([id, v]) => [id, v === null ? 'passed' : 'failed'])),
+      properties: Object.fromEntries(judgements.map(([id, j]) => [id, j === NOT_JUDGED ? 'not judged' : j === null ? 'passed' : 'failed'])),
       violations: Object.fromEntries(verdicts.filter(([, v]) => v !== null)),
     };
     if (options.json) io.out(JSON.stringify(document, null, 2));
@@ -93,7 +94,7 @@ function formatExplanation(d: { profile: string; expansion: { combinations: numb
   lines.push('properties:');
   for (const [id, verdict] of Object.entries(d.properties)) {
     const v = d.violations[id];
-    lines.push(`  ${verdict === 'passed' ? 'pass' : 'FAIL'} ${id}${v ? `: ${v.message}` : ''}`);
+    lines.push(`  ${verdict === 'passed' ? 'pass' : verdict === 'failed' ? 'FAIL' : verdict} ${id}${v ? `: ${v.message}` : ''}`);
   }
   return lines.join('\n');
 }

@@ -12,6 +12,7 @@ interface GateArgs extends TargetArgs {
   readonly runs: number;
   readonly hazards: boolean;
   readonly 'allow-stale': boolean;
+  readonly 'allow-unchecked': boolean;
   readonly junit: string | undefined;
   readonly markdown: string | undefined;
 }
@@ -35,6 +36,7 @@ export const gateCommandModule: CommandModule<object, GateArgs> = {
       .option('runs', { type: 'number', default: 2000, describe: 'cases in the campaign' })
       .option('hazards', { type: 'boolean', default: false, describe: 'also check the hazard properties (documented Galaxy hazards; nightly checks them)' })
       .option('allow-stale', { type: 'boolean', default: false, describe: 'accept regression cases recorded by other generators' })
+      .option('allow-unchecked', { type: 'boolean', default: false, describe: 'accept properties the campaign did not check (judged no case); by default the gate fails on them' })
       .option('junit', { type: 'string', describe: 'write a JUnit XML report here' })
       .option('markdown', { type: 'string', describe: 'write a Markdown summary here' }) as unknown as Argv<GateArgs>,
   handler: async (args) => {
@@ -49,6 +51,7 @@ export const gateCommandModule: CommandModule<object, GateArgs> = {
           runs: checkInteger(args.runs, '--runs', 1)!,
           hazards: args.hazards,
           allowStale: args['allow-stale'],
+          allowUnchecked: args['allow-unchecked'],
           junit: args.junit,
           markdown: args.markdown,
           stepSummary: process.env['GITHUB_STEP_SUMMARY'] || undefined,

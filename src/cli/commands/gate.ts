@@ -11,7 +11,8 @@ import { junitXml, type JUnitCase } from '../../reporting/junit.js';
 import { gateMarkdown } from '../../reporting/markdown.js';
 import { CaseJudge } from '../../runner/case-judge.js';
 import { resolveTargetProfile, type TargetOptions } from '../../runner/open-target.js';
-import { runSuite } from '../../runner/run-suite.js';
+import { notCheckedLines, runSuite } from '../../runner/run-suite.js';
+import { describeSchemaGap } from '../../runner/schema-gaps.js';
 import type { Io } from '../io.js';
 import { describeReplay } from './replay.js';
 import { shellQuote, targetFlags } from '../shared-options.js';
@@ -23,6 +24,8 @@ export interface GateOptions {
   readonly runs: number;
   readonly hazards: boolean;
   readonly allowStale: boolean;
+  /** Accept properties the campaign did not check (judged no input); by default the gate fails on them. */
+  readonly allowUnchecked?: boolean;
   readonly junit: string | undefined;
   readonly markdown: string | undefined;
   /** $GITHUB_STEP_SUMMARY, when set: the Markdown summary is appended to it. */
@@ -72,7 +75,10 @@ export async function gateCommand(options: GateOptions, io: Io): Promise<number>
   if (suite.error !== undefined) problems.push(suite.error.code !== undefined ? suite.error.message : `internal error while fuzzing: ${suite.error.message}`);
   problems.push(...suite.closeErrors);
   const stillFailing = replay.replayed.filter((r) => r.verdict.status === 'fails');
-  const exitCode = problems.length > 0 ? 2 : stillFailing.length > 0 || suite.findings.length > 0 ? 1 : 0;
+  const unchecked = suite.error === undefined && !options.allowUnchecked ? suite.checks.filter((c) => c.status === 'not-checked') : [];
+  for (const gap of suite.schemaGaps) io.err(`note: ${describeSchemaGap(gap)}`);
+  for (const line of notCheckedLines(suite.checks)) io.err(`cardfuzz: ${line}${options.allowUnchecked ? ' (accepted: --allow-unchecked)' : ''}`);
+  const exitCode = problems.length > 0 ? 2 : stillFailing.length > 0 || suite.findings.length > 0 || unchecked.length > 0 ? 1 : 0;
   const elapsedMs = performance.now() - started;
 
   const regressionCases: JUnitCase[] = replay.replayed.map((r) => ({
@@ -86,8 +92,14 @@ export async function gateCommand(options: GateOptions, io: Io): Promise<number>
   const propertyCases: JUnitCase[] = properties.map((p): JUnitCase => {
     const finding = suite.findings.find((f) => f.property === p.id);
     const group = suite.groups.find((g) => g.properties.includes(p.id));
-    if (group?.skipped) return { name: p.id, classname: `cardfuzz.properties`, skipped: group.skipped };
-    if (finding === undefined) return { name: p.id, classname: 'cardfuzz.properties', properties: { seed: options.seed, runs: group?.runs ?? 0 } };
+    const check = suite.checks.find((c) => c.property === p.id);
+    const judged = check?.judged ?? 0;
+    if (check?.status === 'not-checked') {
+      const reason = `not checked: ${check.reason ?? 'judged no input'}`;
+      if (options.allowUnchecked) return { name: p.id, classname: 'cardfuzz.properties', skipped: reason };
+      return { name: p.id, classname: 'cardfuzz.properties', properties: { seed: options.seed, runs: group?.runs ?? 0, judged }, failure: { message: reason, type: 'not-checked', details: `${reason}; pass --allow-unchecked to accept it` } };
+    }
+    if (finding === undefined) return { name: p.id, classname: 'cardfuzz.properties', properties: { seed: options.seed, runs: group?.runs ?? 0, judged } };
     return {
       name: p.id,
       classname: 'cardfuzz.properties',
@@ -100,7 +112,7 @@ export async function gateCommand(options: GateOptions, io: Io): Promise<number>
     { name: 'cardfuzz regressions', cases: [...regressionCases, ...problemCases] },
     { name: `cardfuzz properties`, cases: propertyCases, timeSeconds: suite.elapsedMs / 1000, properties: { profile: profile.name, seed: options.seed, runs: suite.runs } },
   ]);
-  const markdown = gateMarkdown({ profile: profile.name, seed: options.seed, runs: suite.runs, elapsedMs, replayed: replay.replayed, problems, findings: suite.findings, properties: properties.map((p) => p.id), exitCode });
+  const markdown = gateMarkdown({ profile: profile.name, seed: options.seed, runs: suite.runs, elapsedMs, replayed: replay.replayed, problems, findings: suite.findings, properties: properties.map((p) => p.id), checks: suite.checks, exitCode });
   // The verdicts go to stdout first, so a write that still fails (one line, exit 2) loses nothing.
   io.out(markdown);
   if (options.junit) await writeFileAtomic(options.junit, xml);

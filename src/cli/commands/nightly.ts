@@ -251,6 +251,7 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
     budget,
     elapsedMs: result.elapsedMs,
     runs: result.runs,
+    judged: Object.fromEntries(selected.map((p) => [p.id, result.judged[p.id] ?? 0])),
     casesPerSecond: result.elapsedMs > 0 ? (result.runs * 1000) / result.elapsedMs : 0,
     interrupted: result.interrupted,
     // A night that ran no case checked nothing: never green.

@@ -12,7 +12,8 @@ import { InvalidInputError, isFuzzerError } from '../../errors.js';
 import { checkWritableDirectory } from '../../files/check-writable.js';
 import type { Finding } from '../../runner/finding.js';
 import { resolveTargetProfile, type TargetOptions } from '../../runner/open-target.js';
-import { runSuite } from '../../runner/run-suite.js';
+import { notCheckedLines, runSuite, type PropertyCheck } from '../../runner/run-suite.js';
+import { describeSchemaGap } from '../../runner/schema-gaps.js';
 import { formatDuration } from '../durations.js';
 import { formatFinding } from '../format-finding.js';
 import type { Io } from '../io.js';
@@ -81,6 +82,9 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       reporter(p);
     },
     ...(options.stopSignal !== undefined ? { shouldStop: () => options.stopSignal!() !== null, yieldEveryMs: 100 } : {}),
+    onSchemaGaps: (gaps) => {
+      for (const gap of gaps) io.err(`note: ${describeSchemaGap(gap)}`);
+    },
     replayCommand: (f) => `cardfuzz run ${targetFlags(options.target)}${options.tools.map((t) => ` --tool ${shellQuote(t)}`).join('')} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
   });
   // A cardfuzz error (a lost database, a bug) ends the run with exit 2, after the findings made so far are printed and saved.
@@ -98,7 +102,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     saveError = error.message;
   }
   const summary = `${result.runs.toLocaleString('en-US')} cases in ${formatDuration(result.elapsedMs)} (${Math.round((result.runs * 1000) / Math.max(1, result.elapsedMs)).toLocaleString('en-US')} cases/s)${signal !== null ? `, stopped by ${signal}` : result.interrupted ? ', stopped early' : ''}`;
-  const skipped = result.groups.filter((g) => g.skipped !== null).map((g) => `${g.properties.join(', ')} not run: ${g.skipped}`);
+  const notChecked = notCheckedLines(result.checks);
   if (options.json) {
     io.out(
       JSON.stringify(
@@ -109,6 +113,8 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
           profile: result.system.profile.name,
           seed: options.seed,
           groups: result.groups,
+          checks: result.checks,
+          schemaGaps: result.schemaGaps,
           saved,
           ...(failure !== undefined ? { error: failure } : {}),
           ...(signal !== null ? { stoppedBy: signal } : {}),
@@ -123,9 +129,18 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       const file = saved.find((s) => s.fingerprint === f.fingerprint);
       io.out(`${formatFinding(f)}${file ? `\n  ${file.created ? 'saved' : 'already recorded'}: ${file.path} (replay: cardfuzz replay ${shellQuote(file.path)})` : ''}\n`);
     }
-    for (const line of skipped) io.out(`note: ${line}`);
-    if (failure === undefined) io.out(findings.length === 0 ? `ok: every property held over ${summary}` : `${findings.length} finding${findings.length === 1 ? '' : 's'} over ${summary}`);
-    else if (findings.length > 0) io.out(`${findings.length} finding${findings.length === 1 ? '' : 's'} before the run stopped, over ${summary}`);
+    io.out(checksTable(result.checks));
+    for (const line of notChecked) io.out(`note: ${line}`);
+    const unchecked = notChecked.length === 0 ? '' : `, ${notChecked.length} not checked`;
+    if (failure === undefined) {
+      io.out(
+        findings.length === 0
+          ? notChecked.length === 0
+            ? `ok: every property held over ${summary}`
+            : `ok: every checked property held${unchecked} over ${summary}`
+          : `${findings.length} finding${findings.length === 1 ? '' : 's'}${unchecked} over ${summary}`,
+      );
+    } else if (findings.length > 0) io.out(`${findings.length} finding${findings.length === 1 ? '' : 's'} before the run stopped, over ${summary}`);
   }
   // One line: what stopped the run, then any schema it could not drop.
   const problems = [...(failure === undefined ? [] : [failure]), ...result.closeErrors, ...(saveError === undefined ? [] : [`${saveError} (the findings are printed above)`])];
@@ -135,6 +150,13 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   }
   if (signal !== null) return SIGNAL_EXIT[signal] ?? 130;
   return findings.length > 0 ? 1 : 0;
+}
+
+/** Each property's result and the inputs it judged, one line each. */
+export function checksTable(checks: readonly PropertyCheck[]): string {
+  const width = Math.max(1, ...checks.map((c) => c.judged.toLocaleString('en-US').length));
+  const label = { failed: 'FAILED', held: 'held', 'not-checked': 'not checked' } as const;
+  return ['properties (inputs judged):', ...checks.map((c) => `  ${label[c.status].padEnd(11)} ${c.judged.toLocaleString('en-US').padStart(width)}  ${c.property}`)].join('\n');
 }
 
 /**

@@ -79,7 +79,7 @@ async function runSlice(message: RunSlice): Promise<void> {
       onEvaluation: (e) => recorder.record(e.case, e.plan),
     });
     if (result.error) throw new Error(result.error.message);
-    post({ type: 'done', slice: message.slice, runs: result.runs, elapsedMs: result.elapsedMs, stopReason: result.stopReason, coverage: recorder.coverage });
+    post({ type: 'done', slice: message.slice, runs: result.runs, elapsedMs: result.elapsedMs, stopReason: result.stopReason, judged: result.judged, coverage: recorder.coverage });
     return;
   }
   upgrade ??= openUpgrade();
@@ -87,7 +87,7 @@ async function runSlice(message: RunSlice): Promise<void> {
   const properties = PROPERTIES.filter((p): p is UpgradeProperty => p.family === 'upgrade' && message.unit.properties.includes(p.id));
   const result = await runCampaign({ ...common, group: opened.group(properties) });
   if (result.error) throw new Error(result.error.message);
-  post({ type: 'done', slice: message.slice, runs: result.runs, elapsedMs: result.elapsedMs, stopReason: result.stopReason, coverage: null });
+  post({ type: 'done', slice: message.slice, runs: result.runs, elapsedMs: result.elapsedMs, stopReason: result.stopReason, judged: result.judged, coverage: null });
 }
 
 parentPort!.on('message', (message: RunSlice | { type: 'close' }) => {
