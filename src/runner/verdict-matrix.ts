@@ -26,7 +26,11 @@ export const VERDICT_VARIANTS: readonly Variant[] = [
   { label: 'branch-fixed, extraction.dedup=drop', profile: 'branch-fixed', settings: { 'extraction.dedup': 'drop' } },
 ];
 
-export type Verdict = { readonly status: 'passed' } | { readonly status: 'failed'; readonly finding: Finding } | { readonly status: 'not-applicable'; readonly reason: string };
+export type Verdict =
+  | { readonly status: 'passed'; readonly judged: number }
+  | { readonly status: 'failed'; readonly finding: Finding }
+  | { readonly status: 'not-applicable'; readonly reason: string }
+  | { readonly status: 'not-checked'; readonly reason: string };
 
 export interface VerdictRow {
   readonly variant: Variant;
@@ -60,7 +64,14 @@ export async function verdictMatrix(options: {
     for (const property of options.properties) {
       const skipped = result.groups.find((g) => g.skipped !== null && g.properties.includes(property.id));
       const finding = result.findings.find((f) => f.property === property.id);
-      verdicts[property.id] = skipped ? { status: 'not-applicable', reason: skipped.skipped! } : finding ? { status: 'failed', finding } : { status: 'passed' };
+      const check = result.checks.find((c) => c.property === property.id);
+      verdicts[property.id] = skipped
+        ? { status: 'not-applicable', reason: skipped.skipped! }
+        : finding
+          ? { status: 'failed', finding }
+          : check?.status === 'not-checked'
+            ? { status: 'not-checked', reason: check.reason ?? 'judged no case' }
+            : { status: 'passed', judged: check?.judged ?? 0 };
     }
     rows.push({ variant, runs: result.runs, verdicts });
   }
@@ -76,6 +87,7 @@ export function verdictTable(rows: readonly VerdictRow[], properties: readonly A
       const v = row.verdicts[p.id]!;
       if (v.status === 'passed') return 'pass';
       if (v.status === 'not-applicable') return 'n/a';
+      if (v.status === 'not-checked') return 'not checked';
       return `**FAIL** ${v.finding.shapeClass}`;
     });
     return `| ${row.variant.label} | ${cells.join(' | ')} |`;

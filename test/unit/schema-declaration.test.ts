@@ -14,7 +14,9 @@ import { sqliteTarget } from '../helpers/targets.js';
 const root = resolve(import.meta.dirname, '../..');
 const fixture = resolve(root, 'test/fixtures/typecheck/misspelt-names.ts');
 
-/** Type-checks the fixture with the compiler, optionally with its `@ts-expect-error` lines removed. */
+let previous: ts.Program | undefined;
+
+/** Type-checks the fixture with the compiler, optionally with its `@ts-expect-error` lines removed (the second program reuses the first's files). */
 function diagnosticsOf(withoutDirectives: boolean): { line: number; code: number; message: string }[] {
   const config = ts.getParsedCommandLineOfConfigFile(resolve(root, 'tsconfig.json'), { noEmit: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
   const host = ts.createCompilerHost(config.options);
@@ -25,7 +27,8 @@ function diagnosticsOf(withoutDirectives: boolean): { line: number; code: number
     if (withoutDirectives) text = text.replace(/^[ \t]*\/\/ @ts-expect-error.*$/gm, '');
     return ts.createSourceFile(name, text, language);
   };
-  const program = ts.createProgram([fixture], { ...config.options, noEmit: true }, host);
+  const program = ts.createProgram([fixture], { ...config.options, noEmit: true }, host, previous);
+  previous = program;
   return ts
     .getPreEmitDiagnostics(program)
     .filter((d) => d.file !== undefined && resolve(d.file.fileName) === fixture)
