@@ -6,8 +6,9 @@ import type { ScalarReplace } from './relationships.js';
 
 /**
  * What Galaxy's code means to write for one case (the executor's intent,
- * before ORM semantics and the database have their say), and the statements
- * that actually reach the database.
+ * before ORM semantics and the database have their say; derived from the
+ * code's writes in derive-intent.ts), and the statements that actually reach
+ * the database.
  */
 
 export interface TesIntent {
@@ -37,16 +38,16 @@ export interface IcjIntent {
   readonly id: number;
   /** Whether the ICJ row is written at all (no output HDCA holds it when the tool has no outputs). */
   readonly persisted: boolean;
-  tesId: number | null;
+  readonly tesId: number | null;
   readonly jobIds: number[];
   readonly outputCollectionIds: number[];
 }
 
 export interface WisIntent {
   readonly id: number;
-  tesId: number | null;
-  jobId: number | null;
-  icjId: number | null;
+  readonly tesId: number | null;
+  readonly jobId: number | null;
+  readonly icjId: number | null;
 }
 
 export interface OutputCollectionIntent {
@@ -55,32 +56,32 @@ export interface OutputCollectionIntent {
   readonly icjId: number | null;
   readonly jobId: number | null;
   /** TEICA row's TES (branch) or null. */
-  teicaTesId: number | null;
+  readonly teicaTesId: number | null;
   /** TRICA row's tool request (upstream) or null. */
-  tricaToolRequestId: number | null;
+  readonly tricaToolRequestId: number | null;
 }
 
 export interface ToolRequestIntent {
   readonly id: number;
   readonly tesId: number | null;
-  state: 'new' | 'submitted' | 'failed';
+  readonly state: 'new' | 'submitted' | 'failed';
 }
 
 export interface ExecutionIntent {
   readonly entry: Entry;
-  toolRequest: ToolRequestIntent | null;
+  readonly toolRequest: ToolRequestIntent | null;
   readonly tes: TesIntent[];
   readonly jobs: JobIntent[];
   readonly icjs: IcjIntent[];
-  wis: WisIntent | null;
+  readonly wis: WisIntent | null;
   readonly outputCollections: OutputCollectionIntent[];
   /** Number of parameter combinations of the expansion (0 on an error). */
   readonly combinations: number;
   readonly mapped: boolean;
   /** Outputs left after the output filters. */
-  activeOutputs: readonly string[];
+  readonly activeOutputs: readonly string[];
   /** How many `_execute` passes ran (queue retries, workflow scheduling iterations). */
-  passes: number;
+  readonly passes: number;
 }
 
 export interface ExecutionPlan {
