@@ -21,7 +21,7 @@ export interface SessionRow<T extends TableName = TableName> {
   /** False for an object the session never inserts (the ICJ of a map-over without outputs, Q4). */
   readonly persisted: boolean;
   /** For a job: the execution slice it ran (its combination index) and the `_execute` pass. */
-  readonly slice?: { readonly combination: number; readonly pass: number };
+  readonly slice: { readonly combination: number; readonly pass: number } | undefined;
   readonly handle: RowHandle<T> | null;
 }
 
@@ -32,8 +32,14 @@ export interface Assignment {
   readonly value: Cell;
 }
 
+export interface RowOptions {
+  /** False for an object the session never inserts. */
+  readonly persisted?: boolean;
+  readonly slice?: SessionRow['slice'];
+}
+
 interface MutableRow extends SessionRow {
-  cells: { [column: string]: Cell };
+  readonly cells: { [column: string]: Cell };
 }
 
 export class Session {
@@ -73,24 +79,24 @@ export class Session {
   }
 
   /** Adds a row with the next id of its table. */
-  add<T extends TableName>(table: T, cells: CellsOf<T>, options: { readonly persisted?: boolean; readonly slice?: SessionRow['slice'] } = {}): SessionRow<T> {
+  add<T extends TableName>(table: T, cells: CellsOf<T>, options?: RowOptions): SessionRow<T> {
     return this.addWithId(table, this.nextId(table), cells, options);
   }
 
   /** Adds a row with a given id (the history fixture's own ids). */
-  addWithId<T extends TableName>(table: T, id: number, cells: CellsOf<T>, options: { readonly persisted?: boolean; readonly slice?: SessionRow['slice'] } = {}): SessionRow<T> {
-    const persisted = options.persisted ?? true;
+  addWithId<T extends TableName>(table: T, id: number, cells: CellsOf<T>, options?: RowOptions): SessionRow<T> {
+    const persisted = options?.persisted ?? true;
     const handle = persisted ? this.#uow.add(table, id, cells) : null;
-    const row: SessionRow<T> = { table, id, cells: cells as SessionRow['cells'], persisted, handle, ...(options.slice ? { slice: options.slice } : {}) };
-    if (this.#recording) this.#rows.push(row as MutableRow);
-    return row;
+    const row: MutableRow = { table, id, cells: cells as MutableRow['cells'], persisted, handle, slice: options?.slice };
+    if (this.#recording) this.#rows.push(row);
+    return row as SessionRow<T>;
   }
 
   /** Assigns one column of a row (an UPDATE if the row was flushed). */
   set<T extends TableName, C extends ColumnOf<T>>(row: SessionRow<T>, column: C, value: CellOf<T, C>): void {
     if (row.handle !== null) this.#uow.set(row.handle, column, value);
-    const mutable = row as MutableRow;
-    mutable.cells = { ...mutable.cells, [column]: value };
+    // The cells object is the one the code passed to `add` (a fresh literal at every call site), now the session's.
+    (row as MutableRow).cells[column] = value;
     if (this.#recording) this.#assignments.push({ row, column, value });
   }
 
