@@ -36,6 +36,8 @@ describe('run --tool DIR', () => {
     expect(r.status).toBe(1);
     const doc = JSON.parse(r.stdout) as { tools: { file: string; status: string; findings: { property: string; replay: string }[] }[]; summary: { loaded: number; refused: number; toolsWithFindings: number } };
     expect(doc.summary).toMatchObject({ loaded: 1, refused: 1, toolsWithFindings: 1 });
+    // Each tool's properties are failed, held or not checked, never silently held.
+    expect((doc.tools.find((t) => t.file.endsWith('cat.xml')) as unknown as { checks: { property: string; status: string }[] }).checks).toEqual([expect.objectContaining({ property: 'persists-without-constraint-violations', status: 'failed' })]);
     const cat = doc.tools.find((t) => t.file.endsWith('cat.xml'))!;
     expect(cat.status).toBe('findings');
     expect(cat.findings[0]!.replay).toContain(`--tool ${join(dir, 'cat.xml')}`);

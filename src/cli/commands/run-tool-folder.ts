@@ -4,7 +4,7 @@ import type { AnyProperty } from '../../runner/property.js';
 import { FuzzerError } from '../../errors.js';
 import type { Finding } from '../../runner/finding.js';
 import type { TargetOptions } from '../../runner/open-target.js';
-import { runSuite } from '../../runner/run-suite.js';
+import { runSuite, type PropertyCheck } from '../../runner/run-suite.js';
 import { formatApproximation, type Approximation } from '../../tools/approximations.js';
 import { loadToolFile, type FoundFile } from '../../tools/load-tool.js';
 import type { Profile } from '../../profiles/profile.js';
@@ -40,6 +40,8 @@ interface ToolReport {
   readonly approximations: readonly Approximation[];
   readonly cases: number;
   readonly findings: readonly Finding[];
+  /** Per property: failed, held, or not checked (judged no case of this tool). */
+  readonly checks: readonly PropertyCheck[];
 }
 
 export async function runToolFolder(files: readonly FoundFile[], options: ToolFolderOptions, io: Io): Promise<number> {
@@ -59,7 +61,7 @@ export async function runToolFolder(files: readonly FoundFile[], options: ToolFo
       loaded = loadToolFile(file);
     } catch (error) {
       if (!(error instanceof FuzzerError)) throw error;
-      const report: ToolReport = { file, id: null, status: 'refused', reason: error.message, approximations: [], cases: 0, findings: [] };
+      const report: ToolReport = { file, id: null, status: 'refused', reason: error.message, approximations: [], cases: 0, findings: [], checks: [] };
       reports.push(report);
       if (!options.json) io.out(toolLine(report));
       continue;
@@ -83,7 +85,7 @@ export async function runToolFolder(files: readonly FoundFile[], options: ToolFo
       return 2;
     }
     const findings = result.findings.map((f): Finding => ({ ...f, settings: options.target.settings }));
-    const report: ToolReport = { file, id: loaded.tool.id, status: findings.length > 0 ? 'findings' : 'ok', approximations: loaded.approximations, cases: result.runs, findings };
+    const report: ToolReport = { file, id: loaded.tool.id, status: findings.length > 0 ? 'findings' : 'ok', approximations: loaded.approximations, cases: result.runs, findings, checks: result.checks };
     reports.push(report);
     if (!options.json) io.out(toolLine(report));
     if (result.interrupted) break;
@@ -103,7 +105,9 @@ function toolLine(r: ToolReport): string {
   const counting = r.approximations.filter((a) => a.changesCounts).length;
   const approximations = r.approximations.length === 0 ? 'no approximations' : `${r.approximations.length} approximation${r.approximations.length === 1 ? '' : 's'}${counting > 0 ? ` (${counting} can change counts)` : ''}`;
   const findings = r.findings.length === 0 ? 'no findings' : `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${[...new Set(r.findings.map((f) => f.property))].join(', ')})`;
-  return `${r.status === 'ok' ? 'ok      ' : 'FINDINGS'}  ${r.file} (${r.id}): loaded, ${approximations}; ${findings} over ${r.cases.toLocaleString('en-US')} cases`;
+  const notChecked = r.checks.filter((c) => c.status === 'not-checked').map((c) => c.property);
+  const unchecked = notChecked.length === 0 ? '' : `; not checked: ${notChecked.join(', ')}`;
+  return `${r.status === 'ok' ? 'ok      ' : 'FINDINGS'}  ${r.file} (${r.id}): loaded, ${approximations}; ${findings} over ${r.cases.toLocaleString('en-US')} cases${unchecked}`;
 }
 
 function summarise(reports: readonly ToolReport[], others: readonly Extract<FoundFile, { kind: 'other' }>[], elapsedMs: number) {
@@ -117,11 +121,15 @@ function summarise(reports: readonly ToolReport[], others: readonly Extract<Foun
   const constructs: Record<string, number> = {};
   for (const r of loaded) for (const a of r.approximations) constructs[a.construct.replace(/"[^"]*"/g, '"…"').replace(/<filter>.*<\/filter>/, '<filter>…</filter>')] = (constructs[a.construct.replace(/"[^"]*"/g, '"…"').replace(/<filter>.*<\/filter>/, '<filter>…</filter>')] ?? 0) + 1;
   const cases = loaded.reduce((n, r) => n + r.cases, 0);
+  // "Not checked" is a result of its own: how many tools' cases never gave each property something to judge.
+  const notChecked: Record<string, number> = {};
+  for (const r of loaded) for (const c of r.checks) if (c.status === 'not-checked') notChecked[c.property] = (notChecked[c.property] ?? 0) + 1;
   const text = [
     '',
     `${reports.length} tool file${reports.length === 1 ? '' : 's'}: ${loaded.length} loaded, ${refused.length} refused${others.length > 0 ? `; ${others.length} other file${others.length === 1 ? '' : 's'} skipped (macro files, configs, data)` : ''}`,
     `approximations: ${approximated.length} tool${approximated.length === 1 ? '' : 's'} approximated, ${countChanging.length} in a way that can change job or collection counts (each noted above)`,
     `findings: ${withFindings.length === 0 ? 'none' : `${withFindings.length} tool${withFindings.length === 1 ? '' : 's'} — ${Object.entries(byProperty).map(([p, n]) => `${p} in ${n}`).join(', ')}`} over ${cases.toLocaleString('en-US')} cases in ${formatDuration(elapsedMs)}`,
+    ...(Object.keys(notChecked).length === 0 ? [] : [`not checked: ${Object.entries(notChecked).map(([p, n]) => `${p} in ${n} tool${n === 1 ? '' : 's'}`).join(', ')}`]),
   ].join('\n');
-  return { text, tools: reports.length, loaded: loaded.length, refused: refused.length, otherFiles: others.length, approximated: approximated.length, approximatedChangingCounts: countChanging.length, toolsWithFindings: withFindings.length, findingsByProperty: byProperty, constructs, cases };
+  return { text, tools: reports.length, loaded: loaded.length, refused: refused.length, otherFiles: others.length, approximated: approximated.length, approximatedChangingCounts: countChanging.length, toolsWithFindings: withFindings.length, findingsByProperty: byProperty, notCheckedByProperty: notChecked, constructs, cases };
 }
