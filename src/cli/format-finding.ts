@@ -31,11 +31,13 @@ function describeHistory(c: Case): string {
   return `${c.history.datasets.length} datasets${datasets ? ` [${datasets}]` : ''}, ${c.history.collections.length} collections${collections ? ` [${collections}]` : ''}`;
 }
 
-export function formatFinding(f: Finding): string {
+/** A finding as printed by run and gate; a hazard property's finding says so on its first lines. */
+export function formatFinding(f: Finding, hazard?: string): string {
   const v = f.violation;
   const where = [v.table, v.columns.length > 0 ? `(${v.columns.join(', ')})` : null].filter(Boolean).join(' ');
   const lines = [
-    `FAIL ${f.property}  [fingerprint ${f.fingerprint}, shape ${f.shapeClass}]`,
+    `FAIL ${f.property}${hazard === undefined ? '' : ' (hazard)'}  [fingerprint ${f.fingerprint}, shape ${f.shapeClass}]`,
+    ...(hazard === undefined ? [] : [`  hazard of upstream Galaxy code, not of this profile: ${hazard}`]),
     `  profile ${f.profile}, seed ${f.seed}, path ${f.path || '-'}, ${f.shrinks} shrinks from a ${f.firstShapeClass} case`,
     `  violation: ${v.kind}${where ? ` on ${where}` : ''}${v.constraint ? `, ${v.constraint}` : ''}`,
     `    ${v.message}`,

@@ -16,8 +16,26 @@ import { reportCommandModule } from './commands/report-command.js';
 import { runCommandModule } from './commands/run-command.js';
 import { verdictsCommandModule } from './commands/verdicts-command.js';
 
+/**
+ * `--time-budget -5m` would reach yargs as the short flags -5 and -m
+ * ("Unknown arguments: 5, m"); joined as `--time-budget=-5m`, the value gets
+ * the option's own message ("expected a duration such as 30s").
+ */
+function keepNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (/^--[a-z][\w-]*$/.test(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i += 1;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 /** The composition root: parse argv and dispatch; a usage error is one line and exit 2. */
-await yargs(hideBin(process.argv))
+await yargs(keepNegativeValues(hideBin(process.argv)))
   .scriptName('cardfuzz')
   .command(runCommandModule)
   .command(explainCommandModule)
@@ -33,11 +51,14 @@ await yargs(hideBin(process.argv))
   .command(verdictsCommandModule)
   .command(benchCommandModule)
   .command(cleanCommandModule)
+  .completion('completion', 'print a bash/zsh completion script (cardfuzz completion >> ~/.bashrc)')
   .demandCommand(1, 'name a command (cardfuzz --help lists them)')
   .strict()
   .recommendCommands()
   .fail((message, error) => {
-    process.stderr.write(`cardfuzz: ${message ?? error?.message ?? 'invalid arguments'} (cardfuzz --help)\n`);
+    // yargs puts some messages on several lines ("Missing dependent arguments:\n path -> seed"): one line.
+    const text = (message ?? error?.message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' ');
+    process.stderr.write(`cardfuzz: ${text} (cardfuzz --help)\n`);
     process.exit(2);
   })
   .help()

@@ -2,14 +2,15 @@ import type { CampaignProgress } from '../runner/campaign.js';
 import type { Io } from './io.js';
 
 /**
- * Progress of a campaign: redrawn in place on a terminal, one line every few
- * seconds otherwise (CI logs).
+ * Progress of a campaign: redrawn in place on a terminal (and erased by the
+ * next output), otherwise one line every ten seconds, the first after ten
+ * seconds, so that a short run's log ends with its results, not a progress line.
  */
 export function progressReporter(io: Io, label: string, totalRuns: number | null, timeLimitMs: number | null): (p: CampaignProgress) => void {
-  let lastLine = 0;
+  let lastLine = performance.now();
   return (p) => {
     const now = performance.now();
-    if (!io.stderrIsTTY && now - lastLine < 5000) return;
+    if (!io.stderrIsTTY && now - lastLine < 10_000) return;
     lastLine = now;
     const done = totalRuns !== null && totalRuns < Number.MAX_SAFE_INTEGER ? ` / ${totalRuns.toLocaleString('en-US')}` : '';
     const time = timeLimitMs !== null ? ` | ${Math.max(0, Math.round((timeLimitMs - p.elapsedMs) / 1000))} s left` : '';

@@ -1,3 +1,4 @@
+import { checkJsonDepth, withoutByteOrderMark } from '../files/input-text.js';
 import { InvalidInputError } from '../errors.js';
 
 /**
@@ -81,10 +82,13 @@ export function optional<T>(object: JsonObject, key: string, read: (value: unkno
 
 /** Parses JSON text, turning a syntax error into a one-line InvalidInputError naming the source. */
 export function parseJsonText(text: string, source: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(withoutByteOrderMark(text)) as unknown;
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new InvalidInputError(`${source}: malformed JSON (${reason})`);
   }
+  checkJsonDepth(value, source);
+  return value;
 }

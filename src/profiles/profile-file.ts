@@ -1,3 +1,4 @@
+import { checkJsonDepth, withoutByteOrderMark } from '../files/input-text.js';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -76,11 +77,14 @@ async function readText(path: string): Promise<string> {
 }
 
 function parseYamlText(text: string, path: string): unknown {
+  let value: unknown;
   try {
-    return parseYaml(text) as unknown;
+    value = parseYaml(withoutByteOrderMark(text)) as unknown;
   } catch (error) {
     throw new InvalidInputError(`${path}: malformed YAML (${(error as Error).message.split('\n')[0]})`);
   }
+  checkJsonDepth(value, path);
+  return value;
 }
 
 async function resolveBase(name: string, fromFile: string, seen: readonly string[]): Promise<Profile> {

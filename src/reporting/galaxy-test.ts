@@ -2,28 +2,59 @@ import { InvalidInputError } from '../errors.js';
 import type { Case, JsonValue } from '../model/case.js';
 import type { NestedCollection } from '../model/history.js';
 import { isJsonObject } from '../model/json-checks.js';
-import type { ToolInput } from '../model/tool.js';
+import type { ToolInput, ToolOutput } from '../model/tool.js';
 
 /**
- * A case as a pytest in the style of Galaxy's API tests (lib/galaxy_test/api):
- * an ApiTestCase that builds the history with the dataset and collection
- * populators (collections through the fetch API, any nesting), submits the
- * request through the tool request API (`tool_request_raw`, POST /api/jobs)
- * or the legacy API (`run_tool_raw`, POST /api/tools), and asserts that it is
- * submitted with the jobs the model expects.
+ * A case as a Galaxy API test, in three pieces for a Galaxy checkout:
+ *
+ * - a pytest in the style of lib/galaxy_test/api: an ApiTestCase that builds
+ *   the history with the dataset populator and the fetch API, submits the
+ *   request through the tool request API (`tool_request_raw`, POST /api/jobs)
+ *   or the legacy one (`run_tool_raw`, POST /api/tools), and asserts the jobs
+ *   the model says Galaxy's code means to run, counted with
+ *   `history_jobs_for_tool`;
+ * - a tool XML with the case's parameters and outputs, for
+ *   test/functional/tools (the case's tool exists nowhere in Galaxy);
+ * - the line that registers it in test/functional/tools/sample_tool_conf.xml.
  */
-export function galaxyApiTest(c: Case, options: { readonly title: string; readonly fingerprint: string; readonly expectedJobs: number }): string {
+export interface GalaxyTestExport {
+  /** The tool id the test and the XML use. */
+  readonly toolId: string;
+  /** Paths relative to the root of a Galaxy checkout, with their text. */
+  readonly test: { readonly path: string; readonly text: string };
+  readonly toolXml: { readonly path: string; readonly text: string };
+  /** The `<tool file=.../>` line for sample_tool_conf.xml. */
+  readonly toolConfLine: string;
+}
+
+export const GALAXY_TOOL_CONF = 'test/functional/tools/sample_tool_conf.xml';
+
+export function galaxyApiTest(c: Case, options: { readonly title: string; readonly violation: string | null; readonly slug: string; readonly expectedJobs: number }): GalaxyTestExport {
   if (c.entry === 'workflow-step') {
     throw new InvalidInputError('export --format galaxy-test covers tool-request and legacy cases; a workflow-step case needs a workflow invocation');
   }
-  const className = `TestCardfuzz${options.fingerprint.replace(/[^A-Za-z0-9]/g, '')}`;
-  const { toolId, note } = suggestTool(c.tool.inputs);
+  const slug = options.slug.replace(/[^A-Za-z0-9_]/g, '_');
+  const toolId = `cardfuzz_${slug}`;
+  const testPath = `lib/galaxy_test/api/test_cardfuzz_${slug}.py`;
+  const toolPath = `test/functional/tools/${toolId}.xml`;
+  const toolConfLine = `<tool file="${toolId}.xml" />`;
+  const className = `TestCardfuzz${slug.replace(/_/g, '')}`;
+  const api = c.entry === 'tool-request' ? 'the tool request API (POST /api/jobs)' : 'the legacy tool API (POST /api/tools)';
   const lines: string[] = [
-    `"""cardfuzz case ${options.fingerprint}: ${options.title.replaceAll('"""', "'''")}`,
+    `"""cardfuzz ${docstring(options.title)}`,
     '',
-    `Reproduces the case against a running Galaxy through ${c.entry === 'tool-request' ? 'the tool request API (POST /api/jobs)' : 'the legacy tool API (POST /api/tools)'}.`,
-    `TOOL_ID must name a tool with these inputs: ${describeInputs(c.tool.inputs)}.`,
-    note,
+    ...(options.violation === null ? [] : [`What cardfuzz saw: ${docstring(options.violation)}`, '']),
+    'Where each piece goes in a Galaxy checkout',
+    '(cardfuzz export CASE --format galaxy-test --out DIR writes the first two there):',
+    `  1. this test: ${testPath}`,
+    `  2. its tool: ${toolPath}`,
+    `  3. in ${GALAXY_TOOL_CONF}, inside <toolbox>: ${toolConfLine}`,
+    `Run it: ./run_tests.sh -api ${testPath}`,
+    '',
+    `The test builds the case's history, submits its request through ${api}`,
+    `and expects the ${options.expectedJobs} job${options.expectedJobs === 1 ? '' : 's'} Galaxy's code means to run for it.`,
+    `The tool ${toolId} has the case's parameters: ${docstring(describeInputs(c.tool.inputs)) || 'none'}.`,
+    ...(c.tool.id === 'fuzz_tool' ? [] : [`(The case was found on the tool ${docstring(c.tool.id)}; where Galaxy has that tool, TOOL_ID can name it instead.)`]),
     '"""',
     '',
     'from galaxy_test.base.populators import (',
@@ -56,7 +87,7 @@ export function galaxyApiTest(c: Case, options: { readonly title: string; readon
     lines.push(`            hda[${d.id}] = self.dataset_populator.new_dataset(history_id, content="dataset ${d.id}\\n", wait=True)["id"]`);
   }
   for (const collection of c.history.collections) {
-    lines.push(`            hdca[${collection.id}] = self._fetch_collection(history_id, ${pyString(collection.collection_type)}, ${pyLiteral(fetchElements(collection) as JsonValue, 16)})`);
+    lines.push(`            hdca[${collection.id}] = self._fetch_collection(history_id, ${pyString(collection.collection_type)}, ${pyLiteral(fetchElements(collection) as JsonValue, 12)})`);
   }
   lines.push(`            inputs = ${pyInputs(c.request as JsonValue, 12)}`);
   if (c.entry === 'tool-request') {
@@ -67,23 +98,22 @@ export function galaxyApiTest(c: Case, options: { readonly title: string; readon
       '            submitted = self.dataset_populator.wait_on_tool_request(tool_request_id)',
       '            tool_request = self.dataset_populator.get_tool_request(tool_request_id)',
       '            assert submitted, f"tool request {tool_request_id} ended {tool_request[\'state\']}: {tool_request.get(\'state_message\')}"',
-      '            assert len(tool_request["jobs"]) == EXPECTED_JOBS, tool_request["jobs"]',
     );
   } else {
-    lines.push(
-      '            response = self.dataset_populator.run_tool_raw(TOOL_ID, inputs, history_id)',
-      '            self._assert_status_code_is(response, 200)',
-      '            assert len(response.json()["jobs"]) == EXPECTED_JOBS, response.json()["jobs"]',
-    );
+    lines.push('            response = self.dataset_populator.run_tool_raw(TOOL_ID, inputs, history_id)', '            self._assert_status_code_is(response, 200)');
   }
   lines.push(
+    '            jobs = self.dataset_populator.history_jobs_for_tool(history_id, TOOL_ID)',
+    '            assert len(jobs) == EXPECTED_JOBS, jobs',
     '',
     '    def _fetch_collection(self, history_id, collection_type, elements):',
     '        payload = {',
     '            "history_id": history_id,',
     '            "targets": [{"destination": {"type": "hdca"}, "collection_type": collection_type, "elements": elements}],',
     '        }',
-    '        return self.dataset_populator.fetch(payload, wait=True).json()["output_collections"][0]["id"]',
+    '        response = self.dataset_populator.fetch(payload, wait=True)',
+    '        self._assert_status_code_is(response, 200)',
+    '        return response.json()["output_collections"][0]["id"]',
     '',
     '    def _dce(self, history_id, hdca_id, element_path):',
     '        elements = self.dataset_populator.get_history_collection_details(history_id, content_id=hdca_id)["elements"]',
@@ -95,18 +125,170 @@ export function galaxyApiTest(c: Case, options: { readonly title: string; readon
     '        raise AssertionError("empty element path")',
     '',
   );
-  return lines.join('\n');
+  return {
+    toolId,
+    test: { path: testPath, text: lines.join('\n') },
+    toolXml: { path: toolPath, text: galaxyToolXml(c.tool.inputs, c.tool.outputs, toolId, options.title) },
+    toolConfLine,
+  };
 }
 
-function suggestTool(inputs: readonly ToolInput[]): { toolId: string; note: string } {
-  const [only] = inputs;
-  if (inputs.length === 1 && only?.name === 'input1' && only.type === 'data' && !only.multiple) {
-    return { toolId: 'cat1', note: "Galaxy's cat1 fits: a data input input1 (and an optional repeat)." };
+/** Text safe inside a Python triple-quoted docstring. */
+function docstring(text: string): string {
+  return text.replaceAll('\\', '\\\\').replaceAll('"""', '\\"\\"\\"');
+}
+
+/**
+ * A Galaxy tool XML with these parameters and outputs. Its command writes
+ * every output (a line of text per dataset; collections through
+ * `discover_datasets`, nested levels by `identifier_N` groups), so its jobs
+ * finish where Galaxy runs them.
+ */
+export function galaxyToolXml(inputs: readonly ToolInput[], outputs: readonly ToolOutput[], toolId: string, title: string): string {
+  return [
+    `<tool id="${xmlAttr(toolId)}" name="${xmlAttr(toolId)}" version="1.0.0" profile="24.2">`,
+    `    <description>${xmlText(`written by cardfuzz: ${title}`)}</description>`,
+    '    <command><![CDATA[',
+    ...commandLines(outputs).map((l) => `        ${l}`),
+    '    ]]></command>',
+    '    <inputs>',
+    ...inputs.flatMap((i) => inputXml(i, 8)),
+    '    </inputs>',
+    '    <outputs>',
+    ...outputs.flatMap((o) => outputXml(o, 8)),
+    '    </outputs>',
+    '    <help>Generated by cardfuzz for a Galaxy API test; it only writes placeholder outputs.</help>',
+    '</tool>',
+    '',
+  ].join('\n');
+}
+
+/** One sample element path per level: a list gets one element, a paired both, any other type one. */
+function samplePaths(collectionType: string): string[][] {
+  let paths: string[][] = [[]];
+  for (const level of collectionType.split(':')) {
+    const names = level === 'paired' ? ['forward', 'reverse'] : ['e1'];
+    paths = paths.flatMap((p) => names.map((n) => [...p, n]));
   }
-  if (inputs.length === 1 && only?.name === 'input1' && only.type === 'data_collection' && only.collection_type === 'list') {
-    return { toolId: 'collection_creates_list', note: "Galaxy's test tool collection_creates_list fits: a list input input1." };
+  return paths;
+}
+
+/** The collection type an output's placeholder files are laid out for (`structured_like` and `type_source` outputs: a list). */
+function layoutType(output: ToolOutput & { readonly type: 'collection' }): string {
+  return output.collection_type ?? 'list';
+}
+
+function commandLines(outputs: readonly ToolOutput[]): string[] {
+  const lines = ['echo cardfuzz'];
+  for (const o of outputs) {
+    if (o.type === 'data') lines.push(`&& echo ${o.name} > '$${o.name}'`);
+    else if (o.elements !== undefined && o.elements.length > 0) {
+      for (const e of o.elements) lines.push(`&& echo ${e.name} > '$${o.name}.${e.name}'`);
+    } else {
+      lines.push(`&& mkdir -p '${o.name}_out'`);
+      for (const path of samplePaths(layoutType(o))) lines.push(`&& echo ${path.join('/')} > '${o.name}_out/${path.join('__')}.txt'`);
+    }
   }
-  return { toolId: 'REPLACE_WITH_A_TOOL_ID', note: 'No Galaxy test tool is known to match; set TOOL_ID to one that does (the test skips until then).' };
+  return lines;
+}
+
+/** ` name="value"` for each attribute that is set. */
+function attrs(values: Readonly<Record<string, string | number | boolean | undefined>>): string {
+  return Object.entries(values)
+    .filter((e): e is [string, string | number | boolean] => e[1] !== undefined)
+    .map(([k, v]) => ` ${k}="${xmlAttr(String(v))}"`)
+    .join('');
+}
+
+function inputXml(input: ToolInput, indent: number): string[] {
+  const pad = ' '.repeat(indent);
+  const common = { name: input.name };
+  const flag = (b: boolean | undefined): 'true' | undefined => (b ? 'true' : undefined);
+  switch (input.type) {
+    case 'data':
+      return [`${pad}<param${attrs({ ...common, type: 'data', format: input.format ?? 'data', multiple: flag(input.multiple), optional: flag(input.optional), min: input.min, max: input.max, label: input.name })} />`];
+    case 'data_collection':
+      return [`${pad}<param${attrs({ ...common, type: 'data_collection', collection_type: input.collection_type, format: input.format ?? 'data', optional: flag(input.optional), label: input.name })} />`];
+    case 'text':
+    case 'integer':
+    case 'float':
+      return [`${pad}<param${attrs({ ...common, type: input.type, value: input.value, optional: flag(input.optional), label: input.name })} />`];
+    case 'boolean':
+      return [`${pad}<param${attrs({ ...common, type: 'boolean', checked: input.value ? 'true' : 'false', truevalue: input.truevalue, falsevalue: input.falsevalue, optional: flag(input.optional), label: input.name })} />`];
+    case 'select':
+      return [
+        `${pad}<param${attrs({ ...common, type: 'select', multiple: flag(input.multiple), optional: flag(input.optional), label: input.name })}>`,
+        ...input.options.map((o) => `${pad}    <option value="${xmlAttr(o)}"${o === input.value ? ' selected="true"' : ''}>${xmlText(o)}</option>`),
+        `${pad}</param>`,
+      ];
+    case 'hidden':
+    case 'baseurl':
+    case 'color':
+      return [`${pad}<param${attrs({ ...common, type: input.type, value: input.value })} />`];
+    case 'data_column':
+    case 'group_tag':
+      return [`${pad}<param${attrs({ ...common, type: input.type, data_ref: input.data_ref, value: input.value, multiple: flag(input.multiple), optional: flag(input.optional), label: input.name })} />`];
+    case 'drill_down':
+      return [
+        `${pad}<param${attrs({ ...common, type: 'drill_down', multiple: flag(input.multiple), optional: flag(input.optional), label: input.name })}>`,
+        `${pad}    <options>`,
+        ...input.options.map((o) => `${pad}        <option${attrs({ name: o, value: o })}${o === input.value ? ' selected="true"' : ''} />`),
+        `${pad}    </options>`,
+        `${pad}</param>`,
+      ];
+    case 'genomebuild':
+      return [`${pad}<param${attrs({ ...common, type: 'genomebuild', value: input.value, multiple: flag(input.multiple), optional: flag(input.optional), label: input.name })} />`];
+    case 'conditional':
+      return [
+        `${pad}<conditional name="${xmlAttr(input.name)}">`,
+        ...inputXml(input.test_param, indent + 4),
+        ...Object.entries(input.whens).flatMap(([value, inner]) =>
+          inner.length === 0 ? [`${pad}    <when value="${xmlAttr(value)}" />`] : [`${pad}    <when value="${xmlAttr(value)}">`, ...inner.flatMap((i) => inputXml(i, indent + 8)), `${pad}    </when>`],
+        ),
+        `${pad}</conditional>`,
+      ];
+    case 'repeat':
+      return [`${pad}<repeat${attrs({ ...common, title: input.name, min: input.min, max: input.max })}>`, ...input.inputs.flatMap((i) => inputXml(i, indent + 4)), `${pad}</repeat>`];
+    case 'section':
+      return [`${pad}<section${attrs({ ...common, title: input.name })}>`, ...input.inputs.flatMap((i) => inputXml(i, indent + 4)), `${pad}</section>`];
+  }
+}
+
+function outputXml(output: ToolOutput, indent: number): string[] {
+  const pad = ' '.repeat(indent);
+  const filters = [...(output.filter === undefined ? [] : [filterExpression(output.filter)]), ...(output.filters ?? [])].map((f) => `${pad}    <filter>${xmlText(f)}</filter>`);
+  const common = { name: output.name, format: output.format ?? (output.format_source === undefined ? 'txt' : undefined), format_source: output.format_source, metadata_source: output.metadata_source, hidden: output.hidden ? 'true' : undefined };
+  if (output.type === 'data') {
+    return filters.length === 0 ? [`${pad}<data${attrs(common)} />`] : [`${pad}<data${attrs(common)}>`, ...filters, `${pad}</data>`];
+  }
+  const open = `${pad}<collection${attrs({ name: output.name, type: output.collection_type, structured_like: output.structured_like, type_source: output.type_source, inherit_format: output.inherit_format ? 'true' : undefined, format: output.format, label: output.name })}>`;
+  if (output.elements !== undefined && output.elements.length > 0) {
+    return [open, ...output.elements.map((e) => `${pad}    <data${attrs({ name: e.name, format: e.format ?? 'txt' })} />`), ...filters, `${pad}</collection>`];
+  }
+  const depth = layoutType(output).split(':').length;
+  const pattern = `${Array.from({ length: depth }, (_, i) => `(?P<identifier_${i}>[^_]+)`).join('__')}\\.txt`;
+  return [open, `${pad}    <discover_datasets${attrs({ pattern, directory: `${output.name}_out`, format: 'txt' })} />`, ...filters, `${pad}</collection>`];
+}
+
+/** An output filter as the Python expression Galaxy's `<filter>` evaluates (`cond|mode` is `cond['mode']`). */
+function filterExpression(filter: NonNullable<ToolOutput['filter']>): string {
+  const [head, ...rest] = filter.param.split('|');
+  const ref = `${head}${rest.map((r) => `[${pyRepr(r)}]`).join('')}`;
+  return filter.equals !== undefined ? `${ref} == ${pyRepr(filter.equals)}` : `${ref} != ${pyRepr(filter.not_equals!)}`;
+}
+
+function pyRepr(value: string | number | boolean): string {
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'number') return String(value);
+  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+}
+
+function xmlAttr(s: string): string {
+  return s.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+function xmlText(s: string): string {
+  return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
 function describeInputs(inputs: readonly ToolInput[]): string {

@@ -14,6 +14,8 @@ export function gateMarkdown(options: {
   readonly properties: readonly string[];
   /** Per property, the inputs it judged and whether it was checked at all. */
   readonly checks?: readonly PropertyCheck[];
+  /** Properties that did not run, with why (e.g. the upgrade property on a profile with no previous one): n/a, never held. */
+  readonly notApplicable?: ReadonlyMap<string, string>;
   readonly exitCode: number;
 }): string {
   const verdict = options.exitCode === 0 ? 'passed' : options.exitCode === 1 ? 'FAILED' : 'ERROR';
@@ -28,15 +30,16 @@ export function gateMarkdown(options: {
   if (options.replayed.length === 0) lines.push('none');
   else {
     lines.push('| case | property | verdict | recorded |', '|---|---|---|---|');
-    for (const r of options.replayed) lines.push(`| \`${r.fingerprint}\` | ${r.property} | ${r.verdict.status} | ${r.recorded ?? '-'} |`);
+    for (const r of options.replayed) lines.push(`| \`${r.fingerprint}\` | ${r.property} | ${r.verdict.status === 'not-applicable' ? 'n/a' : r.verdict.status} | ${r.recorded ?? '-'} |`);
   }
   for (const p of options.problems) lines.push('', `- could not use: ${p}`);
   lines.push('', `### Properties (${options.properties.length})`, '', '| property | verdict | inputs judged |', '|---|---|---|');
   for (const id of options.properties) {
     const f = options.findings.find((x) => x.property === id);
     const check = options.checks?.find((c) => c.property === id);
+    const na = options.notApplicable?.get(id);
     const held = check?.status === 'not-checked' ? `**not checked**: ${(check.reason ?? '').replaceAll('|', '\\|')}` : 'held';
-    lines.push(`| ${id} | ${f ? `**failed** (${f.shapeClass}): ${f.violation.message.replaceAll('|', '\\|')}` : held} | ${check ? check.judged.toLocaleString('en-US') : '-'} |`);
+    lines.push(`| ${id} | ${f ? `**failed** (${f.shapeClass}): ${f.violation.message.replaceAll('|', '\\|')}` : na !== undefined ? `n/a (${na.replaceAll('|', '\\|')})` : held} | ${check ? check.judged.toLocaleString('en-US') : '-'} |`);
   }
   for (const f of options.findings) {
     lines.push('', `<details><summary>${f.property} — minimal case (${f.shapeClass})</summary>`, '', '```json', JSON.stringify(f.case, null, 2), '```', '', `replay: \`${f.replay}\``, '', '</details>');

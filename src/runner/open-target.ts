@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { FileAccessError } from '../errors.js';
+import { withoutByteOrderMark } from '../files/input-text.js';
 import type { CaseDatabase } from '../persistence/case-database.js';
 import { openCaseDatabase } from '../persistence/open-case-database.js';
 import { resolveProfile } from '../profiles/resolve-profile.js';
@@ -32,7 +33,7 @@ export async function resolveTargetProfile(options: Pick<TargetOptions, 'profile
   if (options.schemaSql === undefined) return profile;
   let text: string;
   try {
-    text = await readFile(options.schemaSql, 'utf8');
+    text = withoutByteOrderMark(await readFile(options.schemaSql, 'utf8'));
   } catch (error) {
     throw new FileAccessError(`${options.schemaSql}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { FileAccessError, InvalidInputError } from '../errors.js';
+import { checkXmlDepth, withoutByteOrderMark } from '../files/input-text.js';
 
 /** A small, ordered XML tree: elements with attributes, and text nodes. */
 export interface XmlElement {
@@ -25,7 +26,9 @@ export function cloneNode(node: XmlNode): XmlNode {
   return isElement(node) ? { tag: node.tag, attrs: { ...node.attrs }, children: node.children.map(cloneNode) } : { text: node.text };
 }
 
-export function parseXml(text: string, file: string): XmlElement {
+export function parseXml(raw: string, file: string): XmlElement {
+  const text = withoutByteOrderMark(raw);
+  checkXmlDepth(text, file);
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new InvalidInputError(`${file}: malformed XML (${valid.err.msg} at line ${valid.err.line})`);
   const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', trimValues: true, parseAttributeValue: false, parseTagValue: false, cdataPropName: '#cdata', processEntities: true });

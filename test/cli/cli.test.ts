@@ -36,7 +36,7 @@ describe('cardfuzz run', () => {
 
   it.each([
     [['run', '--profile', 'no-such-profile'], /unknown profile "no-such-profile"/],
-    [['run', '--property', 'no-such-property'], /unknown property "no-such-property"/],
+    [['run', '--property', 'no-such-property'], /Invalid values: Argument: property, Given: "no-such-property", Choices: "persists-without-constraint-violations"/],
     [['run', '--set', 'orm.scalarReplace=maybe'], /orm\.scalarReplace takes raise \| repoint/],
     [['run', '--set', 'no.such=1'], /unknown setting "no.such"/],
     [['run', '--runs', '0'], /--runs: expected an integer of at least 1/],

@@ -5,6 +5,7 @@ import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { NightlySummary } from '../../src/reporting/nightly-summary.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { chromiumRequirement, itNeeding } from '../helpers/requirements.js';
 
 /**
  * The nightly command end to end: report files, findings across nights,
@@ -179,12 +180,10 @@ describe('cardfuzz nightly', () => {
 });
 
 describe('the nightly HTML report', () => {
-  it('renders in headless Chromium without console errors, with its plots and every finding', async () => {
+  itNeeding(chromiumRequirement(), 'renders in headless Chromium without console errors, with its plots and every finding', async (executablePath) => {
     const out = tempDir();
     nightly(out, ['--profile', 'branch-1f87eebce', '--runs', '800', '--seed', '5']);
     const second = nightly(out, ['--profile', 'branch-1f87eebce', '--runs', '400', '--seed', '6']);
-    const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-    expect(existsSync(executablePath), `${executablePath}: install Debian's chromium package (.ci/run does)`).toBe(true);
     const browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     try {
       const page = await browser.newPage();

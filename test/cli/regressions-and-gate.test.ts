@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { itNeeding, sqlite3ShellRequirement } from '../helpers/requirements.js';
 
 /** Regression cases end to end: save, replay, bad files, hand-off formats, and the CI gate. */
 
@@ -68,17 +69,17 @@ describe('run --save and replay', () => {
 describe('export', () => {
   const ledger = 'reports/regressions/persists-without-constraint-violations/e0e4095b936a.json';
 
-  it('writes an SQL script that fails in the sqlite3 shell with the same UNIQUE violation', () => {
+  itNeeding(sqlite3ShellRequirement(), 'writes an SQL script that fails in the sqlite3 shell with the same UNIQUE violation', (sqlite3) => {
     const sql = runCli(['export', ledger, '--format', 'sql']);
     expect(sql.status).toBe(0);
-    const shell = spawnSync('sqlite3', [':memory:'], { input: sql.stdout, encoding: 'utf8' });
+    const shell = spawnSync(sqlite3, [':memory:'], { input: sql.stdout, encoding: 'utf8' });
     expect(shell.status).not.toBe(0);
     expect(shell.stderr).toContain('UNIQUE constraint failed: job.tool_execution_state_id');
   });
 
-  it('writes an SQL script that runs cleanly for branch-fixed', () => {
+  itNeeding(sqlite3ShellRequirement(), 'writes an SQL script that runs cleanly for branch-fixed', (sqlite3) => {
     const sql = runCli(['export', ledger, '--format', 'sql', '--profile', 'branch-fixed']);
-    const shell = spawnSync('sqlite3', [':memory:'], { input: sql.stdout, encoding: 'utf8' });
+    const shell = spawnSync(sqlite3, [':memory:'], { input: sql.stdout, encoding: 'utf8' });
     expect([shell.status, shell.stderr]).toEqual([0, '']);
   });
 

@@ -2,37 +2,27 @@ import { cpus } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { parseDuration } from '../durations.js';
 import { handleErrors } from '../handle-errors.js';
+import { type ArgsOf } from '../shared-options.js';
 import { processIo } from '../io.js';
 import { checkInteger } from '../numbers.js';
 
-interface BenchArgs {
-  readonly runs: number;
-  readonly seeds: number;
-  readonly soak: string | undefined;
-  readonly out: string;
-  readonly 'update-readme': string | undefined;
-  readonly 'worker-runs': number;
-  readonly workers: number | undefined;
-  readonly 'database-url': string | undefined;
-  readonly 'postgres-runs': number;
-  readonly 'map-runs': number;
-}
+const builder = (yargs: Argv) =>
+  yargs
+    .option('runs', { type: 'number', default: 20000, describe: 'cases in the default campaign' })
+    .option('seeds', { type: 'number', default: 20, describe: 'seeds for the ledger-bug timing' })
+    .option('soak', { type: 'string', describe: 'also run this long (e.g. 10m) and report memory' })
+    .option('out', { type: 'string', default: 'reports', describe: 'folder for bench.json and bench.md' })
+    .option('update-readme', { type: 'string', describe: 'replace the bench section of this README' })
+    .option('worker-runs', { type: 'number', default: 60000, describe: 'cases for the worker-thread speed-up (0 skips it)' })
+    .option('workers', { type: 'number', describe: 'worker threads to compare with one (default: the number of CPUs)' })
+    .option('database-url', { type: 'string', describe: 'also measure on this PostgreSQL server' })
+    .option('postgres-runs', { type: 'number', default: 3000, describe: 'cases in the PostgreSQL campaign' })
+    .option('map-runs', { type: 'number', default: 5000, describe: 'cases for the cardinality map against a plain campaign (0 skips it)' });
 
-export const benchCommandModule: CommandModule<object, BenchArgs> = {
+export const benchCommandModule: CommandModule<object, ArgsOf<typeof builder>> = {
   command: 'bench',
   describe: 'measure throughput against the raw SQLite floor, time to find and shrink the ledger bug, worker speed-up, memory, and PostgreSQL',
-  builder: (yargs: Argv<object>) =>
-    yargs
-      .option('runs', { type: 'number', default: 20000, describe: 'cases in the default campaign' })
-      .option('seeds', { type: 'number', default: 20, describe: 'seeds for the ledger-bug timing' })
-      .option('soak', { type: 'string', describe: 'also run this long (e.g. 10m) and report memory' })
-      .option('out', { type: 'string', default: 'reports', describe: 'folder for bench.json and bench.md' })
-      .option('update-readme', { type: 'string', describe: 'replace the bench section of this README' })
-      .option('worker-runs', { type: 'number', default: 60000, describe: 'cases for the worker-thread speed-up (0 skips it)' })
-      .option('workers', { type: 'number', describe: 'worker threads to compare with one (default: the number of CPUs)' })
-      .option('database-url', { type: 'string', describe: 'also measure on this PostgreSQL server' })
-      .option('postgres-runs', { type: 'number', default: 3000, describe: 'cases in the PostgreSQL campaign' })
-      .option('map-runs', { type: 'number', default: 5000, describe: 'cases for the cardinality map against a plain campaign (0 skips it)' }) as unknown as Argv<BenchArgs>,
+  builder,
   handler: async (args) => {
     const io = processIo();
     process.exitCode = await handleErrors(io, async () => {

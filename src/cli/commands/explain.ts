@@ -3,6 +3,9 @@ import { classifyShapes, SHAPES } from '../../expansion/shape-classes.js';
 import { isJsonObject } from '../../model/json-checks.js';
 import { readCase } from '../../model/parse-case.js';
 import { formatApproximation } from '../../tools/approximations.js';
+import { parseRegressionCase } from '../../regression/regression-case.js';
+import type { SettingsPatch } from '../../profiles/settings.js';
+import type { ConstraintViolation } from '../../persistence/case-database.js';
 import { tablesUsedBy } from '../../persistence/open-case-database.js';
 import { executorSettingsOf } from '../../profiles/settings.js';
 import { readerRequestsFor } from '../../readers/reader-requests.js';
@@ -14,7 +17,8 @@ import { readJsonFile } from '../read-input-file.js';
 
 export interface ExplainOptions {
   readonly file: string;
-  readonly target: TargetOptions;
+  /** The target, given what a regression case file records (its profile and settings; --profile and --set win). */
+  readonly target: (recorded: { readonly profile: string; readonly settings: SettingsPatch } | undefined) => Promise<TargetOptions>;
   readonly json: boolean;
 }
 
@@ -25,10 +29,12 @@ export interface ExplainOptions {
  */
 export async function explainCommand(options: ExplainOptions, io: Io): Promise<number> {
   const raw = await readJsonFile(options.file);
-  const caseValue = isJsonObject(raw) && 'case' in raw && !('tool' in raw) ? raw['case'] : raw;
-  const { case: c, approximations } = readCase(caseValue, isJsonObject(raw) && 'case' in raw && !('tool' in raw) ? `${options.file}: case` : options.file);
+  // A regression case file is read as replay reads it: the same checks, the same refusals (format, version).
+  const regression = isJsonObject(raw) && ('format' in raw || ('case' in raw && !('tool' in raw))) ? parseRegressionCase(JSON.stringify(raw), options.file) : undefined;
+  const { case: c, approximations } = regression !== undefined ? { case: regression.case, approximations: [] } : readCase(raw, options.file);
   if (!options.json) for (const a of approximations) io.err(`note: ${formatApproximation(a)}`);
-  const { system, database } = await openTarget(options.target);
+  const target = await options.target(regression === undefined ? undefined : { profile: regression.profile, settings: regression.settings });
+  const { system, database } = await openTarget(target);
   try {
     const plan = system.plan(c);
     const outcome = await database.runCase(plan, { readers: readerRequestsFor, overfull: true });
@@ -42,6 +48,8 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
     const document = {
       profile: system.profile.name,
       approximations,
+      settings: target.settings,
+      ...(regression === undefined ? {} : { recorded: { property: regression.property, fingerprint: regression.fingerprint, profile: regression.profile } }),
       expansion: {
         combinations: expansion.ok ? expansion.combinations.length : 0,
         mapOver: expansion.ok && expansion.mapOver !== null,
@@ -63,22 +71,23 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
         passes: intent.passes,
       },
       rows,
-      write: outcome.failure === null ? 'persisted' : { failedAt: outcome.failure.statement.table, violation: outcome.failure.violation },
+      write: outcome.failure === null ? ('persisted' as const) : { failedAt: outcome.failure.statement.table, statementIndex: outcome.failure.statementIndex, violation: outcome.failure.violation },
       readers: outcome.readings?.map((r) => ({ reader: r.reader, argument: r.argument, ids: r.ids })) ?? [],
       overfull: outcome.overfull ?? [],
       properties: Object.fromEntries(judgements.map(([id, j]) => [id, j === NOT_JUDGED ? 'not judged' : j === null ? 'passed' : 'failed'])),
       violations: Object.fromEntries(verdicts.filter(([, v]) => v !== null)),
     };
     if (options.json) io.out(JSON.stringify(document, null, 2));
-    else io.out(formatExplanation(document, shapes));
+    else io.out(formatExplanation(document, shapes, regression === undefined ? null : `${regression.property} ${regression.fingerprint}`));
     return verdicts.some(([, v]) => v !== null) ? 1 : 0;
   } finally {
     await database.close();
   }
 }
 
-function formatExplanation(d: { profile: string; expansion: { combinations: number; mapOver: boolean; error: string | null; structureLeaves: number | null }; execution: Record<string, unknown>; rows: Record<string, number>; write: unknown; readers: readonly { reader: string; argument: number; ids: readonly number[] }[]; properties: Record<string, string>; violations: Record<string, Violation | null> }, shapes: readonly (keyof typeof SHAPES)[]): string {
-  const lines = [`profile ${d.profile}`, `shapes: ${shapes.map((s) => `${s} (${SHAPES[s]})`).join('; ')}`];
+function formatExplanation(d: { profile: string; settings: SettingsPatch; expansion: { combinations: number; mapOver: boolean; error: string | null; structureLeaves: number | null }; execution: Record<string, unknown>; rows: Record<string, number>; write: 'persisted' | { failedAt: string; statementIndex: number; violation: ConstraintViolation }; readers: readonly { reader: string; argument: number; ids: readonly number[] }[]; properties: Record<string, string>; violations: Record<string, Violation | null> }, shapes: readonly (keyof typeof SHAPES)[], recorded: string | null): string {
+  const settings = Object.entries(d.settings).map(([k, v]) => `${k}=${String(v)}`);
+  const lines = [`profile ${d.profile}${settings.length > 0 ? `, ${settings.join(', ')}` : ''}${recorded === null ? '' : ` (as recorded for ${recorded})`}`, `shapes: ${shapes.map((s) => `${s} (${SHAPES[s]})`).join('; ')}`];
   lines.push(
     d.expansion.error !== null
       ? `expansion: Galaxy raises ${d.expansion.error}`
@@ -86,7 +95,7 @@ function formatExplanation(d: { profile: string; expansion: { combinations: numb
   );
   lines.push(`execution: ${Object.entries(d.execution).map(([k, v]) => `${k} ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`).join(', ')}`);
   lines.push(`rows written: ${Object.entries(d.rows).filter(([, n]) => n > 0).map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`);
-  lines.push(`write: ${typeof d.write === 'string' ? d.write : JSON.stringify(d.write)}`);
+  lines.push(`write: ${describeWrite(d.write)}`);
   if (d.readers.length > 0) {
     lines.push('readers:');
     for (const r of d.readers) lines.push(`  ${r.reader}(${r.argument}) -> [${r.ids.join(', ')}]`);
@@ -97,4 +106,12 @@ function formatExplanation(d: { profile: string; expansion: { combinations: numb
     lines.push(`  ${verdict === 'passed' ? 'pass' : verdict === 'failed' ? 'FAIL' : verdict} ${id}${v ? `: ${v.message}` : ''}`);
   }
   return lines.join('\n');
+}
+
+/** "persisted", or which write was refused and by what, in words. */
+function describeWrite(write: 'persisted' | { failedAt: string; statementIndex: number; violation: ConstraintViolation }): string {
+  if (write === 'persisted') return 'every row persisted';
+  const v = write.violation;
+  const on = [v.table, v.columns.length > 0 ? `(${v.columns.join(', ')})` : null].filter(Boolean).join(' ');
+  return `refused at statement ${write.statementIndex + 1} (a write to ${write.failedAt}): ${v.kind}${on ? ` on ${on}` : ''}${v.constraint ? ` (${v.constraint})` : ''}\n  ${v.message}`;
 }

@@ -2,7 +2,10 @@ import { isJsonObject } from '../../model/json-checks.js';
 import type { Case } from '../../model/case.js';
 import { parseCase } from '../../model/parse-case.js';
 import { parseRegressionCase } from '../../regression/regression-case.js';
-import { galaxyApiTest } from '../../reporting/galaxy-test.js';
+import { createHash } from 'node:crypto';
+import { basename, join } from 'node:path';
+import { writeFileAtomic } from '../../files/atomic-write.js';
+import { GALAXY_TOOL_CONF, galaxyApiTest } from '../../reporting/galaxy-test.js';
 import { planAsSql } from '../../persistence/sql-script.js';
 import { resolveProfile } from '../../profiles/resolve-profile.js';
 import { createSystemUnderTest } from '../../runner/system-under-test.js';
@@ -18,7 +21,7 @@ export type ExportFormat = 'galaxy-test' | 'sql' | 'json';
  * fixes Galaxy — a pytest in the style of Galaxy's API tests, a standalone
  * SQLite script that reproduces the write, or the bare request body.
  */
-export async function exportCommand(options: { readonly file: string; readonly format: ExportFormat; readonly profile: string | undefined; readonly settings: SettingsPatch }, io: Io): Promise<number> {
+export async function exportCommand(options: { readonly file: string; readonly format: ExportFormat; readonly profile: string | undefined; readonly settings: SettingsPatch; readonly out?: string }, io: Io): Promise<number> {
   const raw = await readJsonFile(options.file);
   const isRegression = isJsonObject(raw) && raw['format'] === 'cardfuzz-regression';
   const regression = isRegression ? parseRegressionCase(JSON.stringify(raw), options.file) : undefined;
@@ -34,7 +37,30 @@ export async function exportCommand(options: { readonly file: string; readonly f
   if (options.format === 'galaxy-test') {
     // The jobs Galaxy's code means to run: what the request should give on a correct system.
     const expectedJobs = plan.intent.jobs.length;
-    io.out(galaxyApiTest(c, { title: regression ? `${regression.property} on ${regression.profile}: ${regression.violation.message}` : `case ${options.file}`, fingerprint: regression?.fingerprint ?? 'case', expectedJobs }));
+    const slug = regression?.fingerprint ?? (basename(options.file).replace(/\.json$/i, '').replace(/[^A-Za-z0-9_]/g, '_') || `case_${createHash('sha256').update(JSON.stringify(c)).digest('hex').slice(0, 12)}`);
+    const title = regression ? `${regression.property} ${regression.fingerprint} on ${regression.profile}` : `case ${basename(options.file)} on ${system.profile.name}`;
+    const exported = galaxyApiTest(c, { title, violation: regression?.violation.message ?? null, slug, expectedJobs });
+    if (options.out !== undefined) {
+      for (const piece of [exported.test, exported.toolXml]) {
+        const path = join(options.out, piece.path);
+        await writeFileAtomic(path, piece.text);
+        io.out(`wrote ${path}`);
+      }
+      io.out(`add to ${GALAXY_TOOL_CONF}, inside <toolbox>: ${exported.toolConfLine}`);
+      return 0;
+    }
+    io.out(
+      [
+        `# cardfuzz export --format galaxy-test: three pieces for a Galaxy checkout, each after its "==> path <==" line`,
+        `# (--out DIR writes the first two as files).`,
+        `# ==> ${exported.test.path} <==`,
+        exported.test.text,
+        `# ==> ${exported.toolXml.path} <==`,
+        exported.toolXml.text,
+        `# ==> ${GALAXY_TOOL_CONF}: add inside <toolbox> <==`,
+        exported.toolConfLine,
+      ].join('\n'),
+    );
     return 0;
   }
   const tables = [...new Set(plan.statements.map((s) => s.table))];

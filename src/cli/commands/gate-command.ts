@@ -1,13 +1,13 @@
 import type { Argv, CommandModule } from 'yargs';
-import { InvalidInputError } from '../../errors.js';
 import { DEFAULT_REGRESSIONS_DIR } from '../../regression/regression-store.js';
 import { handleErrors } from '../handle-errors.js';
 import { processIo } from '../io.js';
 import { checkInteger } from '../numbers.js';
+import { seedFromEnvironment } from '../seeds.js';
 import { toTargetOptions, withTargetOptions, type TargetArgs } from '../shared-options.js';
 
 interface GateArgs extends TargetArgs {
-  readonly regressions: string;
+  readonly regressions: string | undefined;
   readonly seed: number | undefined;
   readonly runs: number;
   readonly hazards: boolean;
@@ -20,10 +20,7 @@ interface GateArgs extends TargetArgs {
 /** The gate's seed: --seed, else $CARDFUZZ_SEED, else 1 — never random, so a build is reproducible. */
 function gateSeed(flag: number | undefined): number {
   if (flag !== undefined) return checkInteger(flag, '--seed', 0)!;
-  const env = process.env['CARDFUZZ_SEED'];
-  if (env === undefined || env === '') return 1;
-  if (!/^\d+$/.test(env)) throw new InvalidInputError(`CARDFUZZ_SEED=${env}: expected a non-negative integer`);
-  return Number(env);
+  return seedFromEnvironment() ?? 1;
 }
 
 export const gateCommandModule: CommandModule<object, GateArgs> = {
@@ -31,7 +28,7 @@ export const gateCommandModule: CommandModule<object, GateArgs> = {
   describe: 'CI gate: replay every regression case, then a deterministic campaign; JUnit and Markdown reports',
   builder: (yargs: Argv<object>) =>
     withTargetOptions(yargs)
-      .option('regressions', { type: 'string', default: DEFAULT_REGRESSIONS_DIR, describe: 'folder of regression cases' })
+      .option('regressions', { type: 'string', describe: `folder of regression cases (default ${DEFAULT_REGRESSIONS_DIR} here, else at the project root)` })
       .option('seed', { type: 'number', describe: 'campaign seed (default $CARDFUZZ_SEED, else 1)' })
       .option('runs', { type: 'number', default: 2000, describe: 'cases in the campaign' })
       .option('hazards', { type: 'boolean', default: false, describe: 'also check the hazard properties (documented Galaxy hazards; nightly checks them)' })

@@ -15,11 +15,14 @@ import { notCheckedLines, runSuite } from '../../runner/run-suite.js';
 import { describeSchemaGap } from '../../runner/schema-gaps.js';
 import type { Io } from '../io.js';
 import { describeReplay } from './replay.js';
+import { findDefaultRegressionsDir } from '../project-root.js';
+import { displayPath } from '../run-summary.js';
 import { shellQuote, targetFlags } from '../shared-options.js';
 
 export interface GateOptions {
   readonly target: TargetOptions;
-  readonly regressions: string;
+  /** The folder of regression cases; undefined: reports/regressions here or at the project root, when there is one. */
+  readonly regressions: string | undefined;
   readonly seed: number;
   readonly runs: number;
   readonly hazards: boolean;
@@ -48,7 +51,10 @@ export async function gateCommand(options: GateOptions, io: Io): Promise<number>
   // Before any work: the verdicts must not be lost to an unwritable report path.
   if (options.junit) await checkWritableFile(options.junit, '--junit');
   if (options.markdown) await checkWritableFile(options.markdown, '--markdown');
-  const loaded = await loadRegressionCases([options.regressions]);
+  const lookup = options.regressions === undefined ? findDefaultRegressionsDir() : null;
+  if (lookup !== null && lookup.dir === null) io.err(`note: no regression cases to replay (looked for ${lookup.looked.join(' and ')})`);
+  const regressionsDir = options.regressions ?? (lookup?.dir === null || lookup === null ? null : displayPath(lookup.dir, process.cwd()));
+  const loaded = regressionsDir === null ? { cases: [], problems: [] } : await loadRegressionCases([regressionsDir]);
   const judge = new CaseJudge({ dialect: options.target.dialect, ...(options.target.databaseUrl === undefined ? {} : { databaseUrl: options.target.databaseUrl }) });
   const currentFingerprint = generatorFingerprint();
   let replay: Awaited<ReturnType<typeof replayCases>>;
@@ -112,9 +118,13 @@ export async function gateCommand(options: GateOptions, io: Io): Promise<number>
     { name: 'cardfuzz regressions', cases: [...regressionCases, ...problemCases] },
     { name: `cardfuzz properties`, cases: propertyCases, timeSeconds: suite.elapsedMs / 1000, properties: { profile: profile.name, seed: options.seed, runs: suite.runs } },
   ]);
-  const markdown = gateMarkdown({ profile: profile.name, seed: options.seed, runs: suite.runs, elapsedMs, replayed: replay.replayed, problems, findings: suite.findings, properties: properties.map((p) => p.id), checks: suite.checks, exitCode });
+  const markdown = gateMarkdown({ profile: profile.name, seed: options.seed, runs: suite.runs, elapsedMs, replayed: replay.replayed, problems, findings: suite.findings, properties: properties.map((p) => p.id), checks: suite.checks, notApplicable: new Map(suite.groups.flatMap((g) => (g.skipped === null ? [] : g.properties.map((id): [string, string] => [id, g.skipped!])))), exitCode });
   // The verdicts go to stdout first, so a write that still fails (one line, exit 2) loses nothing.
-  io.out(markdown);
+  if (options.markdown) {
+    // The Markdown goes to its file; the terminal gets the verdict in a line.
+    const verdict = exitCode === 0 ? 'passed' : exitCode === 1 ? 'FAILED' : 'could not run';
+    io.out(`cardfuzz gate ${verdict}: ${replay.replayed.length} regression case${replay.replayed.length === 1 ? '' : 's'} (${stillFailing.length} still failing), ${suite.findings.length} finding${suite.findings.length === 1 ? '' : 's'} over ${suite.runs.toLocaleString('en-US')} cases${problems.length > 0 ? `, ${problems.length} problem${problems.length === 1 ? '' : 's'}` : ''}; Markdown summary in ${options.markdown}`);
+  } else io.out(markdown);
   if (options.junit) await writeFileAtomic(options.junit, xml);
   if (options.markdown) await writeFileAtomic(options.markdown, markdown);
   if (options.stepSummary) {

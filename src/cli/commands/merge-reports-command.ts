@@ -1,19 +1,17 @@
 import type { Argv, CommandModule } from 'yargs';
 import { handleErrors } from '../handle-errors.js';
+import { type ArgsOf } from '../shared-options.js';
 import { processIo } from '../io.js';
 
-interface MergeReportsArgs {
-  readonly folders: readonly string[];
-  readonly out: string;
-}
+const builder = (yargs: Argv) =>
+  yargs
+    .positional('folders', { type: 'string', array: true, demandOption: true, describe: 'shard run folders, summary.json files, or folders holding them' })
+    .option('out', { type: 'string', default: 'reports/nightly', describe: 'output folder; the merged run folder goes under OUT/runs' });
 
-export const mergeReportsCommandModule: CommandModule<object, MergeReportsArgs> = {
+export const mergeReportsCommandModule: CommandModule<object, ArgsOf<typeof builder>> = {
   command: 'merge-reports <folders..>',
   describe: 'combine the run folders of a sharded nightly into one report',
-  builder: (yargs: Argv<object>) =>
-    yargs
-      .positional('folders', { type: 'string', array: true, describe: 'shard run folders, summary.json files, or folders holding them' })
-      .option('out', { type: 'string', default: 'reports/nightly', describe: 'output folder; the merged run folder goes under OUT/runs' }) as unknown as Argv<MergeReportsArgs>,
+  builder,
   handler: async (args) => {
     const io = processIo();
     process.exitCode = await handleErrors(io, async () => {

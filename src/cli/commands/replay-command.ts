@@ -2,35 +2,28 @@ import type { Argv, CommandModule } from 'yargs';
 import { parseSettingAssignments } from '../../profiles/settings.js';
 import { handleErrors } from '../handle-errors.js';
 import { processIo } from '../io.js';
+import { type ArgsOf, checkDialectAndUrl } from '../shared-options.js';
 
-interface ReplayArgs {
-  readonly paths: readonly string[] | undefined;
-  readonly profile: string | undefined;
-  readonly set: readonly string[] | undefined;
-  readonly dialect: 'sqlite' | 'postgres' | undefined;
-  readonly 'database-url': string | undefined;
-  readonly 'allow-stale': boolean;
-  readonly refresh: boolean;
-  readonly json: boolean;
-}
+const builder = (yargs: Argv) =>
+  yargs
+    .positional('paths', { type: 'string', array: true, describe: 'regression case files or folders' })
+    .option('profile', { type: 'string', describe: 'replay on this profile instead of each case’s recorded one' })
+    .option('set', { type: 'string', array: true, describe: 'override a setting: name=value' })
+    .option('dialect', { choices: ['sqlite', 'postgres'] as const, describe: 'database to replay on (default sqlite, or postgres with --database-url)' })
+    .option('database-url', { type: 'string', describe: 'PostgreSQL URL (with --dialect postgres)' })
+    .option('allow-stale', { type: 'boolean', default: false, describe: 'do not fail on cases recorded by other generators' })
+    .option('refresh', { type: 'boolean', default: false, describe: 're-record stale cases (generator fingerprint and expected verdicts)' })
+    .option('json', { type: 'boolean', default: false });
 
-export const replayCommandModule: CommandModule<object, ReplayArgs> = {
+export const replayCommandModule: CommandModule<object, ArgsOf<typeof builder>> = {
   command: 'replay [paths..]',
   describe: 'replay regression case files or folders (default reports/regressions) and compare with their recorded verdicts',
-  builder: (yargs: Argv<object>) =>
-    yargs
-      .positional('paths', { type: 'string', array: true, describe: 'regression case files or folders' })
-      .option('profile', { type: 'string', describe: 'replay on this profile instead of each case’s recorded one' })
-      .option('set', { type: 'string', array: true, describe: 'override a setting: name=value' })
-      .option('dialect', { choices: ['sqlite', 'postgres'] as const, describe: 'database to replay on (default sqlite, or postgres with --database-url)' })
-      .option('database-url', { type: 'string', describe: 'PostgreSQL URL (with --dialect postgres)' })
-      .option('allow-stale', { type: 'boolean', default: false, describe: 'do not fail on cases recorded by other generators' })
-      .option('refresh', { type: 'boolean', default: false, describe: 're-record stale cases (generator fingerprint and expected verdicts)' })
-      .option('json', { type: 'boolean', default: false }) as unknown as Argv<ReplayArgs>,
+  builder,
   handler: async (args) => {
     const io = processIo();
     process.exitCode = await handleErrors(io, async () => {
       const { replayCommand } = await import('./replay.js');
+      checkDialectAndUrl(args.dialect, args['database-url']);
       return replayCommand(
         {
           paths: args.paths ?? [],

@@ -2,7 +2,10 @@ import { generatorFingerprint } from '../../../generators/fingerprint.js';
 import { PROPERTIES } from '../../../properties/index.js';
 import { parseRegressionCase } from '../../regression/regression-case.js';
 import { replayCases, type ReplayedCase } from '../../regression/replay-cases.js';
-import { DEFAULT_REGRESSIONS_DIR, loadRegressionCases, rewriteRegressionCase } from '../../regression/regression-store.js';
+import { loadRegressionCases, rewriteRegressionCase } from '../../regression/regression-store.js';
+import { FileAccessError } from '../../errors.js';
+import { findDefaultRegressionsDir } from '../project-root.js';
+import { displayPath } from '../run-summary.js';
 import { recordFinding } from '../../regression/record-finding.js';
 import { CaseJudge } from '../../runner/case-judge.js';
 import { resolveProfile } from '../../profiles/resolve-profile.js';
@@ -29,7 +32,7 @@ export interface ReplayCommandOptions {
  * --allow-stale (the other cases replay all the same).
  */
 export async function replayCommand(options: ReplayCommandOptions, io: Io): Promise<number> {
-  const paths = options.paths.length > 0 ? options.paths : [DEFAULT_REGRESSIONS_DIR];
+  const paths = options.paths.length > 0 ? options.paths : [defaultRegressionsDirOrThrow()];
   const loaded = await loadRegressionCases(paths);
   const judge = new CaseJudge({ dialect: options.dialect, ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }) });
   const currentFingerprint = generatorFingerprint();
@@ -74,4 +77,11 @@ export function describeReplay(r: ReplayedCase): string {
   const tag = r.verdict.status === 'fails' ? 'FAIL' : r.verdict.status === 'passes' ? 'pass' : 'n/a ';
   const why = r.verdict.status === 'fails' ? `\n    ${r.verdict.violation.message}` : r.verdict.status === 'not-applicable' ? ` (${r.verdict.reason})` : '';
   return `${tag} ${r.property} ${r.fingerprint} on ${r.profile}: ${now} (${against}) — ${r.file}${why}`;
+}
+
+/** reports/regressions here or at the project root; otherwise one line naming every folder looked at. */
+function defaultRegressionsDirOrThrow(): string {
+  const found = findDefaultRegressionsDir();
+  if (found.dir !== null) return displayPath(found.dir, process.cwd());
+  throw new FileAccessError(`no regression cases to replay: looked for ${found.looked.join(' and ')} (name files or folders, or save findings with cardfuzz run --save)`);
 }

@@ -2,55 +2,55 @@ import type { Argv, CommandModule } from 'yargs';
 import { parseDuration } from '../durations.js';
 import { handleErrors } from '../handle-errors.js';
 import { processIo, type Io } from '../io.js';
-import { toTargetOptions, withTargetOptions, type TargetArgs } from '../shared-options.js';
-import { randomSeed } from '../seeds.js';
+import { type ArgsOf, toTargetOptions, withTargetOptions } from '../shared-options.js';
+import { InvalidInputError } from '../../errors.js';
+import { defaultSaveDir } from '../project-root.js';
+import { PROPERTY_CHOICES } from '../../../properties/property-ids.js';
+import { randomSeed, seedFromEnvironment } from '../seeds.js';
 import { checkInteger } from '../numbers.js';
 import { DEFAULT_REGRESSIONS_DIR } from '../../regression/regression-store.js';
 
-interface RunArgs extends TargetArgs {
-  readonly property: readonly string[] | undefined;
-  readonly seed: number | undefined;
-  readonly runs: number | undefined;
-  readonly 'time-limit': string | undefined;
-  readonly 'shrink-time-limit': string | undefined;
-  readonly path: string | undefined;
-  readonly json: boolean;
-  readonly save: string | undefined;
-  readonly tool: readonly string[] | undefined;
-}
 
-export const runCommandModule: CommandModule<object, RunArgs> = {
+const builder = (yargs: Argv) =>
+  withTargetOptions(yargs)
+    .option('property', { type: 'string', array: true, choices: PROPERTY_CHOICES, describe: 'property id to check (repeatable; default: all but the hazard properties)' })
+    .option('seed', { type: 'number', describe: 'seed of the campaign (default $CARDFUZZ_SEED, else random; printed)' })
+    .option('runs', { type: 'number', describe: 'cases to generate (default 2000 without --time-limit)' })
+    .option('time-limit', { type: 'string', describe: 'stop generating after this long, e.g. 30s or 5m' })
+    .option('shrink-time-limit', { type: 'string', describe: 'budget to shrink each finding (default 10s)' })
+    .option('path', { type: 'string', describe: 'replay one counterexample path of --seed (with --property)' })
+    .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
+    .option('hazards', { type: 'boolean', default: false, describe: 'also check the hazard properties (documented hazards of upstream Galaxy code; they fail on every profile)' })
+    .option('tool', { type: 'string', array: true, describe: 'a tool to fuzz requests for: Galaxy tool XML, /api/tools/{id}?io_details=true JSON, or a folder or glob of tools (each fuzzed on its own; repeatable)' })
+    .option('save', { type: 'string', describe: `save each finding as a regression case under this folder (default ${DEFAULT_REGRESSIONS_DIR} when given without a value)` });
+
+export const runCommandModule: CommandModule<object, ArgsOf<typeof builder>> = {
   command: 'run',
   describe: 'fuzz a profile: generate requests, persist them, check the properties, shrink what fails',
-  builder: (yargs: Argv<object>) =>
-    withTargetOptions(yargs)
-      .option('property', { type: 'string', array: true, describe: 'property id to check (repeatable; default: all)' })
-      .option('seed', { type: 'number', describe: 'seed of the campaign (default: random, printed)' })
-      .option('runs', { type: 'number', describe: 'cases to generate (default 2000 without --time-limit)' })
-      .option('time-limit', { type: 'string', describe: 'stop generating after this long, e.g. 30s or 5m' })
-      .option('shrink-time-limit', { type: 'string', describe: 'budget to shrink each finding (default 10s)' })
-      .option('path', { type: 'string', describe: 'replay one counterexample path of --seed (with --property)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
-      .option('tool', { type: 'string', array: true, describe: 'a tool to fuzz requests for: Galaxy tool XML, /api/tools/{id}?io_details=true JSON, or a folder or glob of tools (each fuzzed on its own; repeatable)' })
-      .option('save', { type: 'string', describe: `save each finding as a regression case under this folder (default ${DEFAULT_REGRESSIONS_DIR} when given without a value)` }) as unknown as Argv<RunArgs>,
+  builder,
   handler: async (args) => {
     const io = processIo();
     const stop = installRunStopHandlers(io);
     try {
       process.exitCode = await handleErrors(io, async () => {
         const { runCommand } = await import('./run.js');
+        const envSeed = seedFromEnvironment();
+        if (args.path !== undefined && args.seed === undefined && envSeed === undefined) {
+          throw new InvalidInputError('--path replays a counterexample of one campaign: give its --seed too (the replay line has both)');
+        }
         return runCommand(
         {
           target: await toTargetOptions(args),
           properties: args.property,
-          seed: checkInteger(args.seed, '--seed', 0) ?? randomSeed(),
+          seed: checkInteger(args.seed, '--seed', 0) ?? envSeed ?? randomSeed(),
           runs: checkInteger(args.runs, '--runs', 1),
           timeLimitMs: args['time-limit'] === undefined ? undefined : parseDuration(args['time-limit'], '--time-limit'),
           shrinkTimeLimitMs: args['shrink-time-limit'] === undefined ? undefined : parseDuration(args['shrink-time-limit'], '--shrink-time-limit'),
           path: args.path,
           json: args.json,
           tools: args.tool ?? [],
-          save: args.save === undefined ? undefined : args.save === '' ? DEFAULT_REGRESSIONS_DIR : args.save,
+          save: args.save === undefined ? undefined : args.save === '' ? defaultSaveDir() : args.save,
+          hazards: args.hazards,
           stopSignal: stop.signal,
         },
         io,

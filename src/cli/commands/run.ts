@@ -18,7 +18,11 @@ import { formatDuration } from '../durations.js';
 import { formatFinding } from '../format-finding.js';
 import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
+import { cardfuzzInvocation } from '../invocation.js';
+import { defaultSaveDir } from '../project-root.js';
+import { displayPath, runSummary } from '../run-summary.js';
 import { shellQuote, targetFlags } from '../shared-options.js';
+import type { AnyProperty } from '../../runner/property.js';
 
 export interface RunOptions {
   readonly target: TargetOptions;
@@ -33,6 +37,8 @@ export interface RunOptions {
   readonly save: string | undefined;
   /** Galaxy tool XML files: fuzz requests for these tools instead of generated ones. */
   readonly tools: readonly string[];
+  /** Also check the hazard properties when no --property names them. */
+  readonly hazards: boolean;
   /** The signal that asked the run to stop (set by the CLI's handlers), if any: generation stops, findings so far are kept. */
   readonly stopSignal?: () => NodeJS.Signals | null;
 }
@@ -42,7 +48,13 @@ const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGT
 
 /** `cardfuzz run`: a fuzz campaign; exit 1 when a property fails, 0 when all hold. */
 export async function runCommand(options: RunOptions, io: Io): Promise<number> {
-  const properties = findProperties(options.properties);
+  // As in gate and nightly: the hazard properties fail on every profile (their finding is upstream
+  // Galaxy's), so a default run checks the profile's own properties and a fixed branch can come out green.
+  const properties = findProperties(options.properties).filter((p) => options.properties !== undefined || options.hazards || p.hazard === undefined);
+  const leftOut = options.properties !== undefined || options.hazards ? [] : PROPERTIES.filter((p) => p.hazard !== undefined);
+  if (options.path !== undefined && !/^\d+(:\d+)*$/.test(options.path)) {
+    throw new InvalidInputError(`--path ${options.path}: expected a counterexample path such as 0:1:4, as a finding's replay line gives it`);
+  }
   if (options.path !== undefined && properties.length !== 1) throw new InvalidInputError('--path replays one counterexample: name exactly one --property');
   // Resolve everything that can be wrong before printing anything, so bad input is one line.
   const profile = await resolveTargetProfile(options.target);
@@ -57,7 +69,8 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   const tools = options.tools.map((file) => loadToolFile(file));
   const runs = options.runs ?? (options.timeLimitMs === undefined ? 2000 : undefined);
   const budget = options.path !== undefined ? `replaying path ${options.path}` : runs !== undefined ? `${runs.toLocaleString('en-US')} cases` : formatDuration(options.timeLimitMs!);
-  io.err(`cardfuzz run: profile ${profile.name}, seed ${options.seed}, ${budget}, ${properties.length} propert${properties.length === 1 ? 'y' : 'ies'}, ${options.target.dialect}`);
+  io.err(`cardfuzz run: profile ${profile.name}, seed ${options.seed}, ${budget}, ${properties.length} propert${properties.length === 1 ? 'y' : 'ies'}${leftOut.length > 0 ? ` (${leftOut.length} hazard properties left out; --hazards adds them)` : ''}, ${options.target.dialect}`);
+  const cardfuzz = cardfuzzInvocation();
   const reporters = new Map<string, ReturnType<typeof progressReporter>>();
   for (const warning of tools.flatMap((t) => t.warnings)) io.err(`note: ${warning}`);
   const cases = tools.length === 0 ? caseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t.tool)));
@@ -85,18 +98,23 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     onSchemaGaps: (gaps) => {
       for (const gap of gaps) io.err(`note: ${describeSchemaGap(gap)}`);
     },
-    replayCommand: (f) => `cardfuzz run ${targetFlags(options.target)}${options.tools.map((t) => ` --tool ${shellQuote(t)}`).join('')} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
+    replayCommand: (f) => `${cardfuzz} run ${targetFlags(options.target)}${options.tools.map((t) => ` --tool ${shellQuote(t)}`).join('')} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
   });
   // A cardfuzz error (a lost database, a bug) ends the run with exit 2, after the findings made so far are printed and saved.
   const failure =
     result.error === undefined ? undefined : result.error.code !== undefined ? result.error.message : `internal error while fuzzing: ${result.error.message}${result.error.input ? ` (input: ${JSON.stringify(result.error.input)})` : ''}`;
-  const findings = result.findings.map((f): Finding => ({ ...f, settings: options.target.settings }));
+  if (failure === undefined && options.path !== undefined && result.runs === 0) {
+    // Nothing green unless something ran: a path this seed's generators never reach replays no case.
+    throw new InvalidInputError(`--path ${options.path} replays no case of seed ${options.seed} (the generators reach no such path; copy --seed and --path from the finding's replay line)`);
+  }
+  const findings = orderFindings(result.findings.map((f): Finding => ({ ...f, settings: options.target.settings })), properties);
+  const saveDir = options.save === undefined ? defaultSaveDir() : options.save;
   const signal = options.stopSignal?.() ?? null;
   // A failed save still prints every finding (and the --json document) before the one-line error and exit 2.
   let saveError: string | undefined;
   let saved: { fingerprint: string; path: string; created: boolean }[] = [];
   try {
-    saved = options.save === undefined ? [] : await saveFindings(findings, options.save, options.target, io);
+    saved = options.save === undefined ? [] : await saveFindings(findings, saveDir, options.target, io);
   } catch (error) {
     if (!isFuzzerError(error)) throw error;
     saveError = error.message;
@@ -115,6 +133,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
           groups: result.groups,
           checks: result.checks,
           schemaGaps: result.schemaGaps,
+          hazardsLeftOut: leftOut.map((p) => p.id),
           saved,
           ...(failure !== undefined ? { error: failure } : {}),
           ...(signal !== null ? { stoppedBy: signal } : {}),
@@ -127,18 +146,26 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   } else {
     for (const f of findings) {
       const file = saved.find((s) => s.fingerprint === f.fingerprint);
-      io.out(`${formatFinding(f)}${file ? `\n  ${file.created ? 'saved' : 'already recorded'}: ${file.path} (replay: cardfuzz replay ${shellQuote(file.path)})` : ''}\n`);
+      const hazard = properties.find((p) => p.id === f.property)?.hazard;
+      io.out(`${formatFinding(f, hazard)}${file ? `\n  ${file.created ? 'saved' : 'already recorded'}: ${shellQuote(displayPath(file.path, process.cwd()))}` : ''}\n\n`);
     }
     io.out(checksTable(result.checks));
     for (const line of notChecked) io.out(`note: ${line}`);
-    const unchecked = notChecked.length === 0 ? '' : `, ${notChecked.length} not checked`;
     if (failure === undefined) {
       io.out(
-        findings.length === 0
-          ? notChecked.length === 0
-            ? `ok: every property held over ${summary}`
-            : `ok: every checked property held${unchecked} over ${summary}`
-          : `${findings.length} finding${findings.length === 1 ? '' : 's'}${unchecked} over ${summary}`,
+        runSummary({
+          cardfuzz,
+          findings,
+          properties,
+          leftOut,
+          notChecked: notChecked.length,
+          totals: summary,
+          profile: result.system.profile.name,
+          saveCommand: options.save === undefined && options.path === undefined ? `${campaignCommand(cardfuzz, options)} --save` : null,
+          regressionsDir: saveDir,
+          saved: new Map(saved.map((s) => [s.fingerprint, s.path])),
+          cwd: process.cwd(),
+        }),
       );
     } else if (findings.length > 0) io.out(`${findings.length} finding${findings.length === 1 ? '' : 's'} before the run stopped, over ${summary}`);
   }
@@ -157,6 +184,27 @@ export function checksTable(checks: readonly PropertyCheck[]): string {
   const width = Math.max(1, ...checks.map((c) => c.judged.toLocaleString('en-US').length));
   const label = { failed: 'FAILED', held: 'held', 'not-checked': 'not checked' } as const;
   return ['properties (inputs judged):', ...checks.map((c) => `  ${label[c.status].padEnd(11)} ${c.judged.toLocaleString('en-US').padStart(width)}  ${c.property}`)].join('\n');
+}
+
+/** The profile's own findings first, then the hazards; each in the order the properties are listed. */
+function orderFindings(findings: readonly Finding[], properties: readonly AnyProperty[]): Finding[] {
+  const rank = (f: Finding): number => {
+    const index = properties.findIndex((p) => p.id === f.property);
+    return (properties[index]?.hazard === undefined ? 0 : properties.length) + index;
+  };
+  return findings.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
+}
+
+/** This campaign's command line (same seed and budget), to rerun it with another flag. */
+function campaignCommand(cardfuzz: string, options: RunOptions): string {
+  const parts = [`${cardfuzz} run ${targetFlags(options.target)}`];
+  for (const t of options.tools) parts.push(`--tool ${shellQuote(t)}`);
+  for (const p of options.properties ?? []) parts.push(`--property ${p}`);
+  if (options.hazards) parts.push('--hazards');
+  parts.push(`--seed ${options.seed}`);
+  if (options.runs !== undefined) parts.push(`--runs ${options.runs}`);
+  if (options.timeLimitMs !== undefined) parts.push(`--time-limit ${options.timeLimitMs}ms`);
+  return parts.join(' ');
 }
 
 /**
