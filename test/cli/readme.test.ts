@@ -25,7 +25,7 @@ function normalise(text: string): string {
     .replace(/path [0-9:]+/g, 'path P')
     .replace(/\d+ shrinks from a \w+ case/g, 'K shrinks from a case')
     .replace(/ in [\d.]+ (?:ms|s|min \d+ s) \([\d,]+ cases\/s\)/g, ' in T')
-    .replace(/^( {2}(?:held|FAILED|not checked) +)[\d,]+ /gm, '$1J ');
+    .replace(/^( {2}(?:held|FAILED|not checked)) +[\d,]+ +/gm, '$1 J ');
 }
 
 /** PATH without a `cardfuzz`, as on a fresh clone after `npm ci`. */
