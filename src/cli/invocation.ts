@@ -7,6 +7,8 @@ import { delimiter, join } from 'node:path';
  * project's own bin after `npm ci`. Replay and next-step commands start with it.
  */
 export function cardfuzzInvocation(env: NodeJS.ProcessEnv = process.env): string {
+  // Under `npx cardfuzz`, npm puts a cardfuzz on this process's PATH that the user's shell does not have.
+  if (env['npm_command'] === 'exec' || env['npm_lifecycle_event'] === 'npx') return 'npx cardfuzz';
   return onPath('cardfuzz', env['PATH'] ?? '') ? 'cardfuzz' : 'npx cardfuzz';
 }
 
