@@ -199,8 +199,9 @@ describe('a signal during run', () => {
       expect(r.code).toBe(code);
       expect(r.elapsedMs).toBeLessThan(45_000);
       expect(r.stderr).toContain(`cardfuzz run: ${signal}: stopping; printing and saving the findings so far`);
-      const summary = lastLine(r.stdout);
-      expect(summary).toMatch(new RegExp(`^[1-9]\\d* findings? over [\\d,]+ cases in .*, stopped by ${signal}$`));
+      // run's closing summary starts "N findings on PROFILE over ..."; the next commands follow it.
+      const summary = r.stdout.split('\n').find((l) => /^\d+ findings? on /.test(l)) ?? lastLine(r.stdout);
+      expect(summary).toMatch(new RegExp(`^[1-9]\\d* findings? on branch-1f87eebce(?: \\(\\d+ not checked\\))? over [\\d,]+ cases in .*, stopped by ${signal}:$`));
       const count = Number(/^(\d+)/.exec(summary)![1]);
       const savedLines = r.stdout.split('\n').filter((l) => /^\s+saved: /.test(l));
       expect(savedLines).toHaveLength(count);
