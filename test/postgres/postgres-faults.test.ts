@@ -147,7 +147,7 @@ describePostgres('PostgreSQL faults under a running campaign', () => {
     const r = await run.exited;
     expectNoCrash(r.stderr);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^ok: every property held over [\d,]+ cases/m);
+    expect(r.stdout).toMatch(/^ok: every property held on branch-fixed over [\d,]+ cases/m);
     expect(messages(r.stderr)).toEqual([]);
     expect(await schemasOf(run.pid)).toEqual([]);
   });
