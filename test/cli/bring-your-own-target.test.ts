@@ -50,7 +50,7 @@ describe('profile files', () => {
 
 describe('--schema-sql', () => {
   it('uses a schema dump, filling columns it does not model, and names the constraint as the dump does', () => {
-    const r = runCli(['run', '--profile', 'branch-1f87eebce', '--schema-sql', `${schemas}/galaxy-branch.sqlite.sql`, '--property', 'persists-without-constraint-violations', '--seed', '2', '--runs', '400', '--json']);
+    const r = runCli(['run', '--profile', 'branch-1f87eebce', '--schema-sql', 'examples/schemas/galaxy-branch.sqlite.sql', '--property', 'persists-without-constraint-violations', '--seed', '2', '--runs', '400', '--json']);
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout).findings[0].violation).toMatchObject({ table: 'job', columns: ['tool_execution_state_id'], constraint: 'ix_job_tes_once' });
   });

@@ -9,11 +9,10 @@ import { runCli, tempDir, writeJson } from '../helpers/cli.js';
  * SQLite is named as such, with the flag to add. The PostgreSQL side is in
  * test/postgres/real-schemas.test.ts.
  */
-const schemas = resolve(import.meta.dirname, '../fixtures/schemas');
 
 /** The branch dump without its UNIQUE index on job.tool_execution_state_id: the ledger bug cannot show on it alone. */
 function dumpWithoutJobUnique(dir: string): string {
-  const text = readFileSync(`${schemas}/galaxy-branch.sqlite.sql`, 'utf8');
+  const text = readFileSync(resolve(import.meta.dirname, '../../examples/schemas/galaxy-branch.sqlite.sql'), 'utf8');
   const without = text.split('\n').filter((line) => !line.includes('ix_job_tes_once'));
   expect(without.length).toBe(text.split('\n').length - 1);
   return writeJson(dir, 'galaxy-no-job-unique.sql', without.join('\n'));
