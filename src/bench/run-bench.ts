@@ -80,7 +80,7 @@ export interface BenchReport {
     readonly sqliteExecutionCasesPerSecond: number;
     readonly ledger: { readonly seeds: number; readonly firstFailureMs: Stats; readonly shrinkMs: Stats; readonly canonical: number };
   };
-  /** `cardfuzz cardinality` against a plain campaign of the same cases (branch-fixed, same seed, best of two each). */
+  /** `cardfuzz cardinality` against a plain campaign of the same cases (branch-fixed, same seed, best of three each). */
   readonly cardinalityMap?: {
     readonly runs: number;
     readonly plainSeconds: number;
@@ -282,8 +282,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 /**
  * The map's budget: a plain campaign of the execution properties (hazards
  * left out, as the map's own campaign does) against the cardinality map over
- * the same seed and cases, alternated and best of two each, so both see the
- * same machine load.
+ * the same seed and cases, alternated and best of three each, so both see
+ * the same machine load.
  */
 export async function measureCardinalityMap(options: Pick<BenchOptions, 'properties' | 'caseArbitrary'>, runs: number): Promise<NonNullable<BenchReport['cardinalityMap']>> {
   const properties = options.properties.filter((p): p is ExecutionProperty => p.family === 'execution' && p.hazard === undefined);
@@ -293,7 +293,7 @@ export async function measureCardinalityMap(options: Pick<BenchOptions, 'propert
   let plain = Infinity;
   let map = Infinity;
   let share = Infinity;
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < 3; round++) {
     let started = performance.now();
     const suite = await runSuite({ ...common, historyArbitrary: fc.constant([]) });
     if (suite.error) throw new Error(suite.error.message);

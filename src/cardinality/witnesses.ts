@@ -8,7 +8,7 @@ import { violationOf, type ExecutionProperty } from '../runner/property.js';
 import type { SystemUnderTest } from '../runner/system-under-test.js';
 import { reduceCase } from '../shrink/reduce-case.js';
 import type { Witness, WitnessJudgement } from './cardinality-map.js';
-import { mostChildren } from './plan-rows.js';
+import { childrenPerParent, mostChildren, planRows, type PlanRows } from './plan-rows.js';
 
 /**
  * Witnesses: the smallest request that still gives one parent two children
@@ -27,8 +27,51 @@ export function witnessChildren(system: SystemUnderTest, relationship: Relations
   }
 }
 
-export async function shrinkWitness(system: SystemUnderTest, relationship: Relationship, start: Case, budgetMs: number, options: { readonly toolFixed?: boolean } = {}): Promise<Case> {
-  return (await reduceCase(start, (c) => witnessChildren(system, relationship, c) >= 2, budgetMs, options)).case;
+/**
+ * `witnessChildren` for the cases the witness shrinkers try, each case
+ * planned once whichever relationship asks: shrinking one witness after
+ * another, from a case already shrunk for a relationship before, retries
+ * the same candidates (the fixpoint check alone plans every edit of the
+ * case). Keyed by the case's JSON; bounded.
+ */
+export class WitnessCounter {
+  static readonly LIMIT = 20_000;
+  readonly #system: SystemUnderTest;
+  readonly #rows = new Map<string, PlanRows | null>();
+  readonly #children = new Map<unknown, number>();
+
+  constructor(system: SystemUnderTest) {
+    this.#system = system;
+  }
+
+  children(relationship: Relationship, c: Case): number {
+    const key = JSON.stringify(c);
+    let rows = this.#rows.get(key);
+    if (rows === undefined) {
+      try {
+        rows = planRows(this.#system.plan(c), this.#system.executor.layouts);
+      } catch {
+        rows = null; // the model refuses the case
+      }
+      if (this.#rows.size >= WitnessCounter.LIMIT) this.#rows.clear();
+      this.#rows.set(key, rows);
+    }
+    if (rows === null) return 0;
+    let most = 0;
+    for (const n of childrenPerParent(rows, relationship, this.#system.executor.layouts, this.#children).values()) if (n > most) most = n;
+    return most;
+  }
+}
+
+export async function shrinkWitness(
+  system: SystemUnderTest,
+  relationship: Relationship,
+  start: Case,
+  budgetMs: number,
+  options: { readonly toolFixed?: boolean; readonly counter?: WitnessCounter } = {},
+): Promise<Case> {
+  const counter = options.counter ?? new WitnessCounter(system);
+  return (await reduceCase(start, (c) => counter.children(relationship, c) >= 2, budgetMs, options)).case;
 }
 
 /**

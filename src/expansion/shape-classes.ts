@@ -1,4 +1,4 @@
-import type { Case } from '../model/case.js';
+import type { Case, Entry } from '../model/case.js';
 import type { Expansion } from './expansion.js';
 
 /**
@@ -46,50 +46,72 @@ const PRIORITY: readonly ShapeId[] = [
   'S22', 'S14', 'S13', 'S12', 'S11', 'S8', 'W3', 'S21', 'S16', 'S9', 'S10', 'S7', 'S18', 'S17', 'S15', 'S19', 'S6', 'S5', 'S4', 'S3', 'S2', 'S20', 'W4', 'W5', 'W2', 'W1', 'S1', 'L',
 ];
 
-export function classifyShapes(c: Case, expansion: Expansion): ShapeId[] {
-  const shapes = new Set<ShapeId>();
+/** One bit per shape (28 shapes: they fit a 31-bit integer). */
+if (PRIORITY.length > 31 || SHAPE_IDS.some((s) => !PRIORITY.includes(s))) throw new Error('every shape needs a place in PRIORITY, and at most 31 fit the shape bits');
+export const SHAPE_BIT = Object.fromEntries(PRIORITY.map((s, i) => [s, 1 << i])) as Readonly<Record<ShapeId, number>>;
+const bitOf = (s: ShapeId): number => SHAPE_BIT[s];
+
+/**
+ * The shapes a case exercises, as a set of bits (`SHAPE_BIT`): the
+ * cardinality map classifies every generated case and counts shape sets, so
+ * this allocates no set. `shapesIn` lists them in priority order.
+ */
+export function shapeBits(c: Case, expansion: Expansion): number {
+  let shapes = 0;
   const params = expansion.params;
   const batched = params.filter((p) => p.classification !== 'single');
   const mapped = batched.filter((p) => p.mapOver !== null);
   const plain = batched.filter((p) => p.mapOver === null && (p.input.type === 'data' || p.input.type === 'data_collection'));
-  if (c.entry === 'legacy') shapes.add('L');
-  if (!expansion.ok && (expansion.error.message.includes('rerun') || expansion.error.message.includes('data source'))) shapes.add('S22');
+  if (c.entry === 'legacy') shapes |= SHAPE_BIT.L;
+  if (!expansion.ok && (expansion.error.message.includes('rerun') || expansion.error.message.includes('data source'))) shapes |= SHAPE_BIT.S22;
   if (batched.length === 0) {
-    if (params.some((p) => p.input.type === 'data' && p.input.multiple === true)) shapes.add('S15');
-    else if (params.some((p) => p.input.type === 'data_collection')) shapes.add('S17');
-    else shapes.add('S1');
+    if (params.some((p) => p.input.type === 'data' && p.input.multiple === true)) shapes |= SHAPE_BIT.S15;
+    else if (params.some((p) => p.input.type === 'data_collection')) shapes |= SHAPE_BIT.S17;
+    else shapes |= SHAPE_BIT.S1;
   }
   for (const p of batched) {
-    if (p.batchValues === 0) shapes.add('S19');
-    if (p.key.includes('|')) shapes.add('S20');
+    if (p.batchValues === 0) shapes |= SHAPE_BIT.S19;
+    if (p.key.includes('|')) shapes |= SHAPE_BIT.S20;
   }
   if (mapped.length === 0) {
     const linkedPlain = plain.filter((p) => p.classification === 'matched');
     const unlinkedPlain = plain.filter((p) => p.classification === 'multiplied');
-    if (plain.some((p) => p.input.type === 'data_collection' && (p.batchValues ?? 0) >= 2)) shapes.add('S18');
-    if (linkedPlain.length >= 1 && unlinkedPlain.length >= 1) shapes.add('S6');
-    else if (linkedPlain.length >= 2) shapes.add('S4');
-    else if (unlinkedPlain.length >= 2) shapes.add('S5');
-    else if (unlinkedPlain.length === 1) shapes.add('S3');
-    else if (linkedPlain.length === 1) shapes.add('S2');
+    if (plain.some((p) => p.input.type === 'data_collection' && (p.batchValues ?? 0) >= 2)) shapes |= SHAPE_BIT.S18;
+    if (linkedPlain.length >= 1 && unlinkedPlain.length >= 1) shapes |= SHAPE_BIT.S6;
+    else if (linkedPlain.length >= 2) shapes |= SHAPE_BIT.S4;
+    else if (unlinkedPlain.length >= 2) shapes |= SHAPE_BIT.S5;
+    else if (unlinkedPlain.length === 1) shapes |= SHAPE_BIT.S3;
+    else if (linkedPlain.length === 1) shapes |= SHAPE_BIT.S2;
   } else {
-    if (mapped.length >= 2) shapes.add(mapped.every((m) => m.classification === 'matched') ? 'S11' : 'S12');
-    if (plain.length > 0) shapes.add(plain.some((p) => p.classification === 'multiplied') || mapped.some((m) => m.classification === 'multiplied') ? 'S14' : 'S13');
+    if (mapped.length >= 2) shapes |= bitOf(mapped.every((m) => m.classification === 'matched') ? 'S11' : 'S12');
+    if (plain.length > 0) shapes |= bitOf(plain.some((p) => p.classification === 'multiplied') || mapped.some((m) => m.classification === 'multiplied') ? 'S14' : 'S13');
     for (const m of mapped) {
       const info = m.mapOver!;
-      if (info.source.elementPath.length > 0) shapes.add('S21');
-      if (info.subcollectionType !== null) shapes.add(m.input.type === 'data' && m.input.multiple ? 'S16' : 'S9');
-      else if (info.collectionType.includes(':')) shapes.add('S10');
-      else shapes.add('S7');
-      if (m.batchLength === 0) shapes.add(c.entry === 'workflow-step' ? 'W3' : 'S8');
+      if (info.source.elementPath.length > 0) shapes |= SHAPE_BIT.S21;
+      if (info.subcollectionType !== null) shapes |= bitOf(m.input.type === 'data' && m.input.multiple ? 'S16' : 'S9');
+      else if (info.collectionType.includes(':')) shapes |= SHAPE_BIT.S10;
+      else shapes |= SHAPE_BIT.S7;
+      if (m.batchLength === 0) shapes |= bitOf(c.entry === 'workflow-step' ? 'W3' : 'S8');
     }
   }
   if (c.entry === 'workflow-step') {
-    shapes.add(mapped.length > 0 ? 'W2' : 'W1');
-    if (c.step?.job_limit !== undefined && expansion.ok && expansion.combinations.length > c.step.job_limit) shapes.add('W4');
-    if (c.step?.state !== undefined && c.step.state !== 'validated') shapes.add('W5');
+    shapes |= bitOf(mapped.length > 0 ? 'W2' : 'W1');
+    if (c.step?.job_limit !== undefined && expansion.ok && expansion.combinations.length > c.step.job_limit) shapes |= SHAPE_BIT.W4;
+    if (c.step?.state !== undefined && c.step.state !== 'validated') shapes |= SHAPE_BIT.W5;
   }
-  return (c.entry === 'workflow-step' ? WORKFLOW_PRIORITY : PRIORITY).filter((s) => shapes.has(s));
+  return shapes;
+}
+
+/** The case's shapes, most specific first (a workflow step's own shapes first). */
+export function classifyShapes(c: Case, expansion: Expansion): ShapeId[] {
+  return shapesIn(shapeBits(c, expansion), c.entry);
+}
+
+/** The shapes of a `shapeBits` set, in the priority order of the entry. */
+export function shapesIn(bits: number, entry: Entry): ShapeId[] {
+  const out: ShapeId[] = [];
+  for (const s of entry === 'workflow-step' ? WORKFLOW_PRIORITY : PRIORITY) if ((bits & SHAPE_BIT[s]) !== 0) out.push(s);
+  return out;
 }
 
 /** A workflow step's own shapes say more about it than the request shapes it shares with tool requests. */

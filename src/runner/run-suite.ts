@@ -6,7 +6,7 @@ import { resolveProfile } from '../profiles/resolve-profile.js';
 import { campaignError, runCampaign, type CampaignError, type CampaignProgress, type CampaignResult } from './campaign.js';
 import { executionGroup } from './execution-group.js';
 import type { Finding } from './finding.js';
-import { openTarget, type TargetOptions } from './open-target.js';
+import { openTarget, type Target, type TargetOptions } from './open-target.js';
 import type { AnyProperty, CaseEvaluation, ExecutionProperty, UpgradeProperty } from './property.js';
 import { createSystemUnderTest, type SystemUnderTest } from './system-under-test.js';
 import { schemaGaps, type SchemaGap } from './schema-gaps.js';
@@ -21,6 +21,8 @@ import { upgradeGroup } from './upgrade-group.js';
 
 export interface SuiteOptions {
   readonly target: TargetOptions;
+  /** The target, already open (it is then the caller's to close): the cardinality map judges its witnesses on the campaign's own database. */
+  readonly opened?: Target;
   readonly properties: readonly AnyProperty[];
   readonly caseArbitrary: fc.Arbitrary<Case>;
   readonly historyArbitrary: fc.Arbitrary<readonly Case[]>;
@@ -96,7 +98,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   const started = performance.now();
   const execution = options.properties.filter((p): p is ExecutionProperty => p.family === 'execution');
   const upgrade = options.properties.filter((p): p is UpgradeProperty => p.family === 'upgrade');
-  const { system, database } = await openTarget(options.target);
+  const { system, database } = options.opened ?? (await openTarget(options.target));
   const gaps = schemaGaps(database.catalog, options.properties);
   options.onSchemaGaps?.(gaps);
   const groups: GroupReport[] = [];
@@ -167,7 +169,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     error ??= campaignError(e);
   } finally {
     // A schema that cannot be dropped is reported (the run is not clean), without losing the findings.
-    await database.close().catch((e: unknown) => void closeErrors.push(campaignError(e).message));
+    if (options.opened === undefined) await database.close().catch((e: unknown) => void closeErrors.push(campaignError(e).message));
   }
   return {
     system,

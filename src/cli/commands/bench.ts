@@ -65,7 +65,7 @@ export function benchMarkdown(r: BenchReport): string {
   }
   if (r.cardinalityMap) {
     const m = r.cardinalityMap;
-    lines.push(`| cardinality map vs a plain campaign of the same ${n(m.runs)} cases (branch-fixed, seed 3, best of two) | ${n(m.mapSeconds, 2)} s / ${n(m.plainSeconds, 2)} s: **${m.overhead >= 0 ? '+' : ''}${n(100 * m.overhead, 1)} %**; the map's own work inside its run: **+${n(100 * m.inRunShare, 1)} %** (budget +10 %) |`);
+    lines.push(`| cardinality map vs a plain campaign of the same ${n(m.runs)} cases (branch-fixed, seed 3, best of three) | ${n(m.mapSeconds, 2)} s / ${n(m.plainSeconds, 2)} s: **${m.overhead >= 0 ? '+' : ''}${n(100 * m.overhead, 1)} %**; the map's own work inside its run: **+${n(100 * m.inRunShare, 1)} %** (budget +10 %) |`);
   }
   for (const [k, v] of Object.entries(r.extra ?? {})) lines.push(`| ${k} | ${String(v)} |`);
   lines.push('', '| shape family | cases | statements per case | cardfuzz pipeline (plan, write, read, all checks) | raw floor | ratio |', '|---|---|---|---|---|---|');
