@@ -47,6 +47,15 @@ describe('run --tool DIR', () => {
     expect(replay.stdout).toContain('FAIL persists-without-constraint-violations');
   });
 
+  it('exits 2 when every tool it finds is refused: nothing was checked', () => {
+    const dir = tempDir('cardfuzz-tools-');
+    writeFileSync(join(dir, 'upload.xml'), '<tool id="up" name="up" version="1"><inputs><upload_dataset name="files"><param name="file_data" type="file"/></upload_dataset></inputs><outputs/></tool>');
+    const r = runCli(['run', '--tool', dir, '--runs', '20', '--seed', '3']);
+    expect(r.stdout).toMatch(/^refused {3}.*upload\.xml: .*upload tools are not modelled/m);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('cardfuzz: nothing was checked: the one tool file was refused');
+    expect(r.status).toBe(2);
+  });
+
   it('exits 2 with one line when nothing it names is a tool', () => {
     const dir = tempDir('cardfuzz-tools-');
     writeFileSync(join(dir, 'macros.xml'), '<macros/>');

@@ -43,7 +43,7 @@ describe('judged counts', () => {
 
 describe('a user schema lacking a reader’s table and columns', () => {
   it('run says so at the start, one line per missing piece, and reports the property as not checked (text and --json)', () => {
-    const args = ['run', '--profile', 'upstream', '--schema-sql', UPSTREAM_DUMP, '--property', 'execution-state-reaches-its-jobs', '--runs', '200', '--seed', '5'];
+    const args = ['run', '--profile', 'upstream', '--schema-sql', UPSTREAM_DUMP, '--property', 'execution-state-reaches-its-jobs', '--property', 'rows-match-model', '--runs', '200', '--seed', '5'];
     const text = runCli(args);
     expect(text.status).toBe(0);
     expect(text.stderr).toContain('note: schema lacks job.tool_execution_state_id: reader ToolExecutionState.job cannot run; weakens execution-state-reaches-its-jobs\n');
@@ -53,8 +53,20 @@ describe('a user schema lacking a reader’s table and columns', () => {
     expect(text.stdout).toContain('ok: every checked property held on upstream (1 not checked) over 200 cases');
     const json = runCli([...args, '--json']);
     const doc = JSON.parse(json.stdout) as { checks: { property: string; status: string; judged: number }[]; schemaGaps: { missing: string }[] };
-    expect(doc.checks).toEqual([expect.objectContaining({ property: 'execution-state-reaches-its-jobs', status: 'not-checked', judged: 0 })]);
+    expect(doc.checks).toEqual([expect.objectContaining({ property: 'execution-state-reaches-its-jobs', status: 'not-checked', judged: 0 }), expect.objectContaining({ property: 'rows-match-model', status: 'held' })]);
     expect(doc.schemaGaps.map((g) => g.missing)).toEqual(['job.tool_execution_state_id', 'implicit_collection_jobs.tool_execution_state_id']);
+  });
+
+  it('run exits 2, never 0, when no selected property judged a single case', () => {
+    const args = ['run', '--profile', 'upstream', '--schema-sql', UPSTREAM_DUMP, '--property', 'execution-state-reaches-its-jobs', '--runs', '200', '--seed', '5'];
+    const text = runCli(args);
+    expect(text.status).toBe(2);
+    expect(text.stdout).toMatch(/not checked +0 +execution-state-reaches-its-jobs/);
+    expect(text.stdout).not.toContain('ok:');
+    expect(text.stderr.trim().split('\n').at(-1)).toBe('cardfuzz: nothing was checked: no selected property judged any of the 200 cases (see the notes above)');
+    const json = runCli([...args, '--json']);
+    expect(json.status).toBe(2);
+    expect((JSON.parse(json.stdout) as { error: string }).error).toMatch(/^nothing was checked: /);
   });
 
   it('gate fails on a property it did not check unless --allow-unchecked, and shows the counts', () => {

@@ -18,7 +18,8 @@ import { shellQuote, targetFlags } from '../shared-options.js';
  * own, with the same seed and budget; one line per tool (loaded or refused,
  * its approximations, its findings), then a summary. A refused tool is
  * reported, not fatal: exit 1 when any tool has a finding, else 0; exit 2
- * only when cardfuzz itself fails (or no tool file is found).
+ * when cardfuzz itself fails, or when nothing was checked (no tool file
+ * found, every tool refused, or no property judged a case).
  */
 export interface ToolFolderOptions {
   readonly target: TargetOptions;
@@ -97,7 +98,14 @@ export async function runToolFolder(files: readonly FoundFile[], options: ToolFo
     for (const r of reports) for (const f of r.findings) io.out(`\n${r.file}:\n${formatFinding(f)}`);
     io.out(summary.text);
   }
-  return reports.some((r) => r.status === 'findings') ? 1 : 0;
+  if (reports.some((r) => r.status === 'findings')) return 1;
+  // Green means checked: refused tools, or tools whose cases no property could judge, checked nothing.
+  if (!reports.some((r) => r.checks.some((c) => c.status !== 'not-checked'))) {
+    const loaded = reports.filter((r) => r.status !== 'refused').length;
+    io.err(`cardfuzz: nothing was checked: ${loaded === 0 ? reports.length === 1 ? 'the one tool file was refused' : `all ${reports.length} tool files were refused` : `no selected property judged any case of the ${loaded} tool${loaded === 1 ? '' : 's'} loaded`}`);
+    return 2;
+  }
+  return 0;
 }
 
 function toolLine(r: ToolReport): string {

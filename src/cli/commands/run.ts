@@ -119,6 +119,11 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     if (!isFuzzerError(error)) throw error;
     saveError = error.message;
   }
+  // Green means checked: a run in which no selected property judged a single case checked nothing, and says so (exit 2, never 0).
+  const nothingChecked =
+    failure === undefined && signal === null && findings.length === 0 && result.checks.length > 0 && result.checks.every((c) => c.status === 'not-checked')
+      ? `nothing was checked: no selected property judged any of the ${result.runs.toLocaleString('en-US')} cases (see the notes above)`
+      : undefined;
   const summary = `${result.runs.toLocaleString('en-US')} cases in ${formatDuration(result.elapsedMs)} (${Math.round((result.runs * 1000) / Math.max(1, result.elapsedMs)).toLocaleString('en-US')} cases/s)${signal !== null ? `, stopped by ${signal}` : result.interrupted ? ', stopped early' : ''}`;
   const notChecked = notCheckedLines(result.checks);
   if (options.json) {
@@ -135,7 +140,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
           schemaGaps: result.schemaGaps,
           hazardsLeftOut: leftOut.map((p) => p.id),
           saved,
-          ...(failure !== undefined ? { error: failure } : {}),
+          ...(failure !== undefined ? { error: failure } : nothingChecked !== undefined ? { error: nothingChecked } : {}),
           ...(signal !== null ? { stoppedBy: signal } : {}),
           ...(saveError !== undefined ? { saveError } : {}),
         },
@@ -151,7 +156,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     }
     io.out(checksTable(result.checks));
     for (const line of notChecked) io.out(`note: ${line}`);
-    if (failure === undefined) {
+    if (failure === undefined && nothingChecked === undefined) {
       io.out(
         runSummary({
           cardfuzz,
@@ -170,7 +175,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     } else if (findings.length > 0) io.out(`${findings.length} finding${findings.length === 1 ? '' : 's'} before the run stopped, over ${summary}`);
   }
   // One line: what stopped the run, then any schema it could not drop.
-  const problems = [...(failure === undefined ? [] : [failure]), ...result.closeErrors, ...(saveError === undefined ? [] : [`${saveError} (the findings are printed above)`])];
+  const problems = [...(failure === undefined ? [] : [failure]), ...(nothingChecked === undefined ? [] : [nothingChecked]), ...result.closeErrors, ...(saveError === undefined ? [] : [`${saveError} (the findings are printed above)`])];
   if (problems.length > 0) {
     io.err(`cardfuzz: ${problems.join('; ')}`);
     return 2;
