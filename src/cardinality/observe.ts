@@ -60,7 +60,7 @@ export function emptyObservation(relationships: readonly Relationship[], layouts
 const BUCKET_KEYS = ['0', '1', '2', 'many'] as const;
 const bucketIndex = (n: number): number => (n >= 3 ? 3 : n);
 
-/** One relationship's counts while observing; shape counts by interned shape number. */
+/** One relationship's counts while observing; its shapes counted by shape set (`#comboOf`). */
 interface RelationshipCounts {
   readonly name: string;
   readonly child: number;
@@ -72,7 +72,7 @@ interface RelationshipCounts {
   mostChildren: number;
   readonly buckets: [number, number, number, number];
   cases: number;
-  /** Cases by shape combination (see `#comboOf`). */
+  /** Cases by shape set number. */
   readonly combos: number[];
 }
 
