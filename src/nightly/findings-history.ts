@@ -47,7 +47,7 @@ export async function loadHistory(path: string): Promise<HistoryEntry[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new FileAccessError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  return text
+  const entries = text
     .split('\n')
     .map((line, i) => [line, i + 1] as const)
     .filter(([line]) => line.trim() !== '')
@@ -64,6 +64,15 @@ export async function loadHistory(path: string): Promise<HistoryEntry[]> {
         throw new InvalidInputError(`${path}: line ${number} is not a finding history entry (${(error as Error).message}); fix or remove the line`);
       }
     });
+  // A night is listed once per finding: a second append of the same night (a shard committing it while the next
+  // nightly completes it, see completeUnlistedNights) changes nothing.
+  const seen = new Set<string>();
+  return entries.filter((e) => {
+    const key = `${e.runId}\u0000${e.fingerprint}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export function knownFindings(entries: readonly HistoryEntry[]): Map<string, KnownFinding> {

@@ -1,4 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileAccessError, InvalidInputError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
@@ -6,6 +7,7 @@ import { nightlyHtml } from '../reporting/html-report.js';
 import { nightlyJunit, nightlyMarkdown, type NightlySummary } from '../reporting/nightly-summary.js';
 import { parseNightlySummary } from './file-checks.js';
 import { appendHistory, type HistoryEntry } from './findings-history.js';
+import { EVENTS_FILE, historyEntry } from './night-events.js';
 
 /** The files of a nightly run folder: summary.json, summary.md, junit.xml and report.html (and events.ndjson, see night-events.ts). */
 export const SUMMARY_FILE = 'summary.json';
@@ -39,6 +41,59 @@ export async function commitNight(dir: string, historyFile: string, summary: Nig
   await writeNightlyReports(dir, summary, checkpoint);
   await appendHistory(historyFile, entries);
   checkpoint('after-history');
+}
+
+/**
+ * Nights of OUT/runs that wrote their summary.json but were killed before
+ * their history lines (between the two writes of `commitNight`): their
+ * findings are appended now, as `cardfuzz report` would, so that the next
+ * night sees them as known (still failing or fixed), not new again. A night
+ * whose events end with `run-finished`, or that the history lists, was
+ * committed; only the others' summaries are read. Returns what was added, and
+ * the summaries that could not be read (left alone, for the caller to name).
+ */
+export async function completeUnlistedNights(out: string, historyFile: string, history: readonly HistoryEntry[]): Promise<{ readonly added: readonly { readonly runId: string; readonly findings: number }[]; readonly unreadable: readonly string[] }> {
+  const runs = join(out, 'runs');
+  const listed = new Set(history.map((e) => e.runId));
+  const added: { runId: string; findings: number }[] = [];
+  const unreadable: string[] = [];
+  let names: string[];
+  try {
+    names = (await readdir(runs, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  } catch {
+    return { added, unreadable }; // no run folder yet
+  }
+  for (const name of names) {
+    const dir = join(runs, name);
+    if (listed.has(name) || !existsSync(join(dir, SUMMARY_FILE)) || (await endsWithRunFinished(join(dir, EVENTS_FILE)))) continue;
+    let summary: NightlySummary;
+    try {
+      summary = await readNightlySummary(join(dir, SUMMARY_FILE));
+    } catch (error) {
+      unreadable.push(error instanceof Error ? error.message : String(error));
+      continue;
+    }
+    if (listed.has(summary.runId) || summary.findings.length === 0) continue;
+    await appendHistory(historyFile, summary.findings.map((f) => historyEntry(summary.runId, summary.finishedAt, f)));
+    added.push({ runId: summary.runId, findings: summary.findings.length });
+  }
+  return { added, unreadable };
+}
+
+/** Whether the night's event log ends with its `run-finished` event (written after the history). */
+async function endsWithRunFinished(file: string): Promise<boolean> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return false;
+  }
+  const last = text.trimEnd().split('\n').at(-1) ?? '';
+  try {
+    return (JSON.parse(last) as { type?: unknown }).type === 'run-finished';
+  } catch {
+    return false;
+  }
 }
 
 export async function readNightlySummary(path: string): Promise<NightlySummary> {

@@ -273,4 +273,23 @@ describe('kill -9 between the nightly’s writes', () => {
       expect(summary.interrupted).toBe(point === 'during-run');
     });
   }
+
+  it('the next nightly commits a night killed after its summary.json: its findings are known, not new again', () => {
+    const out = tempDir();
+    expect(runCli([...NIGHTLY, '--runs', '400', '--seed', '5', '--out', out], { env: { CARDFUZZ_TEST_KILL_AT: 'after-summary' } }).status).toBe(null);
+    const [killed] = runFolders(out);
+    const first = summaryOf(killed!);
+    expect(first.findings.length).toBeGreaterThan(0);
+    expect(historyLines(out)).toEqual([]);
+    const next = runCli([...NIGHTLY, '--runs', '200', '--seed', '6', '--out', out]);
+    expect(next.stderr).toContain(`note: night ${first.runId} was stopped before its findings history was written; its ${first.findings.length} finding${first.findings.length === 1 ? ' is' : 's are'} added to findings-history.ndjson now`);
+    const lines = historyLines(out);
+    expect(lines.filter((h) => h.runId === first.runId).map((h) => h.fingerprint).sort()).toEqual(first.findings.map((f) => f.fingerprint).sort());
+    const second = summaryOf(runFolders(out).find((d) => d !== killed)!);
+    // Replayed from the history: still failing, never new again.
+    for (const f of first.findings) expect([f.fingerprint, second.findings.find((x) => x.fingerprint === f.fingerprint)?.status]).toEqual([f.fingerprint, 'still-failing']);
+    // A third night adds nothing more for the first: it is committed.
+    expect(runCli([...NIGHTLY, '--runs', '100', '--seed', '7', '--out', out]).stderr).not.toContain('was stopped before its findings history');
+    expect(historyLines(out).filter((h) => h.runId === first.runId)).toHaveLength(first.findings.length);
+  });
 });

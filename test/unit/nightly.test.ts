@@ -114,6 +114,16 @@ describe('findings history', () => {
     writeFileSync(path, `${JSON.stringify(entry('n1', '2026-11-01', 'new'))}\n{"runId": "n2"}\n`);
     await expect(loadHistory(path)).rejects.toThrow(/line 2 is not a finding history entry/);
   });
+
+  it('reads a night appended twice (a shard committing it while the next nightly completes it) once', async () => {
+    const path = join(tempDir(), 'history.ndjson');
+    const lines = [entry('n1', '2026-11-01', 'new'), entry('n1', '2026-11-01', 'new'), entry('n2', '2026-11-02', 'still-failing')].map((e) => JSON.stringify(e));
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    expect((await loadHistory(path)).map((e) => [e.runId, e.status])).toEqual([
+      ['n1', 'new'],
+      ['n2', 'still-failing'],
+    ]);
+  });
 });
 
 function summary(shard: string, findings: readonly NightlyFinding[], coverage: Coverage): NightlySummary {
