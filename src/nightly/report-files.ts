@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileAccessError, InvalidInputError } from '../errors.js';
@@ -80,19 +80,27 @@ export async function completeUnlistedNights(out: string, historyFile: string, h
   return { added, unreadable };
 }
 
-/** Whether the night's event log ends with its `run-finished` event (written after the history). */
+/** Whether the night's event log ends with its `run-finished` event (written after the history); reads only the log's tail. */
 async function endsWithRunFinished(file: string): Promise<boolean> {
-  let text: string;
+  let tail: string;
   try {
-    text = await readFile(file, 'utf8');
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      const length = Math.min(size, 64 * 1024);
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, size - length);
+      tail = buffer.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch {
     return false;
   }
-  const last = text.trimEnd().split('\n').at(-1) ?? '';
+  const last = tail.trimEnd().split('\n').at(-1) ?? '';
   try {
     return (JSON.parse(last) as { type?: unknown }).type === 'run-finished';
   } catch {
-    return false;
+    return false; // a partial or torn last line: not finished
   }
 }
 

@@ -108,10 +108,11 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   // Earlier nights: replay what was still failing, on this profile.
   const historyFile = join(options.out, HISTORY_FILE);
   // A night killed between its summary.json and its history lines is committed now, so its findings are not new twice.
-  const completed = await completeUnlistedNights(options.out, historyFile, await loadHistory(historyFile));
+  let history = await loadHistory(historyFile);
+  const completed = await completeUnlistedNights(options.out, historyFile, history);
   for (const c of completed.added) io.err(`note: night ${c.runId} was stopped before its findings history was written; its ${c.findings} finding${c.findings === 1 ? ' is' : 's are'} added to ${HISTORY_FILE} now`);
   for (const message of completed.unreadable) io.err(`note: ${message}; that night is left out of the history`);
-  const history = await loadHistory(historyFile);
+  if (completed.added.length > 0) history = await loadHistory(historyFile);
   const known = knownFindings(history);
   const judge = new CaseJudge({ dialect: options.target.dialect, ...(options.target.databaseUrl ? { databaseUrl: options.target.databaseUrl } : {}) });
   const replayed: { entry: HistoryEntry; fails: boolean }[] = [];
