@@ -1,9 +1,10 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
 
 /** Profile files, schema dumps, lint and tool XML through the command line. */
 const profiles = 'test/fixtures/profiles';
-const schemas = 'test/fixtures/schemas';
 
 describe('lint', () => {
   it('exits 1 on branch-1f87eebce naming job.tool_execution_state_id and shape S2', () => {
@@ -56,7 +57,13 @@ describe('--schema-sql', () => {
   });
 
   it('reports a NOT NULL column it cannot fill by table and column (exit 2)', () => {
-    const r = runCli(['run', '--profile', 'branch-1f87eebce', '--schema-sql', `${schemas}/galaxy-branch-user-required.sqlite.sql`, '--runs', '10']);
+    // The example dump with job.user_id made NOT NULL: a required foreign key cardfuzz has no row to point at.
+    const example = readFileSync('examples/schemas/galaxy-branch.sqlite.sql', 'utf8');
+    const required = example.replace(/^(CREATE TABLE "job" \(.*?"user_id" INTEGER) (REFERENCES galaxy_user)/m, '$1 NOT NULL $2');
+    expect(required).not.toBe(example);
+    const dump = join(tempDir(), 'galaxy-branch-user-required.sqlite.sql');
+    writeFileSync(dump, required);
+    const r = runCli(['run', '--profile', 'branch-1f87eebce', '--schema-sql', dump, '--runs', '10']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('job.user_id is NOT NULL without a default and cardfuzz cannot fill it (a foreign key)');
   });
