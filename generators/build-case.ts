@@ -1,4 +1,4 @@
-import type { Case, Entry, JsonValue, RequestInputs } from '../src/model/case.js';
+import type { ToolCase, Entry, JsonValue, RequestInputs } from '../src/model/case.js';
 import type { CollectionElement, HistoryCollection, HistoryDataset, NestedCollection } from '../src/model/history.js';
 import type { ToolInput, ToolOutput } from '../src/model/tool.js';
 import type { CaseSpec, CollectionSpec, ItemSpec, ParamSpec, ValueSpec } from './case-spec.js';
@@ -8,7 +8,7 @@ import type { CaseSpec, CollectionSpec, ItemSpec, ParamSpec, ValueSpec } from '.
  * dataset and collection a value references is created for it, with fresh
  * ids in order, so the history holds exactly what the request uses.
  */
-export function buildCase(spec: CaseSpec): Case {
+export function buildCase(spec: CaseSpec): ToolCase {
   const builder = new CaseBuilder(spec.entry);
   const { inputs, request } = builder.level(spec.params);
   const outputs: ToolOutput[] = spec.outputs.map((o, i) => {

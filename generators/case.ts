@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Case, TesCaptureState } from '../src/model/case.js';
+import type { ToolCase, TesCaptureState } from '../src/model/case.js';
 import { buildCase } from './build-case.js';
 import type { CaseSpec, OutputSpec } from './case-spec.js';
 import { DEFAULT_CONSTRAINTS, type GeneratorConstraints } from './constraints.js';
@@ -64,7 +64,7 @@ export function caseSpecArbitrary(constraints: GeneratorConstraints = DEFAULT_CO
 }
 
 /** Fuzz cases (case format version 1) derived from generated specs. */
-export function caseArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS): fc.Arbitrary<Case> {
+export function caseArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS): fc.Arbitrary<ToolCase> {
   return caseSpecArbitrary(constraints).map(buildCase);
 }
 
@@ -72,6 +72,6 @@ export function caseArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTR
  * Histories for the upgrade property: one to three executions written by the
  * previous profile. Shrinks towards: a single execution.
  */
-export function historyArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS): fc.Arbitrary<readonly Case[]> {
+export function historyArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS): fc.Arbitrary<readonly ToolCase[]> {
   return fc.array(caseArbitrary(constraints), { minLength: 1, maxLength: 3 });
 }

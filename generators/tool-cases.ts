@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Case, JsonValue, TesCaptureState } from '../src/model/case.js';
+import type { ToolCase, JsonValue, TesCaptureState } from '../src/model/case.js';
 import { collectionTypeAlternatives, testParamValues, type Tool, type ToolInput } from '../src/model/tool.js';
 import { CaseBuilder, flatten } from './build-case.js';
 import type { FixedInputSpec, FixedToolCaseSpec, ValueSpec } from './case-spec.js';
@@ -15,7 +15,7 @@ import { collectionValue, dataValue, multipleDataValue, type ValueMode } from '.
  * Shrinks towards: defaults and single datasets, the first when, the fewest
  * repeat instances, the tool request API.
  */
-export function caseForToolArbitrary(tool: Tool, constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS): fc.Arbitrary<Case> {
+export function caseForToolArbitrary(tool: Tool, constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS): fc.Arbitrary<ToolCase> {
   const forEntry = (entry: FixedToolCaseSpec['entry'], mode: ValueMode): fc.Arbitrary<FixedToolCaseSpec> =>
     fc.record({
       entry: fc.constant(entry),
@@ -85,7 +85,7 @@ function inputSpec(input: ToolInput, constraints: GeneratorConstraints, mode: Va
 }
 
 /** The case a fixed-tool spec describes. */
-export function buildToolCase(tool: Tool, spec: FixedToolCaseSpec): Case {
+export function buildToolCase(tool: Tool, spec: FixedToolCaseSpec): ToolCase {
   const builder = new CaseBuilder(spec.entry);
   const fill = (inputs: readonly ToolInput[], values: readonly FixedInputSpec[]): Record<string, JsonValue> => {
     const request: Record<string, JsonValue> = {};

@@ -67,7 +67,7 @@ function expectations(intent: ExecutionIntent): Expectation[] {
   for (const tes of intent.tes) {
     out.push(['ToolExecutionState.tool_request', tes.id, tr !== null && tr.tesId === tes.id ? [tr.id] : []]);
     out.push(['ToolExecutionState.job', tes.id, ascending(intent.jobs.filter((j) => j.tesId === tes.id).map((j) => j.id))]);
-    out.push(['ToolExecutionState.workflow_invocation_step', tes.id, intent.wis !== null && intent.wis.tesId === tes.id ? [intent.wis.id] : []]);
+    out.push(['ToolExecutionState.workflow_invocation_step', tes.id, ascending(intent.steps.filter((w) => w.tesId === tes.id).map((w) => w.id))]);
     out.push(['ToolExecutionState.implicit_collection_jobs', tes.id, ascending(persistedIcjs.filter((i) => i.tesId === tes.id).map((i) => i.id))]);
     out.push(['ToolExecutionState.output_collections', tes.id, ascending(intent.outputCollections.filter((o) => o.teicaTesId === tes.id).map((o) => o.hdcaId))]);
   }
@@ -84,10 +84,10 @@ function expectations(intent: ExecutionIntent): Expectation[] {
   for (const job of intent.jobs) {
     out.push(['Job.implicit_collection_jobs_association', job.id, job.icjId === null || !persistedIcjs.some((i) => i.id === job.icjId) ? [] : [job.icjId]]);
     out.push(['Job.workflow_invocation_step', job.id, job.wisId === null ? [] : [job.wisId]]);
-    out.push(['Job.effective_workflow_invocation_step(via ICJ)', job.id, intent.wis !== null && job.icjId !== null && intent.wis.icjId === job.icjId ? [intent.wis.id] : []]);
+    out.push(['Job.effective_workflow_invocation_step(via ICJ)', job.id, job.icjId === null ? [] : ascending(intent.steps.filter((w) => w.icjId === job.icjId).map((w) => w.id))]);
   }
-  if (intent.wis !== null) {
-    out.push(['WorkflowInvocationStep.implicit_collection_jobs.job_list', intent.wis.id, intent.wis.icjId === null ? [] : jobsOf(intent.wis.icjId)]);
+  for (const wis of intent.steps) {
+    out.push(['WorkflowInvocationStep.implicit_collection_jobs.job_list', wis.id, wis.icjId === null ? [] : jobsOf(wis.icjId)]);
   }
   return out;
 }

@@ -65,7 +65,7 @@ export function compareRows(intent: ExecutionIntent, snapshot: Snapshot): Violat
     .sort((a, b) => a.jobId - b.jobId);
   const toolRequests = intent.toolRequest ? [{ id: intent.toolRequest.id, tesId: intent.toolRequest.tesId, state: intent.toolRequest.state }] : [];
   const tes = byId(intent.tes).map((t) => ({ id: t.id, state: t.state as string }));
-  const steps = intent.wis ? [{ id: intent.wis.id, jobId: intent.wis.jobId, icjId: intent.wis.icjId, tesId: intent.wis.tesId }] : [];
+  const steps = byId(intent.steps).map((w) => ({ id: w.id, jobId: w.jobId, icjId: w.icjId, tesId: w.tesId }));
   const outputs = byId(intent.outputCollections.map((o) => ({ id: o.hdcaId, jobId: o.jobId, icjId: o.icjId === null || icjs.some((i) => i.id === o.icjId) ? o.icjId : null })));
   return (
     compareTable('job', jobs, snapshot.jobs, [

@@ -1,3 +1,4 @@
+import { requestBody } from '../model/request-body.js';
 import type { CardinalityBucket, Coverage, Relationship } from '../coverage/coverage.js';
 import type { CardinalityMap, MapVerdict } from './cardinality-map.js';
 import { emptyObservation, type CardinalityObservation } from './observe.js';
@@ -59,7 +60,7 @@ export function nightlyMapRows(map: CardinalityMap): NightlyMapRow[] {
     declared: describeDeclarations(e),
     conflict: e.conflict,
     witnessShape: e.witness?.shapeClass ?? null,
-    witnessRequest: e.witness ? JSON.stringify(e.witness.case.request) : null,
+    witnessRequest: e.witness ? JSON.stringify(requestBody(e.witness.case).inputs) : null,
     witnessFile: e.witness?.file ?? null,
     fingerprint: e.witness?.judgement.fingerprint ?? null,
   }));

@@ -1,3 +1,4 @@
+import { describeWorkflowSteps } from '../model/request-body.js';
 import { SHAPES, type ShapeId } from '../expansion/shape-classes.js';
 import type { Case } from '../model/case.js';
 import type { CardinalityMap, MapEntry } from './cardinality-map.js';
@@ -35,6 +36,7 @@ export function witnessBody(c: Case): string {
 }
 
 function witnessRequestBody(c: Case): object {
+  if (c.entry === 'workflow-invocation') return { inputs: c.invocation.inputs };
   return c.entry === 'tool-request' && c.rerun_remap_job_id !== undefined ? { inputs: c.request, rerun_remap_job_id: c.rerun_remap_job_id } : { inputs: c.request };
 }
 
@@ -53,6 +55,7 @@ function pretty(v: unknown, indent: string): string {
 }
 
 function describeCase(c: Case): string {
+  if (c.entry === 'workflow-invocation') return `POST /api/workflows/{id}/invocations; workflow: ${describeWorkflowSteps(c)}; history: ${c.history.datasets.length} datasets, ${c.history.collections.length} collections`;
   const inputs = c.tool.inputs.map((i) => (i.type === 'data_collection' ? `${i.name} (data_collection ${i.collection_type})` : i.type === 'data' ? `${i.name} (data${i.multiple ? ', multiple' : ''})` : `${i.name} (${i.type})`));
   const outputs = c.tool.outputs.map((o) => (o.type === 'data' ? o.name : `${o.name} (${o.collection_type})`));
   const entry = c.entry === 'tool-request' ? 'POST /api/jobs' : c.entry === 'legacy' ? 'POST /api/tools (legacy)' : `workflow step${c.step ? ` ${JSON.stringify(c.step)}` : ''}`;
@@ -170,7 +173,7 @@ export function mapText(map: CardinalityMap): string {
   out.push(...parentSummaries(map));
   for (const e of map.relationships) {
     if (e.witness === null) continue;
-    out.push(`${e.verdict === 'conflict' ? 'CONFLICT' : 'loose'} ${e.relationship}: witness ${e.witness.shapeClass} ${JSON.stringify({ inputs: e.witness.case.request })}${e.conflict ? `\n  declared: ${e.conflict}` : ''}${e.witness.judgement.property ? `\n  ${e.witness.judgement.property} [fingerprint ${e.witness.judgement.fingerprint}]: ${e.witness.judgement.message}` : ''}${e.note ? `\n  note: ${e.note}` : ''}${e.witness.file ? `\n  saved: ${e.witness.file}` : ''}`);
+    out.push(`${e.verdict === 'conflict' ? 'CONFLICT' : 'loose'} ${e.relationship}: witness ${e.witness.shapeClass} ${JSON.stringify(witnessRequestBody(e.witness.case))}${e.conflict ? `\n  declared: ${e.conflict}` : ''}${e.witness.judgement.property ? `\n  ${e.witness.judgement.property} [fingerprint ${e.witness.judgement.fingerprint}]: ${e.witness.judgement.message}` : ''}${e.note ? `\n  note: ${e.note}` : ''}${e.witness.file ? `\n  saved: ${e.witness.file}` : ''}`);
   }
   const notNull = map.columns.filter((c) => c.kind === 'not-null');
   const unwritten = map.columns.filter((c) => c.kind === 'never-written');

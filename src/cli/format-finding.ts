@@ -1,19 +1,11 @@
-import type { Case } from '../model/case.js';
+import type { Case, ToolCase } from '../model/case.js';
+import { describeWorkflowSteps, requestBody, requestEndpoint } from '../model/request-body.js';
+
+export { requestBody };
 import type { Finding } from '../runner/finding.js';
 
-/** The body a developer pastes into `POST /api/jobs` (legacy: `POST /api/tools`) to reproduce the case. */
-export function requestBody(c: Case): Record<string, unknown> {
-  if (c.entry === 'legacy') return { tool_id: c.tool.id, history_id: 'HISTORY_ID', inputs: c.request };
-  return {
-    tool_id: c.tool.id,
-    history_id: 'HISTORY_ID',
-    inputs: c.request,
-    ...(c.rerun_remap_job_id === undefined ? {} : { rerun_remap_job_id: c.rerun_remap_job_id }),
-  };
-}
-
-function describeInputs(c: Case): string {
-  const names = (inputs: Case['tool']['inputs']): string[] =>
+function describeInputs(c: ToolCase): string {
+  const names = (inputs: ToolCase['tool']['inputs']): string[] =>
     inputs.map((i) => {
       if (i.type === 'section' || i.type === 'repeat') return `${i.name} (${i.type}: ${names(i.inputs).join(', ')})`;
       if (i.type === 'conditional') return `${i.name} (conditional on ${i.test_param.name})`;
@@ -42,8 +34,8 @@ export function formatFinding(f: Finding, hazard?: string): string {
     `  violation: ${v.kind}${where ? ` on ${where}` : ''}${v.constraint ? `, ${v.constraint}` : ''}`,
     `    ${v.message}`,
     `  entry: ${f.case.entry}${f.case.entry === 'workflow-step' && f.case.step ? ` ${JSON.stringify(f.case.step)}` : ''}`,
-    `  request body (${f.case.entry === 'legacy' ? 'POST /api/tools' : f.case.entry === 'tool-request' ? 'POST /api/jobs' : 'workflow step inputs'}): ${JSON.stringify(requestBody(f.case))}`,
-    `  tool ${f.case.tool.id}: ${describeInputs(f.case)}`,
+    `  request body (${requestEndpoint(f.case)}): ${JSON.stringify(requestBody(f.case))}`,
+    f.case.entry === 'workflow-invocation' ? `  workflow: ${describeWorkflowSteps(f.case)}${f.case.scheduling ? `; scheduling ${JSON.stringify(f.case.scheduling)}` : ''}` : `  tool ${f.case.tool.id}: ${describeInputs(f.case)}`,
     `  history: ${describeHistory(f.case)}`,
   ];
   if (f.history !== undefined) lines.push(`  history of ${f.history.length} executions written before the upgrade: ${f.history.map((c) => JSON.stringify(requestBody(c).inputs)).join(' ; ')}`);

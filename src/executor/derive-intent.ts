@@ -1,5 +1,5 @@
 import type { Expansion } from '../expansion/expansion.js';
-import type { Entry, TesCaptureState } from '../model/case.js';
+import type { Case, TesCaptureState } from '../model/case.js';
 import type { EntryOutcome } from './execution-run.js';
 import type { ExecutionIntent, IcjIntent, JobIntent, OutputCollectionIntent, TesIntent, ToolRequestIntent, WisIntent } from './execution.js';
 import type { Session, SessionRow } from './session.js';
@@ -12,7 +12,7 @@ import type { Cell, TableName } from './tables.js';
  * changed what reaches the database. Nothing here restates a Galaxy rule:
  * each link is a column the code assigned.
  */
-export function deriveIntent(session: Session, entry: Entry, expansion: Expansion, outcome: EntryOutcome): ExecutionIntent {
+export function deriveIntent(session: Session, entry: Case['entry'], expansion: Expansion, outcome: EntryOutcome): ExecutionIntent {
   const rows = byTable(session.rows);
   const num = (row: SessionRow, column: string): number | null => asId(row.cells[column]);
   const icjjaOfJob = new Map<number, SessionRow>();
@@ -81,18 +81,19 @@ export function deriveIntent(session: Session, entry: Entry, expansion: Expansio
   const tr = rows('tool_request')[0];
   const toolRequest: ToolRequestIntent | null =
     tr === undefined ? null : { id: tr.id, tesId: num(tr, 'tool_execution_state_id'), state: tr.cells['state'] as ToolRequestIntent['state'] };
-  const step = rows('workflow_invocation_step')[0];
-  const wis: WisIntent | null =
-    step === undefined
-      ? null
-      : { id: step.id, tesId: num(step, 'tool_execution_state_id'), jobId: num(step, 'job_id'), icjId: num(step, 'implicit_collection_jobs_id') };
+  const steps: WisIntent[] = rows('workflow_invocation_step').map((step) => ({
+    id: step.id,
+    tesId: num(step, 'tool_execution_state_id'),
+    jobId: num(step, 'job_id'),
+    icjId: num(step, 'implicit_collection_jobs_id'),
+  }));
   return {
     entry,
     toolRequest,
     tes,
     jobs,
     icjs,
-    wis,
+    steps,
     outputCollections,
     combinations: expansion.ok ? expansion.combinations.length : 0,
     mapped: expansion.ok && expansion.mapOver !== null,

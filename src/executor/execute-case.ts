@@ -1,5 +1,10 @@
 import type { Expansion } from '../expansion/expansion.js';
-import type { Case } from '../model/case.js';
+import { expandCase } from '../expansion/expand-case.js';
+import type { ExpansionSettings, ExpansionSuccess } from '../expansion/expansion.js';
+import type { Case, ToolCase } from '../model/case.js';
+import { workflowGraph } from '../model/workflow-graph.js';
+import type { WorkflowCase } from '../model/workflow.js';
+import { invokeWorkflow, writeStoredWorkflow } from './invoke-workflow.js';
 import { deriveIntent } from './derive-intent.js';
 import type { EntryOutcome, ExecutionRun } from './execution-run.js';
 import type { ExecutionPlan, ExecutorSettings } from './execution.js';
@@ -32,6 +37,7 @@ import { workflowStepEntry } from './workflow-step.js';
  * | `record_success` (ICJJA, JTODCA, `invocation_step.job`) | record-success.ts |
  * | `precreate_output_collections`, `ensure_implicit_collections_populated`, `finalize_dataset_collections` | implicit-collections.ts |
  * | what the profile's settings mean | executor-rules.ts |
+ * | a whole workflow invocation (`WorkflowInvoker`, `WorkflowProgress`, the modules' `execute`) | invoke-workflow.ts |
  */
 
 export interface ExecutorContext {
@@ -39,20 +45,44 @@ export interface ExecutorContext {
   readonly scalarLinks: ReturnType<typeof scalarLinksOf>;
   readonly settings: ExecutorSettings;
   readonly rules: ExecutorRules;
+  /** Workflow invocations expand each tool step's request when the scheduler reaches it. */
+  readonly expansionSettings: ExpansionSettings;
 }
 
-export function createExecutorContext(settings: ExecutorSettings, relationships: readonly RelationshipDeclaration[]): ExecutorContext {
+export function createExecutorContext(settings: ExecutorSettings, relationships: readonly RelationshipDeclaration[], expansionSettings: ExpansionSettings): ExecutorContext {
   const layouts = tableLayouts(settings.executionState);
-  return { layouts, scalarLinks: scalarLinksOf(layouts, relationships), settings, rules: executorRulesOf(settings) };
+  return { layouts, scalarLinks: scalarLinksOf(layouts, relationships), settings, rules: executorRulesOf(settings), expansionSettings };
 }
 
-const ENTRIES: Readonly<Record<Case['entry'], (run: ExecutionRun, expansion: Expansion) => EntryOutcome>> = {
+const ENTRIES: Readonly<Record<ToolCase['entry'], (run: ExecutionRun, expansion: Expansion) => EntryOutcome>> = {
   'tool-request': toolRequestEntry,
   legacy: legacyEntry,
   'workflow-step': workflowStepEntry,
 };
 
-export function executeCase(c: Case, expansion: Expansion, ctx: ExecutorContext): ExecutionPlan {
+/** A workflow invocation has no single expansion: each tool step has its own (`plan.workflow.steps`). */
+export const NO_SINGLE_EXPANSION: ExpansionSuccess = { ok: true, params: [], template: [], combinations: [], mapOver: null };
+
+/** Plans any case: a tool execution through its entry point, a workflow invocation through the invoker. */
+export function planCase(c: Case, ctx: ExecutorContext): ExecutionPlan {
+  return c.entry === 'workflow-invocation' ? executeWorkflowCase(c, ctx) : executeCase(c, expandCase(c, ctx.expansionSettings), ctx);
+}
+
+export function executeWorkflowCase(c: WorkflowCase, ctx: ExecutorContext): ExecutionPlan {
+  const uow = new UnitOfWork(ctx.layouts, ctx.scalarLinks, ctx.settings.scalarReplace);
+  const session = new Session(uow);
+  const fixture = writeHistoryFixture(c, session);
+  const stored = writeStoredWorkflow(session, workflowGraph(c.workflow, c.tools));
+  session.commit();
+  const fixtureStatements = uow.statements.length;
+  session.record();
+  const trace = invokeWorkflow(c, stored, session, fixture, ctx.rules, ctx.expansionSettings);
+  const passes = trace.passes;
+  const intent = deriveIntent(session, c.entry, NO_SINGLE_EXPANSION, { passes, activeOutputs: [], unfinishedSteps: trace.unfinished.length });
+  return { expansion: NO_SINGLE_EXPANSION, statements: uow.statements, fixtureStatements, intent, workflow: trace };
+}
+
+export function executeCase(c: ToolCase, expansion: Expansion, ctx: ExecutorContext): ExecutionPlan {
   const uow = new UnitOfWork(ctx.layouts, ctx.scalarLinks, ctx.settings.scalarReplace);
   const session = new Session(uow);
   const fixture = writeHistoryFixture(c, session);
@@ -60,5 +90,5 @@ export function executeCase(c: Case, expansion: Expansion, ctx: ExecutorContext)
   session.record();
   const run: ExecutionRun = { c, rules: ctx.rules, session, fixture, toolSource: { current: null } };
   const outcome = ENTRIES[c.entry](run, expansion);
-  return { expansion, statements: uow.statements, fixtureStatements, intent: deriveIntent(session, c.entry, expansion, outcome) };
+  return { expansion, statements: uow.statements, fixtureStatements, intent: deriveIntent(session, c.entry, expansion, outcome), workflow: null };
 }

@@ -15,7 +15,7 @@ export function executeSingleJob(slice: ExecutionSlice, job: JobContext): void {
   const { run, toolRequestId } = job.pass;
   const row = run.session.add(
     'job',
-    { history_id: HISTORY_ID, tool_id: run.c.tool.id, state: 'new', tool_request_id: toolRequestId, tool_execution_state_id: stampExecutionState(job)?.id ?? null },
+    { history_id: HISTORY_ID, tool_id: run.c.tool.id, state: job.pass.skip === true ? 'skipped' : 'new', tool_request_id: toolRequestId, tool_execution_state_id: stampExecutionState(job)?.id ?? null },
     { slice: { combination: slice.index, pass: job.pass.pass } },
   );
   const outputs = executeToolAction(job, row, slice);

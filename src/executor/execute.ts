@@ -31,6 +31,8 @@ export interface PassContext {
   readonly maxJobs: number;
   /** Which pass this is (queue retries and scheduling iterations count from 0). */
   readonly pass: number;
+  /** `execute(..., skip=True)`: a conditional workflow step whose `when` is false still makes its jobs, in state `skipped`. */
+  readonly skip?: boolean;
 }
 
 /** What every job of a pass shares. */
@@ -49,6 +51,8 @@ export interface JobContext {
 export interface PassResult {
   /** Slices left for another pass (partial scheduling). */
   readonly remaining: boolean;
+  /** Jobs this pass created (`execution_tracker.successful_jobs`). */
+  readonly executed: number;
   /** The step as the next scheduling pass finds it. */
   readonly step: StepState | null;
   readonly activeOutputs: readonly string[];
@@ -91,7 +95,7 @@ export function execute(pass: PassContext): PassResult {
   }
   run.session.commit();
   if (!remaining && implicit !== null) finalizeDatasetCollections(run, implicit);
-  return { remaining, step, activeOutputs: outputs.map((o) => o.name) };
+  return { remaining, executed, step, activeOutputs: outputs.map((o) => o.name) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Case } from '../model/case.js';
+import type { ToolCase } from '../model/case.js';
 import type { ExecutorRules } from './executor-rules.js';
 import type { FixtureIndex } from './history-fixture.js';
 import type { Session } from './session.js';
@@ -9,7 +9,7 @@ import type { Session } from './session.js';
  * where the history fixture put its collection elements.
  */
 export interface ExecutionRun {
-  readonly c: Case;
+  readonly c: ToolCase;
   readonly rules: ExecutorRules;
   readonly session: Session;
   readonly fixture: FixtureIndex;
@@ -21,6 +21,8 @@ export interface ExecutionRun {
 export interface EntryOutcome {
   readonly passes: number;
   readonly activeOutputs: readonly string[];
+  /** Workflow tool steps still unfinished when the scheduling budget was spent (they never finish in Galaxy). */
+  readonly unfinishedSteps?: number;
 }
 
 export const NO_PASS: EntryOutcome = { passes: 0, activeOutputs: [] };

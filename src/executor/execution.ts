@@ -1,4 +1,5 @@
-import type { Entry, TesCaptureState } from '../model/case.js';
+import type { Case, TesCaptureState } from '../model/case.js';
+import type { WorkflowTrace } from './invoke-workflow.js';
 import type { Expansion } from '../expansion/expansion.js';
 import type { RowStatement } from './unit-of-work.js';
 import type { ExecutionStateVariant, OutputCollectionLink } from './tables.js';
@@ -68,12 +69,13 @@ export interface ToolRequestIntent {
 }
 
 export interface ExecutionIntent {
-  readonly entry: Entry;
+  readonly entry: Case['entry'];
   readonly toolRequest: ToolRequestIntent | null;
   readonly tes: TesIntent[];
   readonly jobs: JobIntent[];
   readonly icjs: IcjIntent[];
-  readonly wis: WisIntent | null;
+  /** Every invocation step the code wrote, in order. */
+  readonly steps: WisIntent[];
   readonly outputCollections: OutputCollectionIntent[];
   /** Number of parameter combinations of the expansion (0 on an error). */
   readonly combinations: number;
@@ -90,6 +92,8 @@ export interface ExecutionPlan {
   /** The first `fixtureStatements` statements write the history fixture, not the execution. */
   readonly fixtureStatements: number;
   readonly intent: ExecutionIntent;
+  /** A workflow invocation: what happened at each step of each invocation (null for a tool execution). */
+  readonly workflow: WorkflowTrace | null;
 }
 
 /** Executor behaviour a profile sets (galaxy-semantics §3, §5 and the open questions of §7.1). */

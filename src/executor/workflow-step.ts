@@ -1,6 +1,7 @@
-import type { Expansion } from '../expansion/expansion.js';
+import type { Expansion, ExpansionSuccess } from '../expansion/expansion.js';
 import type { TesCaptureState } from '../model/case.js';
-import { execute, type StepState } from './execute.js';
+import { DEFAULT_SCHEDULING_BUDGET } from '../model/workflow.js';
+import { execute, type PassResult, type StepState } from './execute.js';
 import type { EntryOutcome, ExecutionRun } from './execution-run.js';
 import { mintExecutionState, toolSourceFor } from './execution-state.js';
 import { WORKFLOW_INVOCATION_ID, WORKFLOW_STEP_ID } from './history-fixture.js';
@@ -8,51 +9,85 @@ import type { SessionRow } from './session.js';
 
 /**
  * Scheduling a workflow tool step: `ToolModule.execute`
- * (lib/galaxy/workflow/modules.py, galaxy-semantics §5). The branch's
+ * (lib/galaxy/workflow/modules.py, galaxy-semantics §5), once per scheduling
+ * pass that reaches the step. On the first pass the branch's
  * `_capture_workflow_tool_request_state` mints the step's TES (only a
- * validated capture, unless the profile mints bail-outs too, Q7), the
- * invocation step is written, and `_execute` runs in iterations of at most
- * `max_num_jobs` jobs, the state capture running again on each re-entry if
- * the profile says so (Q9).
+ * validated capture, unless the profile mints bail-outs too, Q7); each pass
+ * runs `_execute` with at most `max_num_jobs` jobs, the state capture running
+ * again on each re-entry if the profile says so (Q9). Whole invocations
+ * (invoke-workflow.ts) and the single-step entry below both schedule tool
+ * steps through here.
+ */
+
+/** A tool step between scheduling passes. */
+export interface ToolStepProgress {
+  readonly wis: SessionRow<'workflow_invocation_step'>;
+  readonly captureState: TesCaptureState;
+  readonly requestJson: string;
+  tes: SessionRow<'tool_execution_state'> | null;
+  step: StepState;
+  passes: number;
+  activeOutputs: readonly string[];
+}
+
+function capture(run: ExecutionRun, progress: { captureState: TesCaptureState; requestJson: string }): SessionRow<'tool_execution_state'> | null {
+  const { rules } = run;
+  const state = progress.captureState;
+  return rules.tracksExecutionState && (state === 'validated' || rules.mintsUnvalidatedStepState) ? mintExecutionState(run, state, progress.requestJson, toolSourceFor(run)) : null;
+}
+
+/** The first time the scheduler reaches the step: its state is captured and its invocation step carries the TES. */
+export function startToolStep(run: ExecutionRun, wis: SessionRow<'workflow_invocation_step'>, captureState: TesCaptureState): ToolStepProgress {
+  const requestJson = JSON.stringify(run.c.request);
+  const tes = capture(run, { captureState, requestJson });
+  if (tes !== null) run.session.set(wis, 'tool_execution_state_id', tes.id);
+  run.session.commit();
+  return { wis, captureState, requestJson, tes, step: { wis, implicit: null }, passes: 0, activeOutputs: [] };
+}
+
+/**
+ * One scheduling pass of `ToolModule.execute`: `_execute` with `max_num_jobs`.
+ * `WorkflowStepExecutionTracker` skips the slices whose output element is
+ * already filled (execution-slices.ts), so a mapped step whose tool has no
+ * outputs runs its first slices again on every pass and never finishes
+ * (hazards-verified §1b): the scheduler's budget, not the model, ends it.
+ */
+export function toolStepPass(run: ExecutionRun, expansion: ExpansionSuccess, progress: ToolStepProgress, maxJobs: number, skip = false): PassResult {
+  if (progress.passes > 0 && run.rules.recapturesOnReentry) {
+    const again = capture(run, progress);
+    if (again !== null) {
+      progress.tes = again;
+      run.session.set(progress.wis, 'tool_execution_state_id', again.id);
+      run.session.commit();
+    }
+  }
+  const result = execute({ run, expansion, toolRequestId: null, tes: progress.tes, step: progress.step, maxJobs, pass: progress.passes, skip });
+  progress.passes++;
+  progress.step = result.step!;
+  progress.activeOutputs = result.activeOutputs;
+  return result;
+}
+
+/**
+ * The single-step entry: one tool step of a fixed invocation, scheduled pass
+ * after pass until it has no slice left or the scheduling budget is spent.
  */
 export function workflowStepEntry(run: ExecutionRun, expansion: Expansion): EntryOutcome {
   if (!expansion.ok) return { passes: 0, activeOutputs: [] };
-  const { session, rules } = run;
-  const state: TesCaptureState = run.c.step?.state ?? 'validated';
-  const requestJson = JSON.stringify(run.c.request);
-  const capture = (): SessionRow<'tool_execution_state'> | null =>
-    rules.tracksExecutionState && (state === 'validated' || rules.mintsUnvalidatedStepState) ? mintExecutionState(run, state, requestJson, toolSourceFor(run)) : null;
-  let tes = capture();
-  const wis = session.add('workflow_invocation_step', {
-    workflow_invocation_id: WORKFLOW_INVOCATION_ID,
-    workflow_step_id: WORKFLOW_STEP_ID,
-    state: 'new',
-    tool_execution_state_id: tes?.id ?? null,
-  });
-  session.commit();
-  let step: StepState | null = { wis, implicit: null };
+  const wis = run.session.add('workflow_invocation_step', { workflow_invocation_id: WORKFLOW_INVOCATION_ID, workflow_step_id: WORKFLOW_STEP_ID, state: 'new', tool_execution_state_id: null });
+  run.session.commit();
+  const progress = startToolStep(run, wis, run.c.step?.state ?? 'validated');
   const jobLimit = run.c.step?.job_limit ?? Infinity;
-  // A correct scheduler needs ceil(combinations / limit) iterations; stop there even if work remains
-  // (a step that re-yields finished slices would otherwise never finish).
-  const iterations = Number.isFinite(jobLimit) ? Math.max(1, Math.ceil(expansion.combinations.length / jobLimit)) : 1;
-  let passes = 0;
-  let activeOutputs: readonly string[] = [];
-  for (let pass = 0; pass < iterations; pass++) {
-    if (pass > 0 && rules.recapturesOnReentry) {
-      const again = capture();
-      if (again) {
-        tes = again;
-        session.set(wis, 'tool_execution_state_id', again.id);
-        session.commit();
-      }
+  const budget = run.c.step?.budget ?? DEFAULT_SCHEDULING_BUDGET;
+  let finished = false;
+  while (progress.passes < budget) {
+    const result = toolStepPass(run, expansion, progress, jobLimit);
+    if (!result.remaining) {
+      finished = true;
+      break;
     }
-    const result = execute({ run, expansion, toolRequestId: null, tes, step, maxJobs: jobLimit, pass });
-    passes++;
-    step = result.step;
-    activeOutputs = result.activeOutputs;
-    if (!result.remaining) break;
   }
-  session.set(wis, 'state', 'scheduled');
-  session.commit();
-  return { passes, activeOutputs };
+  run.session.set(wis, 'state', finished ? 'scheduled' : 'ready');
+  run.session.commit();
+  return { passes: progress.passes, activeOutputs: progress.activeOutputs, unfinishedSteps: finished ? 0 : 1 };
 }

@@ -1,4 +1,4 @@
-import type { Case, JsonValue } from '../model/case.js';
+import type { ToolCase, JsonValue } from '../model/case.js';
 import { acceptsAnyOf, canMapOver, effectiveSubcollectionType, SINGLE_DATASETS } from '../model/collection-types.js';
 import { isJsonObject, type JsonObject } from '../model/json-checks.js';
 import { findCollection, isBatchObject, isRefObject, resolveRef, toDataRef } from '../model/request-references.js';
@@ -25,7 +25,7 @@ import { leafCount, mappedUnits, multiplyShapes, shapeOf, shapesMatch } from './
  * and unlinked (product) combination building, and collection matching.
  * Pure; never throws for Galaxy-level problems, which come back as errors.
  */
-export function expandCase(c: Case, settings: ExpansionSettings): Expansion {
+export function expandCase(c: ToolCase, settings: ExpansionSettings): Expansion {
   const walked = walkRequest(c.tool.inputs, c.request, c.entry);
   const problem = walked.problems[0];
   if (problem) return failure([], 'request', 'RequestParameterInvalidException', `${problem.path}: ${problem.message}`);
@@ -76,7 +76,7 @@ function requestError(leaf: RequestLeaf, message: string): Classified {
   return { error: { stage: 'request', kind: 'RequestParameterInvalidException', message: `${leaf.path}: ${message}` } };
 }
 
-function classifyLeaf(c: Case, leaf: RequestLeaf, settings: ExpansionSettings): Classified {
+function classifyLeaf(c: ToolCase, leaf: RequestLeaf, settings: ExpansionSettings): Classified {
   const raw = leaf.value;
   // Explicit literals rather than spreads: this runs for every parameter of every case.
   const param = (classification: ExpandedParam['classification'], batchLength: number | null, mapOver: MappedCollection | null, batchValues: number | null): ExpandedParam => ({
@@ -122,7 +122,7 @@ function classifyLeaf(c: Case, leaf: RequestLeaf, settings: ExpansionSettings): 
 }
 
 /** A Batch of exactly one hdca or dce: the collection's mapped units become the values (`__expand_collection_parameter`). */
-function expandCollectionParameter(c: Case, leaf: RequestLeaf, refObject: JsonObject, linked: boolean): { values: ParamValue[]; mapped: MappedCollection } | { error: GalaxyError } {
+function expandCollectionParameter(c: ToolCase, leaf: RequestLeaf, refObject: JsonObject, linked: boolean): { values: ParamValue[]; mapped: MappedCollection } | { error: GalaxyError } {
   const ref = toDataRef(refObject);
   const resolved = resolveRef(c.history, ref);
   if (resolved.kind === 'dataset') {
@@ -172,7 +172,7 @@ function expandCollectionParameter(c: Case, leaf: RequestLeaf, refObject: JsonOb
   };
 }
 
-function readRefValue(c: Case, raw: JsonValue | undefined): DatasetValue | CollectionValue | undefined {
+function readRefValue(c: ToolCase, raw: JsonValue | undefined): DatasetValue | CollectionValue | undefined {
   if (!isRefObject(raw)) return undefined;
   const ref = toDataRef(raw);
   const resolved = resolveRef(c.history, ref);
@@ -226,7 +226,7 @@ function readScalarValue(input: ScalarInput, raw: JsonValue | undefined): ParamV
 const COLLECTION_REDUCE = '__collection_reduce__|';
 
 /** A parameter's value outside a Batch, checked as the API's request model checks it (a mismatch is a 400). */
-function readSingleValue(c: Case, leaf: RequestLeaf, raw: JsonValue | undefined): { value: ParamValue } | { error: GalaxyError } {
+function readSingleValue(c: ToolCase, leaf: RequestLeaf, raw: JsonValue | undefined): { value: ParamValue } | { error: GalaxyError } {
   const input = leaf.input;
   const reject = (message: string) => ({ error: { stage: 'request' as const, kind: 'RequestParameterInvalidException' as const, message: `${leaf.path}: ${message}` } });
   if (input.type !== 'data' && input.type !== 'data_collection') {
@@ -306,7 +306,7 @@ function whyInvalidForInput(input: ExpandedParam['input'], value: ParamValue): s
 }
 
 /** Workflow steps connect one value per input and map over linked collections only. */
-function checkEntryRules(c: Case, params: readonly ExpandedParam[]): GalaxyError | null {
+function checkEntryRules(c: ToolCase, params: readonly ExpandedParam[]): GalaxyError | null {
   if (c.entry !== 'workflow-step') return null;
   for (const p of params) {
     if (p.classification === 'single') continue;

@@ -1,4 +1,5 @@
-import type { Case, Entry } from '../model/case.js';
+import type { Case } from '../model/case.js';
+import type { WorkflowCase } from '../model/workflow.js';
 import type { Expansion } from './expansion.js';
 
 /**
@@ -36,6 +37,9 @@ export const SHAPES = {
   W4: 'workflow step scheduled in several iterations',
   W5: 'workflow step whose state capture did not validate',
   L: 'legacy POST /api/tools entry',
+  WI: 'whole workflow invocation (input, tool, pause and conditional steps)',
+  WS: 'workflow invocation with a subworkflow step',
+  WB: 'batch of workflow invocations (linked or product)',
 } as const;
 
 export type ShapeId = keyof typeof SHAPES;
@@ -43,10 +47,10 @@ export const SHAPE_IDS = Object.keys(SHAPES) as ShapeId[];
 
 /** Most specific first: the first shape a case has is its shape class. */
 const PRIORITY: readonly ShapeId[] = [
-  'S22', 'S14', 'S13', 'S12', 'S11', 'S8', 'W3', 'S21', 'S16', 'S9', 'S10', 'S7', 'S18', 'S17', 'S15', 'S19', 'S6', 'S5', 'S4', 'S3', 'S2', 'S20', 'W4', 'W5', 'W2', 'W1', 'S1', 'L',
+  'S22', 'S14', 'S13', 'S12', 'S11', 'S8', 'W3', 'S21', 'S16', 'S9', 'S10', 'S7', 'S18', 'S17', 'S15', 'S19', 'S6', 'S5', 'S4', 'S3', 'S2', 'S20', 'W4', 'W5', 'W2', 'W1', 'S1', 'L', 'WB', 'WS', 'WI',
 ];
 
-/** One bit per shape (28 shapes: they fit a 31-bit integer). */
+/** One bit per shape (31 shapes: they fit a 31-bit integer). */
 if (PRIORITY.length > 31 || SHAPE_IDS.some((s) => !PRIORITY.includes(s))) throw new Error('every shape needs a place in PRIORITY, and at most 31 fit the shape bits');
 export const SHAPE_BIT = Object.fromEntries(PRIORITY.map((s, i) => [s, 1 << i])) as Readonly<Record<ShapeId, number>>;
 const bitOf = (s: ShapeId): number => SHAPE_BIT[s];
@@ -57,6 +61,7 @@ const bitOf = (s: ShapeId): number => SHAPE_BIT[s];
  * this allocates no set. `shapesIn` lists them in priority order.
  */
 export function shapeBits(c: Case, expansion: Expansion): number {
+  if (c.entry === 'workflow-invocation') return workflowShapeBits(c);
   let shapes = 0;
   const params = expansion.params;
   const batched = params.filter((p) => p.classification !== 'single');
@@ -102,13 +107,21 @@ export function shapeBits(c: Case, expansion: Expansion): number {
   return shapes;
 }
 
+/** A workflow invocation's shapes, read off the case: a batch of invocations, a subworkflow step, and always WI. */
+function workflowShapeBits(c: WorkflowCase): number {
+  let shapes = SHAPE_BIT.WI;
+  if (Object.values(c.invocation.inputs).some((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && (v as { batch?: unknown }).batch === true)) shapes |= SHAPE_BIT.WB;
+  if (Object.values(c.workflow.steps).some((s) => s.type === 'subworkflow')) shapes |= SHAPE_BIT.WS;
+  return shapes;
+}
+
 /** The case's shapes, most specific first (a workflow step's own shapes first). */
 export function classifyShapes(c: Case, expansion: Expansion): ShapeId[] {
   return shapesIn(shapeBits(c, expansion), c.entry);
 }
 
 /** The shapes of a `shapeBits` set, in the priority order of the entry. */
-export function shapesIn(bits: number, entry: Entry): ShapeId[] {
+export function shapesIn(bits: number, entry: Case['entry']): ShapeId[] {
   const out: ShapeId[] = [];
   for (const s of entry === 'workflow-step' ? WORKFLOW_PRIORITY : PRIORITY) if ((bits & SHAPE_BIT[s]) !== 0) out.push(s);
   return out;

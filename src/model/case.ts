@@ -1,5 +1,6 @@
 import type { History } from './history.js';
 import type { Tool } from './tool.js';
+import type { WorkflowCase } from './workflow.js';
 
 /**
  * One fuzz case (case format version 1): a tool, the history it runs in, the
@@ -30,9 +31,11 @@ export interface WorkflowStepOptions {
   readonly state?: TesCaptureState;
   /** Jobs scheduled per scheduling iteration (`max_num_jobs`); absent = all at once. */
   readonly job_limit?: number;
+  /** Scheduling passes before the scheduler stops looking (Galaxy's bound is `maximum_workflow_invocation_duration`); default 24. */
+  readonly budget?: number;
 }
 
-export interface Case {
+export interface ToolCase {
   readonly tool: Tool;
   readonly history: History;
   readonly entry: Entry;
@@ -40,6 +43,13 @@ export interface Case {
   /** `rerun_remap_job_id` of the request; more than one combination with it is refused. */
   readonly rerun_remap_job_id?: number;
   readonly step?: WorkflowStepOptions;
+}
+
+/** A fuzz case: one tool execution (tool request, legacy or single workflow step) or a whole workflow invocation. */
+export type Case = ToolCase | WorkflowCase;
+
+export function isWorkflowCase(c: Case): c is WorkflowCase {
+  return c.entry === 'workflow-invocation';
 }
 
 export const CASE_FORMAT_VERSION = 1;

@@ -1,4 +1,4 @@
-import type { Case, JsonValue, RequestInputs } from './case.js';
+import type { ToolCase, JsonValue, RequestInputs } from './case.js';
 import type { HistoryDataset } from './history.js';
 import { describeJson, fail, isJsonObject } from './json-checks.js';
 
@@ -13,7 +13,7 @@ import { describeJson, fail, isJsonObject } from './json-checks.js';
  */
 const URL_REFERENCE_KEYS = ['src', 'url', 'ext', 'name', 'dbkey', 'deferred', 'info', 'hashes', 'created_from_basename', 'space_to_tab', 'to_posix_lines'];
 
-export function dereferenceUrls(c: Case, path: string): Case {
+export function dereferenceUrls(c: ToolCase, path: string): ToolCase {
   if (c.entry !== 'tool-request' || !JSON.stringify(c.request).includes('"url"')) return c;
   let nextId = c.history.datasets.reduce((max, d) => Math.max(max, d.id), 0) + 1;
   const added: HistoryDataset[] = [];

@@ -1,10 +1,13 @@
 import { InvalidInputError } from '../errors.js';
-import { CASE_FORMAT_VERSION, ENTRIES, type Case, type WorkflowStepOptions } from './case.js';
+import { CASE_FORMAT_VERSION, ENTRIES, type Case, type ToolCase, type WorkflowStepOptions } from './case.js';
+import { WORKFLOW_STEP_TYPES, type GaStep, type GaWorkflow, type SchedulingOptions, type WorkflowCase } from './workflow.js';
+import { workflowGraph, WorkflowRefused } from './workflow-graph.js';
 import { isValidCollectionType } from './collection-types.js';
 import type { CollectionElement, History, HistoryCollection, HistoryDataset, NestedCollection } from './history.js';
 import {
   describeJson,
   expectArray,
+  expectBoolean,
   expectInteger,
   expectKnownKeys,
   expectNonEmptyString,
@@ -34,6 +37,7 @@ export function parseCase(value: unknown, source = 'case'): Case {
 /** parseCase, with the approximations its tool needed (one note per construct the model cannot carry). */
 export function readCase(value: unknown, source = 'case'): { case: Case; approximations: readonly Approximation[] } {
   const object = expectObject(value, source);
+  if (object['entry'] === 'workflow-invocation') return readWorkflowCase(object, source);
   expectKnownKeys(object, ['version', 'tool', 'history', 'entry', 'request', 'rerun_remap_job_id', 'step'], source);
   if (object['version'] !== undefined && object['version'] !== CASE_FORMAT_VERSION) {
     fail(`${source}.version`, `unsupported case format version ${describeJson(object['version'])} (this cardfuzz reads version ${CASE_FORMAT_VERSION})`);
@@ -41,11 +45,11 @@ export function readCase(value: unknown, source = 'case'): { case: Case; approxi
   const { tool, approximations } = readTool(object['tool'], `${source}.tool`);
   const history = parseHistory(object['history'], `${source}.history`);
   const entry = expectOneOf(object['entry'], ENTRIES, `${source}.entry`);
-  const request = expectObject(object['request'], `${source}.request`) as Case['request'];
+  const request = expectObject(object['request'], `${source}.request`) as ToolCase['request'];
   const rerun = optional(object, 'rerun_remap_job_id', (v, p) => expectInteger(v, p, 1), source);
   const step = optional(object, 'step', parseStepOptions, source);
   if (step !== undefined && entry !== 'workflow-step') fail(`${source}.step`, 'only a workflow-step case has step options');
-  const parsed: Case = {
+  const parsed: ToolCase = {
     tool,
     history,
     entry,
@@ -72,10 +76,11 @@ export function parseCaseResult(value: unknown, source = 'case'): ParseCaseResul
 
 function parseStepOptions(value: unknown, path: string): WorkflowStepOptions {
   const object = expectObject(value, path);
-  expectKnownKeys(object, ['state', 'job_limit'], path);
+  expectKnownKeys(object, ['state', 'job_limit', 'budget'], path);
   const state = optional(object, 'state', (v, p) => expectOneOf(v, ['validated', 'not_validated', 'validation_failed'] as const, p), path);
   const jobLimit = optional(object, 'job_limit', (v, p) => expectInteger(v, p, 1), path);
-  return { ...(state === undefined ? {} : { state }), ...(jobLimit === undefined ? {} : { job_limit: jobLimit }) };
+  const budget = optional(object, 'budget', (v, p) => expectInteger(v, p, 1), path);
+  return { ...(state === undefined ? {} : { state }), ...(jobLimit === undefined ? {} : { job_limit: jobLimit }), ...(budget === undefined ? {} : { budget }) };
 }
 
 /** The tool of a case: read by the one tool reader (src/tools/read-tool.ts) that Galaxy tool XML and Galaxy's tool JSON also go through. */
@@ -184,3 +189,96 @@ function checkPairedIdentifiers(head: string, identifiers: readonly string[], pa
   }
 }
 
+
+/**
+ * A workflow invocation case: the workflow as Galaxy exports it (`.ga`), the
+ * tools its steps name, the history, the invocation request and the
+ * scheduling options. A workflow Galaxy would not build is refused with
+ * Galaxy's reason; one Galaxy builds but cannot run is kept, for the model to
+ * refuse or fail as Galaxy does.
+ */
+function readWorkflowCase(object: JsonObject, source: string): { case: Case; approximations: readonly Approximation[] } {
+  expectKnownKeys(object, ['version', 'entry', 'workflow', 'tools', 'history', 'invocation', 'scheduling'], source);
+  if (object['version'] !== undefined && object['version'] !== CASE_FORMAT_VERSION) {
+    fail(`${source}.version`, `unsupported case format version ${describeJson(object['version'])} (this cardfuzz reads version ${CASE_FORMAT_VERSION})`);
+  }
+  const approximations: Approximation[] = [];
+  const tools = expectArray(object['tools'] ?? [], `${source}.tools`).map((t, i) => {
+    const read = readTool(t, `${source}.tools[${i}]`);
+    approximations.push(...read.approximations);
+    return read.tool;
+  });
+  const workflow = parseGaWorkflow(object['workflow'], `${source}.workflow`, 0);
+  const history = parseHistory(object['history'], `${source}.history`);
+  const invocationObject = expectObject(object['invocation'], `${source}.invocation`);
+  expectKnownKeys(invocationObject, ['inputs', 'batch'], `${source}.invocation`);
+  const inputs = expectObject(invocationObject['inputs'] ?? {}, `${source}.invocation.inputs`) as WorkflowCase['invocation']['inputs'];
+  const batch = optional(invocationObject, 'batch', (v, p) => expectBoolean(v, p), `${source}.invocation`);
+  const scheduling = optional(object, 'scheduling', parseScheduling, source);
+  try {
+    workflowGraph(workflow, tools);
+  } catch (error) {
+    if (error instanceof WorkflowRefused) fail(`${source}.workflow`, error.message);
+    throw error;
+  }
+  const c: WorkflowCase = {
+    entry: 'workflow-invocation',
+    workflow,
+    tools,
+    history,
+    invocation: { inputs, ...(batch === undefined ? {} : { batch }) },
+    ...(scheduling === undefined ? {} : { scheduling }),
+  };
+  return { case: c, approximations };
+}
+
+function parseGaWorkflow(value: unknown, path: string, depth: number): GaWorkflow {
+  if (depth > 4) fail(path, 'subworkflows nest at most 4 deep');
+  const object = expectObject(value, path);
+  const name = typeof object['name'] === 'string' ? object['name'] : 'workflow';
+  const stepsObject = expectObject(object['steps'], `${path}.steps`);
+  const steps: Record<string, GaStep> = {};
+  for (const [key, raw] of Object.entries(stepsObject)) {
+    const at = `${path}.steps.${key}`;
+    const step = expectObject(raw, at);
+    const id = expectInteger(step['id'], `${at}.id`, 0);
+    const type = expectOneOf(step['type'], WORKFLOW_STEP_TYPES, `${at}.type`);
+    const connections = expectObject(step['input_connections'] ?? {}, `${at}.input_connections`);
+    for (const [input, c] of Object.entries(connections)) {
+      for (const [n, one] of (Array.isArray(c) ? c : [c]).entries()) {
+        const conn = expectObject(one, `${at}.input_connections.${input}[${n}]`);
+        expectInteger(conn['id'], `${at}.input_connections.${input}[${n}].id`, 0);
+        expectString(conn['output_name'], `${at}.input_connections.${input}[${n}].output_name`);
+      }
+    }
+    const toolState = step['tool_state'];
+    if (toolState !== undefined && toolState !== null) {
+      const text = expectString(toolState, `${at}.tool_state`);
+      try {
+        expectObject(JSON.parse(text), `${at}.tool_state`);
+      } catch (error) {
+        if (error instanceof SyntaxError) fail(`${at}.tool_state`, 'is not JSON text');
+        throw error;
+      }
+    }
+    const subworkflow = type === 'subworkflow' ? parseGaWorkflow(step['subworkflow'], `${at}.subworkflow`, depth + 1) : undefined;
+    steps[key] = { ...(step as unknown as GaStep), id, type, ...(subworkflow === undefined ? {} : { subworkflow }) };
+  }
+  return { ...(object as unknown as GaWorkflow), name, steps };
+}
+
+function parseScheduling(value: unknown, path: string): SchedulingOptions {
+  const object = expectObject(value, path);
+  expectKnownKeys(object, ['jobs_per_iteration', 'budget', 'review'], path);
+  const jobs = optional(object, 'jobs_per_iteration', (v, p) => expectInteger(v, p, 1), path);
+  const budget = optional(object, 'budget', (v, p) => expectInteger(v, p, 1), path);
+  const review = optional(object, 'review', (v, p) => expectOneOf(v, ['approve', 'cancel'] as const, p), path);
+  return { ...(jobs === undefined ? {} : { jobs_per_iteration: jobs }), ...(budget === undefined ? {} : { budget }), ...(review === undefined ? {} : { review }) };
+}
+
+/** parseCase for a tool execution: a workflow invocation case is refused. */
+export function parseToolCase(value: unknown, source = 'case'): ToolCase {
+  const c = parseCase(value, source);
+  if (c.entry === 'workflow-invocation') fail(`${source}.entry`, 'expected a tool execution case, not a workflow invocation');
+  return c;
+}

@@ -1,4 +1,4 @@
-import type { Case, JsonValue } from './case.js';
+import type { ToolCase, JsonValue } from './case.js';
 import { isValidMapOverType } from './collection-types.js';
 import type { CollectionElement, History, HistoryCollection, NestedCollection } from './history.js';
 import { describeJson, fail, isJsonObject, type JsonObject } from './json-checks.js';
@@ -113,7 +113,7 @@ export function findCollection(history: History, id: number): HistoryCollection 
  * references datasets and collections of its history, with known `src` values.
  * Throws InvalidInputError (exit code 2) naming the place.
  */
-export function checkRequestReferences(c: Case, path: string): void {
+export function checkRequestReferences(c: ToolCase, path: string): void {
   const walked = walkRequest(c.tool.inputs, c.request, c.entry, path);
   const malformed = walked.problems.find((p) => p.severity === 'malformed');
   if (malformed) fail(malformed.path, malformed.message);

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors.js';
-import type { Case, JsonValue } from '../model/case.js';
+import type { ToolCase, JsonValue } from '../model/case.js';
 import type { NestedCollection } from '../model/history.js';
 import { isJsonObject } from '../model/json-checks.js';
 import type { ToolInput, ToolOutput } from '../model/tool.js';
@@ -29,7 +29,7 @@ export interface GalaxyTestExport {
 
 export const GALAXY_TOOL_CONF = 'test/functional/tools/sample_tool_conf.xml';
 
-export function galaxyApiTest(c: Case, options: { readonly title: string; readonly violation: string | null; readonly slug: string; readonly expectedJobs: number }): GalaxyTestExport {
+export function galaxyApiTest(c: ToolCase, options: { readonly title: string; readonly violation: string | null; readonly slug: string; readonly expectedJobs: number }): GalaxyTestExport {
   if (c.entry === 'workflow-step') {
     throw new InvalidInputError('export --format galaxy-test covers tool-request and legacy cases; a workflow-step case needs a workflow invocation');
   }

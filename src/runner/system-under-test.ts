@@ -1,6 +1,5 @@
-import { expandCase } from '../expansion/expand-case.js';
 import type { ExpansionSettings } from '../expansion/expansion.js';
-import { createExecutorContext, executeCase, type ExecutorContext } from '../executor/execute-case.js';
+import { createExecutorContext, planCase, type ExecutorContext } from '../executor/execute-case.js';
 import type { ExecutionPlan } from '../executor/execution.js';
 import type { Case } from '../model/case.js';
 import { tablesUsedBy, type CaseDatabaseSpec } from '../persistence/open-case-database.js';
@@ -32,7 +31,7 @@ export function createSystemUnderTest(profile: Profile, overrides: SettingsPatch
   const effective: Profile = { ...profile, settings };
   const expansionSettings = expansionSettingsOf(settings);
   const executorSettings = executorSettingsOf(settings);
-  const executor = createExecutorContext(executorSettings, profile.relationships);
+  const executor = createExecutorContext(executorSettings, profile.relationships, expansionSettings);
   return {
     profile: effective,
     settings,
@@ -47,7 +46,7 @@ export function createSystemUnderTest(profile: Profile, overrides: SettingsPatch
       readers: READERS,
     }),
     plan(c) {
-      const plan = executeCase(c, expandCase(c, expansionSettings), executor);
+      const plan = planCase(c, executor);
       return mutation ? mutation(plan, c) : plan;
     },
   };

@@ -165,8 +165,65 @@ export const GALAXY_SCHEMA = {
     },
   },
   workflow: { columns: { id, name: str() } },
-  workflow_step: { columns: { id, workflow_id: fk('workflow', { nullable: false }), type: str(64) } },
+  workflow_step: {
+    columns: {
+      id,
+      workflow_id: fk('workflow', { nullable: false }),
+      type: str(64),
+      order_index: int,
+      label: str(),
+      subworkflow_id: fk('workflow'),
+    },
+  },
+  /** `WorkflowOutput`: a step output marked as an output of the workflow. */
+  workflow_output: { columns: { id, workflow_step_id: fk('workflow_step', { nullable: false }), output_name: str(), label: str() } },
   workflow_invocation: { columns: { id, workflow_id: fk('workflow', { nullable: false }), history_id: fk('history'), state: str(64) } },
+  /** `WorkflowRequestStepState`: the encoded runtime state of each step, written at request time (run_request.py `workflow_run_config_to_request`). */
+  workflow_request_step_states: {
+    columns: { id, workflow_invocation_id: fk('workflow_invocation'), workflow_step_id: fk('workflow_step'), value: json },
+  },
+  /** `WorkflowRequestInputParameter`: `meta` rows (`copy_inputs_to_history`, `use_cached_job`) and replacement/step parameters. */
+  workflow_request_input_parameters: {
+    columns: { id, workflow_invocation_id: fk('workflow_invocation'), name: str(), value: json, type: str() },
+  },
+  /** `WorkflowRequestToInputDatasetAssociation`: a data input step's dataset (`WorkflowInvocation.add_input`). */
+  workflow_request_to_input_dataset: {
+    columns: { id, name: str(), workflow_invocation_id: fk('workflow_invocation'), workflow_step_id: fk('workflow_step'), dataset_id: fk('history_dataset_association') },
+  },
+  /** `WorkflowRequestToInputDatasetCollectionAssociation`: a collection given to an input step. */
+  workflow_request_to_input_collection_dataset: {
+    columns: {
+      id,
+      name: str(),
+      workflow_invocation_id: fk('workflow_invocation'),
+      workflow_step_id: fk('workflow_step'),
+      dataset_collection_id: fk('history_dataset_collection_association'),
+    },
+  },
+  /** `WorkflowRequestInputStepParameter`: a parameter input step's value. */
+  workflow_request_input_step_parameter: {
+    columns: { id, workflow_invocation_id: fk('workflow_invocation'), workflow_step_id: fk('workflow_step'), parameter_value: json },
+  },
+  /** `WorkflowInvocationToSubworkflowInvocationAssociation` (`attach_subworkflow_invocation_for_step`). */
+  workflow_invocation_to_subworkflow_invocation_association: {
+    columns: {
+      id,
+      workflow_invocation_id: fk('workflow_invocation', { fkName: 'fk_wfi_swi_wfi' }),
+      subworkflow_invocation_id: fk('workflow_invocation', { fkName: 'fk_wfi_swi_swi' }),
+      workflow_step_id: fk('workflow_step', { fkName: 'fk_wfi_swi_ws' }),
+    },
+  },
+  /** `WorkflowInvocationMessage`: why an invocation failed, was cancelled or warned (`WorkflowInvocation.add_message`). */
+  workflow_invocation_message: {
+    columns: {
+      id,
+      workflow_invocation_id: fk('workflow_invocation', { nullable: false }),
+      reason: str(),
+      details: str(),
+      workflow_step_id: fk('workflow_step'),
+      dependent_workflow_step_id: fk('workflow_step'),
+    },
+  },
   workflow_invocation_step: {
     columns: {
       id,
@@ -184,6 +241,20 @@ export const GALAXY_SCHEMA = {
   },
   workflow_invocation_step_output_dataset_collection_association: {
     columns: { id, workflow_invocation_step_id: fk('workflow_invocation_step'), dataset_collection_id: fk('history_dataset_collection_association'), output_name: str() },
+  },
+  /** `WorkflowInvocationOutputDatasetAssociation`: a workflow output's dataset, once per invocation (`WorkflowInvocation.add_output`). */
+  workflow_invocation_output_dataset_association: {
+    columns: { id, workflow_invocation_id: fk('workflow_invocation'), workflow_step_id: fk('workflow_step'), dataset_id: fk('history_dataset_association'), workflow_output_id: fk('workflow_output') },
+  },
+  /** `WorkflowInvocationOutputDatasetCollectionAssociation`. */
+  workflow_invocation_output_dataset_collection_association: {
+    columns: {
+      id,
+      workflow_invocation_id: fk('workflow_invocation'),
+      workflow_step_id: fk('workflow_step'),
+      dataset_collection_id: fk('history_dataset_collection_association'),
+      workflow_output_id: fk('workflow_output'),
+    },
   },
 } as const satisfies Readonly<Record<string, TableSpec>>;
 

@@ -1,4 +1,4 @@
-import type { Case, JsonValue } from '../model/case.js';
+import type { ToolCase, JsonValue } from '../model/case.js';
 import { isDatasetElement, leafDatasets, type History, type HistoryCollection, type HistoryDataset, type NestedCollection } from '../model/history.js';
 import { isJsonObject } from '../model/json-checks.js';
 import { isIdRef, isRefObject, refsIn, resolveRef, toDataRef } from '../model/request-references.js';
@@ -21,32 +21,32 @@ export type CaseEdit = {
   readonly label: string;
   /** Whether the edit changes the tool itself (not allowed when the tool is a real one, read from XML). */
   readonly changesTool?: boolean;
-  apply(c: Case): Case | null;
+  apply(c: ToolCase): ToolCase | null;
 };
 
 /** All edits that could apply to a case, most reducing first. */
-export function caseEdits(c: Case): CaseEdit[] {
+export function caseEdits(c: ToolCase): CaseEdit[] {
   return [...entryEdits(c), ...toolEdits(c), ...parameterLevels(c).flatMap(levelEdits), ...historyEdits(c)];
 }
 
-function entryEdits(c: Case): CaseEdit[] {
+function entryEdits(c: ToolCase): CaseEdit[] {
   const edits: CaseEdit[] = [];
   if (c.entry !== 'tool-request') {
     edits.push({
       label: 'use the tool request API',
       apply: ({ step: _step, ...x }) => {
         const nested = (x.entry === 'legacy' ? nestLegacyKeys(x.tool.inputs, x.request) : x.request) as JsonValue;
-        return { ...x, entry: 'tool-request', request: legacyBatchesToBatches(nested) as Case['request'] };
+        return { ...x, entry: 'tool-request', request: legacyBatchesToBatches(nested) as ToolCase['request'] };
       },
     });
   }
-  if (c.entry === 'legacy') edits.push({ label: 'nest legacy keys', apply: (x) => ({ ...x, request: nestLegacyKeys(x.tool.inputs, x.request) as Case['request'] }) });
+  if (c.entry === 'legacy') edits.push({ label: 'nest legacy keys', apply: (x) => ({ ...x, request: nestLegacyKeys(x.tool.inputs, x.request) as ToolCase['request'] }) });
   if (c.step !== undefined) edits.push({ label: 'schedule the step at once, validated', apply: ({ step: _s, ...rest }) => rest });
   if (c.rerun_remap_job_id !== undefined) edits.push({ label: 'drop rerun_remap_job_id', apply: ({ rerun_remap_job_id: _r, ...rest }) => rest });
   return edits;
 }
 
-function toolEdits(c: Case): CaseEdit[] {
+function toolEdits(c: ToolCase): CaseEdit[] {
   const edits: CaseEdit[] = [];
   if (c.tool.tool_type !== undefined) edits.push({ label: 'a regular tool', changesTool: true, apply: (x) => ({ ...x, tool: withoutKeys(x.tool, ['tool_type']) }) });
   c.tool.outputs.forEach((o, i) => {
@@ -63,7 +63,7 @@ function toolEdits(c: Case): CaseEdit[] {
 }
 
 /** An edit of one input of one level; `edit` sees the level as it is in the case the edit is applied to. */
-function inputEdit(label: string, path: readonly LevelStep[], name: string, edit: (c: Case, level: Level, input: ToolInput) => Case | null, changesTool = false): CaseEdit {
+function inputEdit(label: string, path: readonly LevelStep[], name: string, edit: (c: ToolCase, level: Level, input: ToolInput) => ToolCase | null, changesTool = false): CaseEdit {
   return {
     label,
     changesTool,
@@ -85,17 +85,17 @@ function replaceInput(inputs: readonly ToolInput[], name: string, replacement: r
 }
 
 /** Drops a parameter's value from every request object of a level. */
-function omitEverywhere(c: Case, level: Level, name: string): Case {
+function omitEverywhere(c: ToolCase, level: Level, name: string): ToolCase {
   return rewriteLevel(c, level.path, { request: (r) => withoutKeys(r, [name]) });
 }
 
 /** Rewrites the value of `name` in the level's first request object (where the Batch and list edits look). */
-function rewriteFirstValue(c: Case, level: Level, name: string, rewrite: (value: JsonValue) => JsonValue): Case {
+function rewriteFirstValue(c: ToolCase, level: Level, name: string, rewrite: (value: JsonValue) => JsonValue): ToolCase {
   return rewriteLevel(c, level.path, { request: (r, index) => (index === 0 && r[name] !== undefined ? { ...r, [name]: rewrite(r[name]) } : r) });
 }
 
 /** A data parameter named `name`, replacing a collection parameter: each request value moves to `name`, rewritten. */
-function becomeDataParameter(c: Case, level: Level, input: ToolInput, rewrite: (value: JsonValue, history: HistoryGrowth) => JsonValue): Case {
+function becomeDataParameter(c: ToolCase, level: Level, input: ToolInput, rewrite: (value: JsonValue, history: HistoryGrowth) => JsonValue): ToolCase {
   const name = freeName(level, 'input');
   const history = new HistoryGrowth(c.history);
   const moved = rewriteLevel(c, level.path, {
@@ -202,7 +202,7 @@ function valueEdits(level: Level, input: ToolInput): CaseEdit[] {
 }
 
 /** Replaces a section, conditional (its active branch) or single-instance repeat by the inputs inside it, lifting their values. */
-function dissolve(c: Case, level: Level, input: ToolInput): Case | null {
+function dissolve(c: ToolCase, level: Level, input: ToolInput): ToolCase | null {
   let innerInputs: readonly ToolInput[];
   let innerValue: (r: RequestObject) => JsonValue | undefined;
   if (input.type === 'section') {
@@ -230,9 +230,9 @@ function dissolve(c: Case, level: Level, input: ToolInput): Case | null {
   });
 }
 
-function historyEdits(c: Case): CaseEdit[] {
+function historyEdits(c: ToolCase): CaseEdit[] {
   const edits: CaseEdit[] = [];
-  const withCollection = (x: Case, ci: number, collection: HistoryCollection): Case => ({
+  const withCollection = (x: ToolCase, ci: number, collection: HistoryCollection): ToolCase => ({
     ...x,
     history: { ...x.history, collections: x.history.collections.map((other, j) => (j === ci ? collection : other)) },
   });
@@ -245,7 +245,7 @@ function historyEdits(c: Case): CaseEdit[] {
           const target = x.history.collections[ci];
           if (target === undefined) return null;
           const flat = { ...target, collection_type: 'list', elements: leafDatasets(target).map((dataset, i) => ({ identifier: `e${i}`, dataset })) };
-          return { ...withCollection(x, ci, flat), request: withoutMapOverOf(x.request as JsonValue, target.id) as Case['request'] };
+          return { ...withCollection(x, ci, flat), request: withoutMapOverOf(x.request as JsonValue, target.id) as ToolCase['request'] };
         },
       });
     }

@@ -1,4 +1,4 @@
-import type { Case, JsonValue } from '../model/case.js';
+import type { ToolCase, JsonValue } from '../model/case.js';
 import { isJsonObject } from '../model/json-checks.js';
 import { activeWhenKey } from '../model/request-walk.js';
 import type { ToolInput } from '../model/tool.js';
@@ -27,7 +27,7 @@ export interface Level {
 }
 
 /** Every level of a case, depth first: a level, then the levels below each of its inputs in order. */
-export function parameterLevels(c: Case): Level[] {
+export function parameterLevels(c: ToolCase): Level[] {
   const out: Level[] = [];
   const walk = (path: readonly LevelStep[], inputs: readonly ToolInput[]): void => {
     out.push({ path, inputs, requests: requestsAt(c, path) });
@@ -43,7 +43,7 @@ export function parameterLevels(c: Case): Level[] {
 }
 
 /** The request objects at a level. */
-export function requestsAt(c: Case, path: readonly LevelStep[]): RequestObject[] {
+export function requestsAt(c: ToolCase, path: readonly LevelStep[]): RequestObject[] {
   const found: RequestObject[] = [];
   rewriteRequests(c.tool.inputs, c.request, path, (r) => {
     found.push(r);
@@ -54,10 +54,10 @@ export function requestsAt(c: Case, path: readonly LevelStep[]): RequestObject[]
 
 /** The case with one level's inputs and request objects rewritten (`request` gets each object and its index in walk order). */
 export function rewriteLevel(
-  c: Case,
+  c: ToolCase,
   path: readonly LevelStep[],
   change: { readonly inputs?: (inputs: readonly ToolInput[]) => readonly ToolInput[]; readonly request?: (r: RequestObject, index: number) => RequestObject },
-): Case {
+): ToolCase {
   let index = 0;
   const request = change.request;
   return {

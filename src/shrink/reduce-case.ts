@@ -1,4 +1,4 @@
-import type { Case, JsonValue } from '../model/case.js';
+import type { Case, ToolCase, JsonValue } from '../model/case.js';
 import { isDatasetElement, type CollectionElement, type NestedCollection } from '../model/history.js';
 import { isJsonObject } from '../model/json-checks.js';
 import { parseCaseResult } from '../model/parse-case.js';
@@ -15,17 +15,29 @@ import { mapJson } from './json-map.js';
  * dropped, ids renumbered in order of use). Stops at a fixpoint or when the
  * time budget is spent, keeping the best case found.
  */
-export async function reduceCase(
-  start: Case,
-  stillFails: (c: Case) => boolean | Promise<boolean>,
+export async function reduceCase<C extends Case>(
+  start: C,
+  stillFails: (c: C) => boolean | Promise<boolean>,
   budgetMs: number,
   options: { readonly toolFixed?: boolean } = {},
-): Promise<{ readonly case: Case; readonly steps: number }> {
+): Promise<{ readonly case: C; readonly steps: number }> {
+  // A workflow invocation shrinks through its generator (fewer steps, connections, inputs,
+  // invocations and elements); the domain edits below are edits of one tool execution.
+  if (start.entry === 'workflow-invocation') return { case: start, steps: 0 };
+  return (await reduceToolCase(start as ToolCase, stillFails as (c: ToolCase) => boolean | Promise<boolean>, budgetMs, options)) as { case: C; steps: number };
+}
+
+async function reduceToolCase(
+  start: ToolCase,
+  stillFails: (c: ToolCase) => boolean | Promise<boolean>,
+  budgetMs: number,
+  options: { readonly toolFixed?: boolean },
+): Promise<{ readonly case: ToolCase; readonly steps: number }> {
   const deadline = performance.now() + budgetMs;
   let best = start;
   let bestSize = caseSize(best);
   let steps = 0;
-  const accept = async (candidate: Case, orEqual = false): Promise<boolean> => {
+  const accept = async (candidate: ToolCase, orEqual = false): Promise<boolean> => {
     const normalized = normalizeCase(candidate);
     const size = caseSize(normalized);
     const order = compareSizes(size, bestSize);
@@ -60,7 +72,7 @@ export async function reduceCase(
  * minimal cases read alike whichever path shrinking took. Null when there is
  * nothing to rename or an output filter could refer to a name.
  */
-function canonicalNames(c: Case): Case | null {
+function canonicalNames(c: ToolCase): ToolCase | null {
   if (c.tool.outputs.some((o) => o.filter !== undefined) || c.entry === 'legacy') return null;
   const names = new Map<string, string>();
   let n = 0;
@@ -73,14 +85,20 @@ function canonicalNames(c: Case): Case | null {
   return { ...c, tool: { ...c.tool, inputs: c.tool.inputs.map((i) => (names.has(i.name) ? { ...i, name: names.get(i.name)! } : i)) }, request };
 }
 
-function isValid(c: Case): boolean {
+function isValid(c: ToolCase): boolean {
   return parseCaseResult(c).ok;
 }
 
-const ENTRY_RANK: Readonly<Record<Case['entry'], number>> = { 'tool-request': 0, legacy: 1, 'workflow-step': 2 };
+const ENTRY_RANK: Readonly<Record<ToolCase['entry'], number>> = { 'tool-request': 0, legacy: 1, 'workflow-step': 2 };
 
 /** Lexicographic size: entry point, parameters, collections, datasets, outputs, options, then text length. */
 export function caseSize(c: Case): readonly number[] {
+  if (c.entry === 'workflow-invocation') {
+    const steps = Object.values(c.workflow.steps);
+    const connections = steps.reduce((n, s) => n + Object.keys(s.input_connections ?? {}).length, 0);
+    const elements = c.history.collections.reduce((n, x) => n + x.elements.length, 0);
+    return [3, steps.length, connections, Object.keys(c.invocation.inputs).length, elements, c.history.datasets.length, JSON.stringify(c).length];
+  }
   const countInputs = (inputs: readonly ToolInput[]): number =>
     inputs.reduce((n, i) => {
       if (i.type === 'section' || i.type === 'repeat') return n + 1 + countInputs(i.inputs);
@@ -126,7 +144,7 @@ function compareSizes(a: readonly number[], b: readonly number[]): number {
  * Drops history items the request does not use and renumbers datasets and
  * collections in the order the request first uses them.
  */
-export function normalizeCase(c: Case): Case {
+export function normalizeCase(c: ToolCase): ToolCase {
   const collectionIds = new OrderedIds();
   const datasetIds = new OrderedIds();
   for (const ref of refsIn(c.request)) (ref.src === 'hda' ? datasetIds : collectionIds).note(ref.id);
@@ -148,7 +166,7 @@ export function normalizeCase(c: Case): Case {
       datasets: datasetIds.order.map((_, i) => ({ id: i + 1 })),
       collections: collections.map((x) => ({ id: collectionIds.rank(x.id)!, ...renumberElements(x) })),
     },
-    request: request as Case['request'],
+    request: request as ToolCase['request'],
   };
 }
 

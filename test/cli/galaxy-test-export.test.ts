@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import type { ToolCase } from '../../src/model/case.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,7 +60,7 @@ describe('export --format galaxy-test', () => {
   it.each(['examples/cases/map-over.json', 'examples/cases/nested-list-paired.json', 'examples/cases/legacy-request.json', LEDGER])('writes a tool XML for %s that reads back as the case’s tool', (file) => {
     const { tool } = exportTo(file);
     const raw = JSON.parse(readFileSync(file, 'utf8')) as { format?: string; case?: unknown; tool?: unknown };
-    const expected = raw.format === 'cardfuzz-regression' ? parseRegressionCase(readFileSync(file, 'utf8'), file).case.tool : (raw.tool as { inputs: unknown; outputs: unknown });
+    const expected = raw.format === 'cardfuzz-regression' ? (parseRegressionCase(readFileSync(file, "utf8"), file).case as ToolCase).tool : (raw.tool as { inputs: unknown; outputs: unknown });
     const read = readGalaxyToolXml(tool).tool;
     expect(read.inputs).toEqual(expected.inputs);
     expect(read.outputs.map((o) => ({ name: o.name, type: o.type }))).toEqual((expected.outputs as { name: string; type: string }[]).map((o) => ({ name: o.name, type: o.type })));

@@ -1,6 +1,6 @@
-import type { Case, Entry, RequestInputs } from '../../src/model/case.js';
+import type { ToolCase, Entry, RequestInputs } from '../../src/model/case.js';
 import type { CollectionElement, HistoryCollection } from '../../src/model/history.js';
-import { parseCase } from '../../src/model/parse-case.js';
+import { parseToolCase } from '../../src/model/parse-case.js';
 import type { ToolInput, ToolOutput } from '../../src/model/tool.js';
 
 /** Terse builders for hand-written cases; every case is checked by parseCase. */
@@ -52,12 +52,12 @@ export interface CaseParts {
   readonly collections?: readonly HistoryCollection[];
   readonly request: Record<string, unknown>;
   readonly entry?: Entry;
-  readonly extra?: Partial<Pick<Case, 'rerun_remap_job_id' | 'step'>>;
+  readonly extra?: Partial<Pick<ToolCase, 'rerun_remap_job_id' | 'step'>>;
   readonly toolType?: 'data_source';
 }
 
-export function makeCase(parts: CaseParts): Case {
-  return parseCase({
+export function makeCase(parts: CaseParts): ToolCase {
+  return parseToolCase({
     tool: { id: 'test_tool', ...(parts.toolType ? { tool_type: parts.toolType } : {}), inputs: parts.inputs, outputs: parts.outputs ?? [dataOut()] },
     history: { datasets: datasetsUpTo(parts.datasets ?? 0), collections: parts.collections ?? [] },
     entry: parts.entry ?? 'tool-request',
@@ -67,6 +67,6 @@ export function makeCase(parts: CaseParts): Case {
 }
 
 /** The ledger's case: one data input, two datasets, a Batch of both. */
-export function ledgerCase(): Case {
+export function ledgerCase(): ToolCase {
   return makeCase({ inputs: [data('input_file')], datasets: 2, request: { input_file: batch([hda(1), hda(2)]) } });
 }

@@ -45,9 +45,9 @@ export const stampsTesOnMappedJobs: PlanMutation = (plan) => {
 
 /** The workflow tracker sets `wis.job` on mapped steps too. */
 export const setsJobOnMappedStep: PlanMutation = (plan) => {
-  const wis = plan.intent.wis;
+  const wis = plan.intent.steps[0];
   const first = plan.intent.jobs[0];
-  if (wis === null || wis.icjId === null || first === undefined) return plan;
+  if (wis === undefined || wis.icjId === null || first === undefined) return plan;
   return withStatements(plan, [...plan.statements, { op: 'update', table: 'workflow_invocation_step', column: 'job_id', id: wis.id, value: first.id }]);
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Case } from '../../src/model/case.js';
+import type { ToolCase } from '../../src/model/case.js';
 import type { Finding } from '../../src/runner/finding.js';
 import { findingFor, fuzz } from '../helpers/fuzz.js';
 import { setsJobOnMappedStep, stampsTesOnMappedJobs } from '../mutants/planted-bugs.js';
@@ -16,7 +16,7 @@ const MAPPED_SHAPES = ['S7', 'S9', 'S10', 'S16', 'S21'];
 
 const LEDGER_REQUEST = { input1: { __class__: 'Batch', values: [{ src: 'hda', id: 1 }, { src: 'hda', id: 2 }] } };
 
-function expectLedgerShape(c: Case | undefined): void {
+function expectLedgerShape(c: ToolCase | undefined): void {
   expect(c?.entry).toBe('tool-request');
   expect(c?.tool.inputs).toEqual([{ name: 'input1', type: 'data' }]);
   expect(c?.history).toEqual({ datasets: [{ id: 1 }, { id: 2 }], collections: [] });
@@ -41,7 +41,7 @@ describe('persists-without-constraint-violations', () => {
   it('fails on branch-1f87eebce with the ledger case and names the UNIQUE', async () => {
     const f = expectFinding(findingFor(await fuzz('branch-1f87eebce', { properties: ['persists-without-constraint-violations'] }), 'persists-without-constraint-violations'), 'unique');
     expect(f.violation).toMatchObject({ table: 'job', columns: ['tool_execution_state_id'], constraint: 'uq_job_tool_execution_state_id' });
-    expectLedgerShape(f.case);
+    expectLedgerShape(f.case as ToolCase);
   });
   it('holds on branch-fixed', () => holds('branch-fixed', 'persists-without-constraint-violations'));
 });
@@ -50,7 +50,7 @@ describe('rows-match-model', () => {
   it('fails when the scalar TES.job re-points, on the ledger case', async () => {
     const f = expectFinding(findingFor(await fuzz('branch-1f87eebce', { settings: { 'orm.scalarReplace': 'repoint' }, properties: ['rows-match-model'] }), 'rows-match-model'), 'link-mismatch');
     expect(f.violation.message).toContain('the model expects [1, 1], the database holds [NULL, 1]');
-    expectLedgerShape(f.case);
+    expectLedgerShape(f.case as ToolCase);
   });
   it('holds on branch-fixed', () => holds('branch-fixed', 'rows-match-model'));
 });
@@ -59,7 +59,7 @@ describe('declared-cardinality-holds', () => {
   it('fails on a schema built from ORM metadata, where no UNIQUE stops two jobs on one TES', async () => {
     const f = expectFinding(findingFor(await fuzz('branch-1f87eebce', { settings: { 'schema.source': 'orm' }, properties: ['declared-cardinality-holds'] }), 'declared-cardinality-holds'), 'overfull-scalar');
     expect(f.violation.constraint).toBe('ToolExecutionState.job');
-    expectLedgerShape(f.case);
+    expectLedgerShape(f.case as ToolCase);
   });
   it('holds on branch-fixed built from ORM metadata (TES.job is a list there)', () => holds('branch-fixed', 'declared-cardinality-holds', { settings: { 'schema.source': 'orm' } }));
 });
@@ -70,7 +70,7 @@ describe('readers-agree', () => {
     expect(findingFor(result, 'persists-without-constraint-violations')).toBeUndefined();
     const f = expectFinding(findingFor(result, 'readers-agree'), 'reader-mismatch');
     expect(f.violation.message).toBe('ToolExecutionState.job(1) returns [2]; the model links [1, 2]');
-    expectLedgerShape(f.case);
+    expectLedgerShape(f.case as ToolCase);
   });
   it('holds on branch-fixed', () => holds('branch-fixed', 'readers-agree'));
 });
@@ -80,7 +80,7 @@ describe('icj-supersedes-job-tes', () => {
     const f = expectFinding(findingFor(await fuzz('branch-fixed', { mutation: stampsTesOnMappedJobs, properties: ['icj-supersedes-job-tes'] }), 'icj-supersedes-job-tes'), 'superseded-link');
     // Shrunk to one mapped parameter over one element (a dataset, or an empty subcollection one job reduces).
     expect(MAPPED_SHAPES).toContain(f.shapeClass);
-    expect(f.case.tool.inputs).toHaveLength(1);
+    expect((f.case as ToolCase).tool.inputs).toHaveLength(1);
     expect(f.case.history.datasets.length).toBeLessThanOrEqual(1);
   });
   it('holds on branch-fixed', () => holds('branch-fixed', 'icj-supersedes-job-tes'));
@@ -101,8 +101,8 @@ describe('extraction-one-step-per-execution', () => {
   });
   it('fails when dedup drops duplicates: the dropped job’s outputs lose their connections', async () => {
     const f = expectFinding(findingFor(await fuzz('branch-fixed', { settings: { 'extraction.dedup': 'drop' }, properties: ['extraction-one-step-per-execution'] }), 'extraction-one-step-per-execution'), 'lost-connection');
-    expect(f.case.request).toEqual(LEDGER_REQUEST);
-    expect(f.case.tool.outputs).toHaveLength(1);
+    expect((f.case as ToolCase).request).toEqual(LEDGER_REQUEST);
+    expect((f.case as ToolCase).tool.outputs).toHaveLength(1);
   });
   it('holds on branch-fixed (dedup merge)', () => holds('branch-fixed', 'extraction-one-step-per-execution'));
 });
@@ -114,8 +114,8 @@ describe('every-combination-runs-once (hazard)', () => {
   });
   it('fails when a workflow step without outputs is scheduled in iterations (it cannot see finished slices)', async () => {
     const f = expectFinding(findingFor(await fuzz('upstream', { properties: ['every-combination-runs-once'], constraints: { entries: ['workflow-step'] } }), 'every-combination-runs-once'), 'combination-ran-twice');
-    expect(f.case.tool.outputs).toEqual([]);
-    expect(f.case.step?.job_limit).toBeDefined();
+    expect((f.case as ToolCase).tool.outputs).toEqual([]);
+    expect((f.case as ToolCase).step?.job_limit).toBeDefined();
   });
   it('holds on tool requests once S14 is rejected up front (executor.unlinkedMapOverBatch=reject)', () =>
     holds('branch-fixed', 'every-combination-runs-once', { settings: { 'executor.unlinkedMapOverBatch': 'reject' }, constraints: { entries: ['tool-request', 'legacy'] } }));
@@ -132,7 +132,7 @@ describe('implicit-jobs-have-representative (hazard)', () => {
 describe('execution-state-reaches-its-jobs (hazard)', () => {
   it('fails on a map-over of a tool without outputs: its ICJ is never persisted (Q4)', async () => {
     const f = expectFinding(findingFor(await fuzz('branch-fixed', { properties: ['execution-state-reaches-its-jobs'] }), 'execution-state-reaches-its-jobs'), 'unreachable-job');
-    expect(f.case.tool.outputs).toEqual([]);
+    expect((f.case as ToolCase).tool.outputs).toEqual([]);
     expect(MAPPED_SHAPES).toContain(f.shapeClass);
   });
   it('holds when every tool keeps an output', () => holds('branch-fixed', 'execution-state-reaches-its-jobs', { constraints: { minOutputs: 1, outputFilters: false } }));
@@ -141,7 +141,7 @@ describe('execution-state-reaches-its-jobs (hazard)', () => {
 describe('step-execution-keeps-one-state', () => {
   it('fails when state capture runs again on re-entry (Q9)', async () => {
     const f = expectFinding(findingFor(await fuzz('branch-fixed', { settings: { 'workflow.recaptureOnReentry': 'on' }, properties: ['step-execution-keeps-one-state'] }), 'step-execution-keeps-one-state'), 'split-state');
-    expect(f.case.step?.job_limit).toBeDefined();
+    expect((f.case as ToolCase).step?.job_limit).toBeDefined();
   });
   it('holds on branch-fixed', () => holds('branch-fixed', 'step-execution-keeps-one-state'));
 });
@@ -152,7 +152,7 @@ describe('migration-upgrades-any-history', () => {
     expect(f.violation.constraint).toBe('uq_job_tool_execution_state_id');
     expect(f.violation.message).toContain('a tool request with 2 jobs (S2: Batch of N datasets, linked)');
     expect(f.history).toBeUndefined();
-    expectLedgerShape(f.case);
+    expectLedgerShape(f.case as ToolCase);
   });
   it('holds on branch-fixed', () => holds('branch-fixed', 'migration-upgrades-any-history', { runs: 400 }));
   it('is not applicable to upstream, which has no previous profile', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canMapOver, effectiveSubcollectionType, acceptsAnyOf, SINGLE_DATASETS } from '../../src/model/collection-types.js';
 import { evaluatePython, parsePython, type PyValue } from '../../src/executor/python-subset.js';
 import { filterApproximations, galaxyFilterKeeps } from '../../src/executor/output-filters.js';
-import { parseCase } from '../../src/model/parse-case.js';
+import { parseToolCase } from '../../src/model/parse-case.js';
 import { InvalidInputError } from '../../src/errors.js';
 import { findBuiltinProfile } from '../../src/profiles/builtin-profiles.js';
 import { createSystemUnderTest } from '../../src/runner/system-under-test.js';
@@ -50,7 +50,7 @@ describe('the Python subset of output filters (execution_helpers.py filter_outpu
     expect(parsePython('[x for x in y]')).toBeNull();
     expect(parsePython('a == (1')).toBeNull();
     expect(galaxyFilterKeeps('a + 1 > 2', scope({ a: 0 }))).toBe(true);
-    const c = parseCase({
+    const c = parseToolCase({
       tool: { id: 't', inputs: [{ name: 'a', type: 'integer', value: 0 }], outputs: [{ name: 'o', type: 'data', filters: ['a + 1 > 2', 'a == 0'] }] },
       history: {},
       entry: 'legacy',
@@ -86,7 +86,7 @@ describe("collection types (type_description.py, subcollections.py, history_quer
 describe('Galaxy attribute names in case files', () => {
   const tool = (inputs: unknown[], outputs: unknown[] = []) => ({ tool: { id: 't', inputs, outputs }, history: { datasets: [{ id: 1 }] }, entry: 'legacy', request: {} });
   it('reads checked/truevalue/falsevalue, min/max and collection_type alternatives', () => {
-    const c = parseCase(
+    const c = parseToolCase(
       tool([
         { name: 'b', type: 'boolean', checked: 'yes', truevalue: '--on', falsevalue: '--off' },
         { name: 'm', type: 'data', multiple: 'true', min: '1', max: 3 },
@@ -103,8 +103,8 @@ describe('Galaxy attribute names in case files', () => {
   });
 
   it("refuses min on a single data parameter with Galaxy's message, and a collection output with no type source", () => {
-    expect(() => parseCase(tool([{ name: 'd', type: 'data', min: 1 }]))).toThrow(/cannot specify 'min' property on single data parameter/);
-    expect(() => parseCase(tool([], [{ name: 'o', type: 'collection' }]))).toThrow(InvalidInputError);
+    expect(() => parseToolCase(tool([{ name: 'd', type: 'data', min: 1 }]))).toThrow(/cannot specify 'min' property on single data parameter/);
+    expect(() => parseToolCase(tool([], [{ name: 'o', type: 'collection' }]))).toThrow(InvalidInputError);
   });
 });
 
@@ -122,7 +122,7 @@ describe('expansion rules that need a whole case', () => {
     })),
   };
   it('maps a workflow connection over the highest-dimension alternative (HistoryQuery.can_map_over)', () => {
-    const c = parseCase({
+    const c = parseToolCase({
       tool: { id: 't', inputs: [{ name: 'input1', type: 'data_collection', collection_type: 'paired,list:paired' }], outputs: [{ name: 'o', type: 'data' }] },
       history: { datasets: [1, 2, 3, 4].map((id) => ({ id })), collections: [listListPaired] },
       entry: 'workflow-step',
@@ -134,7 +134,7 @@ describe('expansion rules that need a whole case', () => {
   });
 
   it('gives a legacy Batch on an undeclared key its jobs but no job input rows', () => {
-    const c = parseCase({
+    const c = parseToolCase({
       tool: { id: 't', inputs: [{ name: 'input1', type: 'data' }], outputs: [] },
       history: { datasets: [{ id: 1 }, { id: 2 }, { id: 3 }] },
       entry: 'legacy',

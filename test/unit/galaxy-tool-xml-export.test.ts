@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Case } from '../../src/model/case.js';
-import { parseCase } from '../../src/model/parse-case.js';
+import type { ToolCase } from '../../src/model/case.js';
+import { parseToolCase } from '../../src/model/parse-case.js';
 import { findBuiltinProfile } from '../../src/profiles/builtin-profiles.js';
 import { galaxyToolXml } from '../../src/reporting/galaxy-test.js';
 import { createSystemUnderTest } from '../../src/runner/system-under-test.js';
@@ -22,7 +22,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 const system = createSystemUnderTest(findBuiltinProfile('branch-fixed')!);
 
 
-function outcome(c: Case): unknown {
+function outcome(c: ToolCase): unknown {
   const plan = system.plan(c);
   return {
     error: plan.expansion.ok ? null : plan.expansion.error.kind,
@@ -39,7 +39,7 @@ describe('the exported tool XML', () => {
     const differences: unknown[] = [];
     for (const file of files) {
       const raw = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { case?: unknown };
-      const c = parseCase(raw.case ?? raw, file);
+      const c = parseToolCase(raw.case ?? raw, file);
       const path = join(out, `${file}.xml`);
       writeFileSync(path, galaxyToolXml(c.tool.inputs, c.tool.outputs, 'cardfuzz_export', file));
       const tool = readGalaxyToolXml(path).tool;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { caseForToolArbitrary } from '../../generators/tool-cases.js';
 import { expandCase } from '../../src/expansion/expand-case.js';
 import { classifyShapes } from '../../src/expansion/shape-classes.js';
-import { parseCase } from '../../src/model/parse-case.js';
+import { parseToolCase } from '../../src/model/parse-case.js';
 import { DEFAULT_SETTINGS } from '../../src/profiles/builtin-profiles.js';
 import { expansionSettingsOf } from '../../src/profiles/settings.js';
 import { readGalaxyToolXml } from '../../src/tools/galaxy-tool-xml.js';
@@ -48,7 +48,7 @@ describe('readGalaxyToolXml', () => {
     const cases = fc.sample(caseForToolArbitrary(tool), { numRuns: 1500, seed: 3 });
     const shapes = new Set<string>();
     for (const c of cases) {
-      expect(parseCase(JSON.parse(JSON.stringify(c))).tool).toEqual(tool);
+      expect(parseToolCase(JSON.parse(JSON.stringify(c))).tool).toEqual(tool);
       for (const s of classifyShapes(c, expandCase(c, expansionSettingsOf(DEFAULT_SETTINGS)))) shapes.add(s);
     }
     for (const s of ['S2', 'S3', 'S7', 'S9', 'S17', 'S18', 'S20', 'S14']) expect([s, shapes.has(s)]).toEqual([s, true]);

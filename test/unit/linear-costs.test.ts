@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractWorkflow, selectedOutputs, type ExtractionInput } from '../../src/extraction/extract-workflow.js';
-import type { Case, JsonValue } from '../../src/model/case.js';
+import type { ToolCase, JsonValue } from '../../src/model/case.js';
 import { checkRequestReferences } from '../../src/model/request-references.js';
 
 /**
@@ -55,7 +55,7 @@ function extractionReads(n: number): number {
   return counter.reads;
 }
 
-function batchCase(n: number, counter: Counter, src: 'hda' | 'dce'): Case {
+function batchCase(n: number, counter: Counter, src: 'hda' | 'dce'): ToolCase {
   const datasets = counted(Array.from({ length: n }, (_, i) => ({ id: i + 1 })), counter);
   const elements = counted(Array.from({ length: n }, (_, i) => ({ identifier: `e${i + 1}`, dataset: i + 1 })), counter);
   const values = Array.from({ length: n }, (_, i): JsonValue => (src === 'hda' ? { src, id: i + 1 } : { src, id: 1, element_path: [`e${i + 1}`] }));

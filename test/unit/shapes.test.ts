@@ -105,7 +105,7 @@ describe('workflow steps', () => {
     const c = makeCase({ inputs: [data('input')], datasets: 1, request: { input: hda(1) }, entry: 'workflow-step' });
     const plan = target.system.plan(c);
     expect(plan.intent.jobs.length).toBe(1);
-    expect(plan.intent.wis).toEqual(expect.objectContaining({ jobId: plan.intent.jobs[0]!.id, icjId: null }));
+    expect(plan.intent.steps[0]).toEqual(expect.objectContaining({ jobId: plan.intent.jobs[0]!.id, icjId: null }));
     expect((await target.database.runCase(plan)).failure).toBeNull();
   });
 
@@ -113,7 +113,7 @@ describe('workflow steps', () => {
     const c = makeCase({ inputs: [data('input')], datasets: 3, collections: [list(1, [1, 2, 3])], request: { input: batch([hdca(1)]) }, entry: 'workflow-step' });
     const plan = target.system.plan(c);
     expect(plan.intent.jobs.length).toBe(3);
-    expect(plan.intent.wis).toEqual(expect.objectContaining({ jobId: null, icjId: plan.intent.icjs[0]!.id }));
+    expect(plan.intent.steps[0]).toEqual(expect.objectContaining({ jobId: null, icjId: plan.intent.icjs[0]!.id }));
   });
 
   it('schedules a mapped step in iterations of job_limit jobs, reusing the ICJ', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Case } from '../../src/model/case.js';
+import type { ToolCase } from '../../src/model/case.js';
 import { parseCaseResult } from '../../src/model/parse-case.js';
 import { caseEdits } from '../../src/shrink/case-edits.js';
 import { reduceCase } from '../../src/shrink/reduce-case.js';
@@ -15,10 +15,10 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const labels = (c: Case): string[] => caseEdits(c).map((e) => e.label);
+const labels = (c: ToolCase): string[] => caseEdits(c).map((e) => e.label);
 
 /** Sections, a conditional, a repeat, a Batch with `linked`, a list, collections and an element reference. */
-function richCase(): Case {
+function richCase(): ToolCase {
   return makeCase({
     inputs: [
       { name: 'sect', type: 'section', inputs: [data('inner', { optional: true }), { name: 'n', type: 'integer', value: 1 }] },
@@ -99,7 +99,7 @@ describe('parseCaseResult', () => {
 
 describe('reduceCase', () => {
   it('reduces a rich case to the canonical Batch of two datasets when that is what fails', async () => {
-    const fails = (c: Case): boolean =>
+    const fails = (c: ToolCase): boolean =>
       Object.values(c.request).some((v) => typeof v === 'object' && v !== null && 'values' in v && Array.isArray(v['values']) && v['values'].length >= 2);
     const { case: shrunk } = await reduceCase(richCase(), fails, 60_000);
     expect(shrunk).toEqual({

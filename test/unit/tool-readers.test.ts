@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ToolCase } from '../../src/model/case.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCase, readCase } from '../../src/model/parse-case.js';
+import { parseToolCase, readCase } from '../../src/model/parse-case.js';
 import { IGNORED_GALAXY_ATTRIBUTES } from '../../src/tools/galaxy-attributes.js';
 import { findToolFiles, loadToolFile } from '../../src/tools/load-tool.js';
 import { readTool } from '../../src/tools/read-tool.js';
@@ -41,7 +42,7 @@ describe('one tool model, three readers', () => {
   it('lets a case carry the Galaxy JSON tool as is', () => {
     const api = loadToolFile(agree('align.api.json'));
     const c = readCase({ tool: JSON.parse(JSON.stringify(readJson(agree('align.api.json')))), history: { datasets: [{ id: 1 }] }, entry: 'tool-request', request: { reads: { src: 'hda', id: 1 } } });
-    expect(c.case.tool).toEqual(api.tool);
+    expect((c.case as ToolCase).tool).toEqual(api.tool);
     expect(c.approximations).toEqual(api.approximations);
   });
 
@@ -131,7 +132,7 @@ describe('Galaxy attributes that cannot change cardinality', () => {
   });
 
   it('a checked boolean test parameter selects the true branch by default (dropping it would flip the branch)', () => {
-    const c = parseCase({
+    const c = parseToolCase({
       tool: { id: 't', inputs: [{ name: 'c', type: 'conditional', test_param: { name: 'b', type: 'boolean', checked: 'true' }, whens: { true: [{ name: 'x', type: 'data' }] } }], outputs: [] },
       history: { datasets: [{ id: 1 }] },
       entry: 'tool-request',

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../errors.js';
 import { isJsonObject } from '../../model/json-checks.js';
 import type { Case } from '../../model/case.js';
 import { parseCase } from '../../model/parse-case.js';
@@ -39,6 +40,7 @@ export async function exportCommand(options: { readonly file: string; readonly f
     const expectedJobs = plan.intent.jobs.length;
     const slug = regression?.fingerprint ?? (basename(options.file).replace(/\.json$/i, '').replace(/[^A-Za-z0-9_]/g, '_') || `case_${createHash('sha256').update(JSON.stringify(c)).digest('hex').slice(0, 12)}`);
     const title = regression ? `${regression.property} ${regression.fingerprint} on ${regression.profile}` : `case ${basename(options.file)} on ${system.profile.name}`;
+    if (c.entry === 'workflow-invocation') throw new InvalidInputError('export --format galaxy-test does not write workflow invocation tests yet: use --format json for the invocation request body and --format sql for the rows');
     const exported = galaxyApiTest(c, { title, violation: regression?.violation.message ?? null, slug, expectedJobs });
     if (options.out !== undefined) {
       for (const piece of [exported.test, exported.toolXml]) {

@@ -1,3 +1,4 @@
+import { describeWorkflowSteps, requestBody } from '../../model/request-body.js';
 import fc from 'fast-check';
 import { caseArbitrary } from '../../../generators/case.js';
 import { lintProfile } from '../../lint/lint-profile.js';
@@ -19,7 +20,7 @@ export async function lintCommand(options: { readonly target: TargetOptions; rea
       io.out(JSON.stringify({ profile: system.profile.name, conflicts, examples: EXAMPLES, elapsedMs: Math.round(elapsed) }, null, 2));
     } else {
       for (const c of conflicts) {
-        io.out(`CONFLICT ${c.message}\n  shapes reaching it: ${c.shapes.join(', ')}\n  example request: ${JSON.stringify(c.example.request)} (tool inputs ${c.example.tool.inputs.map((i) => `${i.name}:${i.type}`).join(', ') || 'none'}; ${c.example.history.datasets.length} datasets, ${c.example.history.collections.length} collections)\n`);
+        io.out(`CONFLICT ${c.message}\n  shapes reaching it: ${c.shapes.join(', ')}\n  example request: ${JSON.stringify(requestBody(c.example).inputs)} (${c.example.entry === 'workflow-invocation' ? `workflow: ${describeWorkflowSteps(c.example)}` : `tool inputs ${c.example.tool.inputs.map((i) => `${i.name}:${i.type}`).join(', ') || 'none'}`}; ${c.example.history.datasets.length} datasets, ${c.example.history.collections.length} collections)\n`);
       }
       io.out(conflicts.length === 0 ? `ok: no conflict in profile ${system.profile.name} (${EXAMPLES} example cases, ${Math.round(elapsed)} ms)` : `${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'} in profile ${system.profile.name} (${Math.round(elapsed)} ms)`);
     }

@@ -47,7 +47,7 @@ function minimalCases(rows: readonly VerdictRow[]): string {
     for (const [property, verdict] of Object.entries(row.verdicts)) {
       if (verdict.status !== 'failed') continue;
       const f = verdict.finding;
-      lines.push(`- **${row.variant.label}** / \`${property}\` (${f.shapeClass}): ${f.violation.message.replaceAll('|', '\\|')} — request \`${JSON.stringify(requestBody(f.case).inputs)}\`${f.case.entry === 'tool-request' ? '' : ` (${f.case.entry}${f.case.step ? ` ${JSON.stringify(f.case.step)}` : ''})`}, outputs ${f.case.tool.outputs.length}`);
+      lines.push(`- **${row.variant.label}** / \`${property}\` (${f.shapeClass}): ${f.violation.message.replaceAll('|', '\\|')} — request \`${JSON.stringify(requestBody(f.case).inputs)}\`${f.case.entry === 'tool-request' ? '' : ` (${f.case.entry}${f.case.entry === 'workflow-step' && f.case.step ? ` ${JSON.stringify(f.case.step)}` : ''})`}${f.case.entry === 'workflow-invocation' ? `, ${Object.keys(f.case.workflow.steps).length} steps` : `, outputs ${f.case.tool.outputs.length}`}`);
     }
   }
   return lines.join('\n');

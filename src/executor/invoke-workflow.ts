@@ -1,0 +1,702 @@
+import { expandCase } from '../expansion/expand-case.js';
+import { expandWorkflowInputs } from '../expansion/expand-workflow-inputs.js';
+import type { Expansion, ExpansionSettings } from '../expansion/expansion.js';
+import type { Case, JsonValue, RequestInputs } from '../model/case.js';
+import { acceptsAnyOf, canMapOver } from '../model/collection-types.js';
+import type { CollectionElement, History, HistoryCollection, HistoryDataset } from '../model/history.js';
+import { collectionTypeAlternatives, type Tool } from '../model/tool.js';
+import { DEFAULT_SCHEDULING_BUDGET, type SchedulingOptions, type WorkflowCase } from '../model/workflow.js';
+import { CYCLES_MESSAGE, isInputStep, stepOutputNames, subworkflowInputSteps, subworkflowOutputs, type StepNode, type WorkflowGraph } from '../model/workflow-graph.js';
+import type { ExecutionRun } from './execution-run.js';
+import type { ExecutorRules } from './executor-rules.js';
+import { HISTORY_ID, type FixtureIndex } from './history-fixture.js';
+import type { Session, SessionRow } from './session.js';
+import { startToolStep, toolStepPass, type ToolStepProgress } from './workflow-step.js';
+
+/**
+ * A whole workflow invocation, as Galaxy writes it (galaxy-workflows §1–§5):
+ *
+ * | Galaxy | here |
+ * |---|---|
+ * | `expand_workflow_inputs` (meta.py): one run config per batch combination | expand-workflow-inputs.ts |
+ * | `workflow_run_config_to_request` (run_request.py): the invocation and its request rows, a child invocation per subworkflow step | `queueInvoke` |
+ * | `WorkflowInvoker.invoke` (run.py): one scheduling pass over the steps | `invokePass` |
+ * | `WorkflowProgress.replacement_for_connection` (run.py): a connected value, or a delay | `replacementForConnection` |
+ * | `InputModule` / `InputParameterModule` / `ToolModule` / `PauseModule` / `SubWorkflowModule` `.execute` (modules.py) | `executeModule` |
+ * | `ToolModule._find_collections_to_match` (modules.py): which connected collections a tool step maps over | `toolStepRequest` |
+ * | `WorkflowProgress.set_step_outputs` (run.py) | `setStepOutputs` |
+ *
+ * Pure: rows go through the session; nothing here reads a database.
+ */
+
+/** A step output at run time (what `WorkflowProgress.outputs` holds). */
+export type StepValue =
+  | { readonly kind: 'dataset'; readonly id: number }
+  | { readonly kind: 'collection'; readonly id: number; readonly collection: HistoryCollection }
+  | { readonly kind: 'parameter'; readonly value: JsonValue }
+  | { readonly kind: 'none' };
+
+/** What the model did at one step of one invocation, for the properties and `explain`. */
+export interface StepTrace {
+  readonly invocationId: number;
+  readonly orderIndex: number;
+  readonly workflowStepId: number;
+  readonly type: StepNode['type'];
+  readonly toolId: string | null;
+  wisId: number | null;
+  state: 'new' | 'ready' | 'scheduled' | 'failed';
+  /** Tool steps: the expansion of the step's request, once reached. */
+  expansion: Expansion | null;
+  request: RequestInputs | null;
+  /** Jobs the step made, in order, with the combination each ran. */
+  readonly jobs: { id: number; combination: number; pass: number }[];
+  icjId: number | null;
+  /** Connections into the step: input name → upstream step and output name, and the value that arrived. */
+  readonly connections: { readonly input: string; readonly from: number; readonly outputName: string; value: StepValue | null }[];
+  /** The step's outputs once recorded. */
+  outputs: { readonly name: string; readonly value: StepValue }[] | null;
+  passes: number;
+}
+
+export interface InvocationTrace {
+  readonly id: number;
+  readonly parentId: number | null;
+  readonly workflowId: number;
+  /** The batch combination this invocation runs (top-level invocations). */
+  readonly config: number;
+  state: 'new' | 'ready' | 'scheduled' | 'failed' | 'cancelled';
+  message: string | null;
+}
+
+export interface WorkflowTrace {
+  /** Galaxy refused the request before writing anything (a cycle, unequal linked batches), with its message. */
+  readonly refused: string | null;
+  readonly invocations: InvocationTrace[];
+  readonly steps: StepTrace[];
+  /** Scheduling passes run. */
+  passes: number;
+  /** Top-level invocations not finished when the budget was spent and not waiting for a review. */
+  readonly unfinished: number[];
+}
+
+/** The stored workflow's rows (written before the request): workflow id per graph, step ids per (graph, order index). */
+export interface StoredWorkflow {
+  readonly workflowId: number;
+  readonly graph: WorkflowGraph;
+  readonly stepIds: ReadonlyMap<number, number>;
+  readonly subworkflows: ReadonlyMap<number, StoredWorkflow>;
+}
+
+/** `WorkflowContentsManager` storing a workflow: a `workflow` row, its steps, their workflow outputs, recursively. */
+export function writeStoredWorkflow(session: Session, graph: WorkflowGraph): StoredWorkflow {
+  const workflow = session.add('workflow', { name: graph.name });
+  const subworkflows = new Map<number, StoredWorkflow>();
+  for (const step of graph.steps) if (step.subworkflow !== null) subworkflows.set(step.orderIndex, writeStoredWorkflow(session, step.subworkflow));
+  const stepIds = new Map<number, number>();
+  for (const step of graph.steps) {
+    const row = session.add('workflow_step', {
+      workflow_id: workflow.id,
+      type: step.type,
+      order_index: step.orderIndex,
+      label: step.label,
+      subworkflow_id: subworkflows.get(step.orderIndex)?.workflowId ?? null,
+    });
+    stepIds.set(step.orderIndex, row.id);
+    for (const o of step.workflowOutputs) session.add('workflow_output', { workflow_step_id: row.id, output_name: o.output_name, label: o.label ?? null });
+  }
+  return { workflowId: workflow.id, graph, stepIds, subworkflows };
+}
+
+/** Everything one invocation case shares. */
+interface Invoker {
+  readonly c: WorkflowCase;
+  readonly session: Session;
+  readonly rules: ExecutorRules;
+  readonly expansionSettings: ExpansionSettings;
+  /** The history as it grows: the fixture, then every output the steps make. */
+  readonly datasets: HistoryDataset[];
+  readonly collections: HistoryCollection[];
+  readonly elements: Map<string, number>;
+  readonly fixture: FixtureIndex;
+  readonly toolSources: Map<string, { current: number | null }>;
+  readonly trace: WorkflowTrace;
+}
+
+/** One invocation being scheduled (`WorkflowInvocation` with its `WorkflowProgress`). */
+interface Invocation {
+  readonly trace: InvocationTrace;
+  readonly row: SessionRow<'workflow_invocation'>;
+  readonly stored: StoredWorkflow;
+  /** Values given to input steps: the request's (top level) or the parent step's connections (child). */
+  readonly inputs: Map<number, StepValue>;
+  readonly steps: Map<number, StepRun>;
+  readonly children: Map<number, Invocation>;
+  /** `max_jobs_to_schedule` applies (top-level invocations; run.py `subworkflow_progress` builds children without it). */
+  readonly capped: boolean;
+}
+
+interface StepRun {
+  readonly trace: StepTrace;
+  readonly wis: SessionRow<'workflow_invocation_step'>;
+  scheduled: boolean;
+  /** Outputs once recorded; null while delayed. */
+  outputs: Map<string, StepValue> | null;
+  tool: ToolStepProgress | null;
+  run: ExecutionRun | null;
+  expansion: Expansion | null;
+  /** A conditional step whose `when` is false: its jobs are made skipped. */
+  skip: boolean;
+}
+
+function elementKey(hdcaId: number, path: readonly string[]): string {
+  return `${hdcaId}\u0000${path.join('\u0000')}`;
+}
+
+export function invokeWorkflow(
+  c: WorkflowCase,
+  stored: StoredWorkflow,
+  session: Session,
+  fixture: FixtureIndex,
+  rules: ExecutorRules,
+  expansionSettings: ExpansionSettings,
+): WorkflowTrace {
+  const graph = stored.graph;
+  const trace: WorkflowTrace = { refused: null, invocations: [], steps: [], passes: 0, unfinished: [] };
+  if (graph.hasCycles) return { ...trace, refused: CYCLES_MESSAGE };
+  const expanded = expandWorkflowInputs(c.invocation.inputs);
+  if (!expanded.ok) return { ...trace, refused: expanded.message };
+  const elements = new Map<string, number>();
+  const invoker: Invoker = {
+    c,
+    session,
+    rules,
+    expansionSettings,
+    datasets: [...c.history.datasets],
+    collections: [...c.history.collections],
+    elements,
+    fixture: { elementId: (hdcaId, path) => elements.get(elementKey(hdcaId, path)) ?? fixture.elementId(hdcaId, path) },
+    toolSources: new Map(),
+    trace,
+  };
+  // Each run config goes through queue_invoke: K independent invocations, each with its own request rows.
+  const invocations = expanded.configs.map((config, index) => queueInvoke(invoker, stored, config, index));
+  const scheduling: SchedulingOptions = c.scheduling ?? {};
+  const budget = scheduling.budget ?? DEFAULT_SCHEDULING_BUDGET;
+  for (let pass = 0; pass < budget; pass++) {
+    const active = invocations.filter((i) => i.trace.state === 'new' || i.trace.state === 'ready');
+    if (active.length === 0) break;
+    trace.passes = pass + 1;
+    for (const invocation of active) invokePass(invoker, invocation, pass, scheduling);
+  }
+  for (const i of invocations) if ((i.trace.state === 'new' || i.trace.state === 'ready') && !waitsForReview(i, scheduling)) trace.unfinished.push(i.trace.id);
+  return trace;
+}
+
+/** An invocation held only by a pause step nobody reviewed is waiting for a person, not stuck. */
+function waitsForReview(invocation: Invocation, scheduling: SchedulingOptions): boolean {
+  if (scheduling.review !== undefined) return false;
+  const pausedOpen = [...invocation.steps.values()].some((s) => s.trace.type === 'pause');
+  const toolsStuck = [...invocation.steps.values()].some((s) => s.tool !== null && !s.scheduled && s.tool.passes > 0);
+  return pausedOpen && !toolsStuck;
+}
+
+/**
+ * `workflow_run_config_to_request` (run_request.py): the invocation (state
+ * `new`), one `workflow_request_step_states` row per step, the meta request
+ * parameters, one request row per input step given a value
+ * (`WorkflowInvocation.add_input` dispatches on the content's type), and a
+ * child invocation with its association row per subworkflow step, recursively
+ * (children get no input rows: `inputs={}`; their state stays NULL until
+ * first scheduled).
+ */
+function queueInvoke(invoker: Invoker, stored: StoredWorkflow, config: { readonly [key: string]: JsonValue }, index: number): Invocation {
+  const { session } = invoker;
+  const invocation = createInvocation(invoker, stored, null, index, 'new');
+  for (const name of ['copy_inputs_to_history', 'use_cached_job']) {
+    session.add('workflow_request_input_parameters', { workflow_invocation_id: invocation.row.id, name, value: 'false', type: 'meta' });
+  }
+  for (const step of stored.graph.steps) {
+    if (!isInputStep(step)) continue;
+    const raw = config[String(step.orderIndex)];
+    const stepId = stored.stepIds.get(step.orderIndex)!;
+    const value = raw === undefined ? { kind: 'none' as const } : dereferenceInput(invoker, step, raw);
+    invocation.inputs.set(step.orderIndex, value);
+    if (value.kind === 'dataset') session.add('workflow_request_to_input_dataset', { name: null, workflow_invocation_id: invocation.row.id, workflow_step_id: stepId, dataset_id: value.id });
+    else if (value.kind === 'collection') session.add('workflow_request_to_input_collection_dataset', { name: null, workflow_invocation_id: invocation.row.id, workflow_step_id: stepId, dataset_collection_id: value.id });
+    else if (value.kind === 'parameter') session.add('workflow_request_input_step_parameter', { workflow_invocation_id: invocation.row.id, workflow_step_id: stepId, parameter_value: JSON.stringify(value.value) });
+  }
+  session.commit();
+  return invocation;
+}
+
+function createInvocation(invoker: Invoker, stored: StoredWorkflow, parent: { invocation: Invocation; stepId: number } | null, config: number, state: 'new' | null): Invocation {
+  const { session } = invoker;
+  const row = session.add('workflow_invocation', { workflow_id: stored.workflowId, history_id: HISTORY_ID, state });
+  const trace: InvocationTrace = { id: row.id, parentId: parent?.invocation.row.id ?? null, workflowId: stored.workflowId, config, state: 'new', message: null };
+  invoker.trace.invocations.push(trace);
+  const invocation: Invocation = { trace, row, stored, inputs: new Map(), steps: new Map(), children: new Map(), capped: parent === null };
+  for (const step of stored.graph.steps) {
+    session.add('workflow_request_step_states', { workflow_invocation_id: row.id, workflow_step_id: stored.stepIds.get(step.orderIndex)!, value: JSON.stringify(step.state) });
+  }
+  if (parent !== null) {
+    session.add('workflow_invocation_to_subworkflow_invocation_association', { workflow_invocation_id: parent.invocation.row.id, subworkflow_invocation_id: row.id, workflow_step_id: parent.stepId });
+  }
+  for (const step of stored.graph.steps) {
+    const sub = stored.subworkflows.get(step.orderIndex);
+    if (sub !== undefined) invocation.children.set(step.orderIndex, createInvocation(invoker, sub, { invocation, stepId: stored.stepIds.get(step.orderIndex)! }, config, null));
+  }
+  return invocation;
+}
+
+/** A request value for an input step: `{"src": "hda"|"hdca", "id": n}` or a parameter value (run_request.py `dereference_input`). */
+function dereferenceInput(invoker: Invoker, step: StepNode, raw: JsonValue): StepValue {
+  if (step.type === 'parameter_input') return { kind: 'parameter', value: raw };
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+    const ref = raw as { readonly [key: string]: JsonValue };
+    if (ref['src'] === 'hda' && typeof ref['id'] === 'number') return { kind: 'dataset', id: ref['id'] };
+    if (ref['src'] === 'hdca' && typeof ref['id'] === 'number') {
+      const collection = invoker.collections.find((h) => h.id === ref['id']);
+      if (collection !== undefined) return { kind: 'collection', id: collection.id, collection };
+    }
+  }
+  return { kind: 'none' };
+}
+
+/**
+ * `WorkflowInvoker.invoke` (run.py): one pass over the steps in order. Before
+ * each step the job cap is checked (`max_jobs_to_schedule <= 0` breaks the
+ * loop, so later steps get no invocation step this pass); a step reached for
+ * the first time gets its invocation step (state `new`); its module runs; a
+ * delayed step keeps its invocation step as it is, a partial one becomes
+ * `ready`, a finished one `scheduled`. A failure fails the invocation with a
+ * message row. At the end the invocation is `scheduled` when every step is,
+ * else `ready`.
+ */
+function invokePass(invoker: Invoker, invocation: Invocation, pass: number, scheduling: SchedulingOptions): void {
+  const { session } = invoker;
+  let jobsLeft = invocation.capped ? (scheduling.jobs_per_iteration ?? Infinity) : Infinity;
+  if (invocation.trace.state === 'new' && invocation.row.cells['state'] === null) session.set(invocation.row, 'state', 'new');
+  for (const step of invocation.stored.graph.steps) {
+    const existing = invocation.steps.get(step.orderIndex);
+    if (existing?.scheduled) continue;
+    if (jobsLeft <= 0) break;
+    const run = existing ?? newStepRun(invoker, invocation, step);
+    const outcome = executeModule(invoker, invocation, step, run, pass, jobsLeft, scheduling);
+    if (outcome.kind === 'failed') {
+      fail(invoker, invocation, outcome.reason, outcome.details, step, outcome.dependent);
+      return;
+    }
+    if (outcome.kind === 'cancelled') {
+      invocation.trace.state = 'cancelled';
+      session.set(invocation.row, 'state', 'cancelled');
+      session.add('workflow_invocation_message', { workflow_invocation_id: invocation.row.id, reason: outcome.reason, details: null, workflow_step_id: invocation.stored.stepIds.get(step.orderIndex)!, dependent_workflow_step_id: null });
+      session.commit();
+      return;
+    }
+    jobsLeft -= outcome.jobs;
+    if (outcome.kind === 'scheduled') {
+      run.scheduled = true;
+      run.trace.state = 'scheduled';
+      session.set(run.wis, 'state', 'scheduled');
+    } else if (outcome.kind === 'partial') {
+      run.trace.state = 'ready';
+      session.set(run.wis, 'state', 'ready');
+    }
+    session.commit();
+  }
+  const done = invocation.stored.graph.steps.every((s) => invocation.steps.get(s.orderIndex)?.scheduled === true);
+  invocation.trace.state = done ? 'scheduled' : 'ready';
+  session.set(invocation.row, 'state', invocation.trace.state);
+  session.commit();
+}
+
+function fail(invoker: Invoker, invocation: Invocation, reason: string, details: string | null, step: StepNode, dependent: number | null): void {
+  const { session } = invoker;
+  invocation.trace.state = 'failed';
+  invocation.trace.message = `${reason}${details === null ? '' : `: ${details}`}`;
+  session.set(invocation.row, 'state', 'failed');
+  session.add('workflow_invocation_message', {
+    workflow_invocation_id: invocation.row.id,
+    reason,
+    details: details === null ? null : details.slice(0, 255),
+    workflow_step_id: invocation.stored.stepIds.get(step.orderIndex)!,
+    dependent_workflow_step_id: dependent === null ? null : (invocation.stored.stepIds.get(dependent) ?? null),
+  });
+  session.commit();
+}
+
+function newStepRun(invoker: Invoker, invocation: Invocation, step: StepNode): StepRun {
+  const wis = invoker.session.add('workflow_invocation_step', {
+    workflow_invocation_id: invocation.row.id,
+    workflow_step_id: invocation.stored.stepIds.get(step.orderIndex)!,
+    state: 'new',
+    tool_execution_state_id: null,
+  });
+  invoker.session.commit();
+  const trace: StepTrace = {
+    invocationId: invocation.row.id,
+    orderIndex: step.orderIndex,
+    workflowStepId: invocation.stored.stepIds.get(step.orderIndex)!,
+    type: step.type,
+    toolId: step.tool?.id ?? null,
+    wisId: wis.id,
+    state: 'new',
+    expansion: null,
+    request: null,
+    jobs: [],
+    icjId: null,
+    connections: [...step.connections].flatMap(([input, cs]) => cs.map((c) => ({ input, from: c.id, outputName: c.output_name, value: null }))),
+    outputs: null,
+    passes: 0,
+  };
+  invoker.trace.steps.push(trace);
+  const run: StepRun = { trace, wis, scheduled: false, outputs: null, tool: null, run: null, expansion: null, skip: false };
+  invocation.steps.set(step.orderIndex, run);
+  return run;
+}
+
+type ModuleOutcome =
+  | { readonly kind: 'scheduled'; readonly jobs: number }
+  | { readonly kind: 'partial'; readonly jobs: number }
+  | { readonly kind: 'delayed'; readonly jobs: number }
+  | { readonly kind: 'failed'; readonly reason: string; readonly details: string | null; readonly dependent: number | null }
+  | { readonly kind: 'cancelled'; readonly reason: string };
+
+const DELAYED = { kind: 'delayed', jobs: 0 } as const;
+
+type Replacement = { readonly ok: true; readonly value: StepValue } | { readonly ok: false; readonly outcome: ModuleOutcome };
+
+/**
+ * `WorkflowProgress.replacement_for_connection` (run.py): the upstream step's
+ * output, or a delay while the upstream step is not scheduled (a pause not
+ * reviewed, a partial map-over) or its collection is not populated; an
+ * output the upstream step does not have fails the invocation with
+ * `output_not_found` (`InvocationFailureOutputNotFound`).
+ */
+function replacementForConnection(invocation: Invocation, step: StepNode, from: number, outputName: string): Replacement {
+  const upstream = invocation.steps.get(from);
+  const node = invocation.stored.graph.steps.find((s) => s.orderIndex === from)!;
+  if (!stepOutputNames(node).includes(outputName)) return { ok: false, outcome: { kind: 'failed', reason: 'output_not_found', details: `${outputName} of step ${from}`, dependent: from } };
+  if (upstream === undefined || upstream.outputs === null) return { ok: false, outcome: DELAYED };
+  const value = upstream.outputs.get(outputName) ?? { kind: 'none' as const };
+  if (value.kind === 'collection' && (value.collection.populated_state ?? 'ok') !== 'ok') return { ok: false, outcome: DELAYED };
+  void step;
+  return { ok: true, value };
+}
+
+function executeModule(invoker: Invoker, invocation: Invocation, step: StepNode, run: StepRun, pass: number, jobsLeft: number, scheduling: SchedulingOptions): ModuleOutcome {
+  run.trace.passes++;
+  switch (step.type) {
+    case 'data_input':
+    case 'data_collection_input':
+    case 'parameter_input':
+      return inputModule(invoker, invocation, step, run);
+    case 'pause':
+      return pauseModule(invoker, invocation, step, run, pass, scheduling);
+    case 'subworkflow':
+      return subworkflowModule(invoker, invocation, step, run, pass, scheduling);
+    case 'tool':
+      return toolModule(invoker, invocation, step, run, jobsLeft);
+  }
+}
+
+/**
+ * `InputModule.execute` / `InputParameterModule.execute` (modules.py): no job;
+ * the step's output is the value given to it, recorded by `set_step_outputs`
+ * (history content only: a parameter gets no output row).
+ */
+function inputModule(invoker: Invoker, invocation: Invocation, step: StepNode, run: StepRun): ModuleOutcome {
+  const value = invocation.inputs.get(step.orderIndex) ?? { kind: 'none' as const };
+  setStepOutputs(invoker, invocation, step, run, new Map([['output', value]]));
+  return { kind: 'scheduled', jobs: 0 };
+}
+
+/**
+ * `PauseModule.execute` (modules.py): the first pass marks the outputs delayed
+ * (the step itself is `scheduled`, `action` NULL). Later passes
+ * (`PauseModule.recover_mapping`): approved, the output is the connected
+ * value, recorded then; refused, the invocation is cancelled with
+ * `cancelled_on_review`; not reviewed, it stays delayed.
+ */
+function pauseModule(invoker: Invoker, invocation: Invocation, step: StepNode, run: StepRun, pass: number, scheduling: SchedulingOptions): ModuleOutcome {
+  if (run.trace.passes === 1) {
+    const connection = step.connections.get('input')?.[0];
+    if (connection !== undefined) {
+      const replacement = replacementForConnection(invocation, step, connection.id, connection.output_name);
+      if (!replacement.ok) {
+        run.trace.passes = 0; // not reached yet: the pause starts once its input is there
+        return replacement.outcome;
+      }
+    }
+    run.scheduled = false;
+    invoker.session.set(run.wis, 'state', 'scheduled');
+    run.trace.state = 'scheduled';
+    return { kind: 'delayed', jobs: 0 };
+  }
+  void pass;
+  if (scheduling.review === undefined) return DELAYED;
+  if (scheduling.review === 'cancel') return { kind: 'cancelled', reason: 'cancelled_on_review' };
+  const connection = step.connections.get('input')?.[0];
+  const value = connection === undefined ? { kind: 'none' as const } : (invocation.steps.get(connection.id)?.outputs?.get(connection.output_name) ?? { kind: 'none' as const });
+  // INFER (galaxy-workflows §1.10): recover_mapping records the approved output; whether later passes record it again is unverified, so once here.
+  setStepOutputs(invoker, invocation, step, run, new Map([['output', value]]));
+  return { kind: 'scheduled', jobs: 0 };
+}
+
+/**
+ * `SubWorkflowModule.execute` (modules.py) → `WorkflowProgress.subworkflow_invoker`
+ * (run.py): the parent step has no job; the child invocation (made at request
+ * time) is scheduled with the connected values as its inputs, without the job
+ * cap; the step's outputs are the child's workflow outputs, the same objects
+ * (no copies), once the child has scheduled them. A mapped subworkflow is one
+ * child whose inner steps map over the collection they receive.
+ */
+function subworkflowModule(invoker: Invoker, invocation: Invocation, step: StepNode, run: StepRun, pass: number, scheduling: SchedulingOptions): ModuleOutcome {
+  const child = invocation.children.get(step.orderIndex)!;
+  if (child.inputs.size === 0) {
+    for (const inner of subworkflowInputSteps(step.subworkflow!)) {
+      const connection = [...step.connections.values()].flat().find((c) => c.input_subworkflow_step_id === inner.orderIndex) ?? step.connections.get(inner.label ?? '')?.[0];
+      if (connection === undefined) {
+        child.inputs.set(inner.orderIndex, { kind: 'none' });
+        continue;
+      }
+      const replacement = replacementForConnection(invocation, step, connection.id, connection.output_name);
+      if (!replacement.ok) {
+        child.inputs.clear();
+        return replacement.outcome;
+      }
+      child.inputs.set(inner.orderIndex, replacement.value);
+    }
+  }
+  invokePass(invoker, child, pass, scheduling);
+  if (child.trace.state === 'failed') return { kind: 'failed', reason: 'unexpected_failure', details: `subworkflow invocation ${child.row.id} failed: ${child.trace.message ?? ''}`, dependent: null };
+  if (child.trace.state === 'cancelled') return { kind: 'cancelled', reason: 'cancelled_on_review' };
+  if (child.trace.state !== 'scheduled') return DELAYED;
+  const outputs = new Map<string, StepValue>();
+  for (const o of subworkflowOutputs(step.subworkflow!)) {
+    outputs.set(o.name, child.steps.get(o.step.orderIndex)?.outputs?.get(o.outputName) ?? { kind: 'none' });
+  }
+  setStepOutputs(invoker, invocation, step, run, outputs);
+  return { kind: 'scheduled', jobs: 0 };
+}
+
+/**
+ * `ToolModule.execute` (modules.py): the connected values become the step's
+ * request (mapping where `_find_collections_to_match` says), the step is
+ * expanded and executed with at most `max_num_jobs` jobs this pass
+ * (workflow-step.ts); a step with slices left is partial. A request Galaxy
+ * cannot expand fails the invocation (`unexpected_failure` with the message,
+ * as the scheduler's catch-all records a MessageException).
+ */
+function toolModule(invoker: Invoker, invocation: Invocation, step: StepNode, run: StepRun, jobsLeft: number): ModuleOutcome {
+  if (run.tool === null) {
+    const values = new Map<string, StepValue[]>();
+    for (const connection of run.trace.connections) {
+      const replacement = replacementForConnection(invocation, step, connection.from, connection.outputName);
+      if (!replacement.ok) return replacement.outcome;
+      connection.value = replacement.value;
+      values.set(connection.input, [...(values.get(connection.input) ?? []), replacement.value]);
+    }
+    let skip = false;
+    const when = values.get('when');
+    if (step.conditional) {
+      values.delete('when');
+      const v = when?.[0];
+      if (v === undefined || v.kind !== 'parameter' || typeof v.value !== 'boolean') return { kind: 'failed', reason: 'when_not_boolean', details: null, dependent: null };
+      skip = !v.value;
+    }
+    const tool = step.tool!;
+    const request = toolStepRequest(tool, step.state, values);
+    const stepCase: Case = { tool, history: currentHistory(invoker), entry: 'workflow-step', request };
+    const expansion = expandCase(stepCase, invoker.expansionSettings);
+    run.trace.expansion = expansion;
+    run.trace.request = request;
+    run.expansion = expansion;
+    if (!expansion.ok) return { kind: 'failed', reason: 'unexpected_failure', details: expansion.error.message, dependent: null };
+    let toolSource = invoker.toolSources.get(tool.id);
+    if (toolSource === undefined) {
+      toolSource = { current: null };
+      invoker.toolSources.set(tool.id, toolSource);
+    }
+    run.run = { c: stepCase, rules: invoker.rules, session: invoker.session, fixture: invoker.fixture, toolSource };
+    run.tool = startToolStep(run.run, run.wis, 'validated');
+    run.skip = skip;
+  }
+  const expansion = run.expansion!;
+  if (!expansion.ok) return { kind: 'failed', reason: 'unexpected_failure', details: expansion.error.message, dependent: null };
+  const before = invoker.session.rows.length;
+  const result = toolStepPass(run.run!, expansion, run.tool, jobsLeft, run.skip);
+  const created = invoker.session.rows.slice(before);
+  for (const row of created) if (row.table === 'job') run.trace.jobs.push({ id: row.id, combination: row.slice?.combination ?? 0, pass: row.slice?.pass ?? 0 });
+  const implicit = run.tool.step.implicit;
+  run.trace.icjId = implicit !== null && implicit.icj.persisted && implicit.outputs.length > 0 ? implicit.icj.id : null;
+  if (result.remaining) return { kind: 'partial', jobs: result.executed };
+  setStepOutputs(invoker, invocation, step, run, toolOutputs(invoker, run));
+  return { kind: 'scheduled', jobs: result.executed };
+}
+
+/** The history a step's request is expanded against: the fixture and every output made so far. */
+function currentHistory(invoker: Invoker): History {
+  return { datasets: [...invoker.datasets], collections: [...invoker.collections] };
+}
+
+/**
+ * `ToolModule._find_collections_to_match` (modules.py): which connected
+ * collections the step maps over. A collection reaching a `data` parameter
+ * without `multiple` is mapped over its datasets; a `multiple="true"` data
+ * parameter takes a `list` whole and maps over the outer levels of deeper
+ * lists (it reads like a `list` collection parameter); a collection parameter
+ * takes a collection of an accepted type whole and maps over one holding
+ * subcollections of an accepted type (`HistoryQuery.can_map_over`). In the
+ * step's request a mapped value is a Batch of one collection, as the
+ * workflow-step entry writes it.
+ */
+export function toolStepRequest(tool: Tool, state: RequestInputs, values: ReadonlyMap<string, readonly StepValue[]>): RequestInputs {
+  const request: Record<string, JsonValue> = { ...state };
+  const ref = (v: StepValue): JsonValue => (v.kind === 'dataset' ? { src: 'hda', id: v.id } : v.kind === 'collection' ? { src: 'hdca', id: v.id } : null);
+  const mapped = (v: StepValue, mapOverType?: string): JsonValue => ({ __class__: 'Batch', values: [mapOverType === undefined ? ref(v) : { src: 'hdca', id: v.kind === 'collection' ? v.id : 0, map_over_type: mapOverType }] });
+  for (const [name, vs] of values) {
+    const input = tool.inputs.find((i) => i.name === name);
+    const present = vs.filter((v) => v.kind !== 'none');
+    if (present.length === 0) continue;
+    if (input === undefined) {
+      request[name] = present[0]!.kind === 'parameter' ? (present[0] as { value: JsonValue }).value : ref(present[0]!);
+      continue;
+    }
+    if (input.type === 'data') {
+      if (input.multiple) {
+        if (present.length > 1) {
+          request[name] = present.map(ref);
+          continue;
+        }
+        const v = present[0]!;
+        if (v.kind === 'collection' && v.collection.collection_type !== 'list' && canMapOver(['list'], v.collection.collection_type) !== undefined) request[name] = mapped(v, 'list');
+        else request[name] = ref(v);
+        continue;
+      }
+      const v = present[0]!;
+      request[name] = v.kind === 'collection' ? mapped(v) : ref(v);
+      continue;
+    }
+    if (input.type === 'data_collection') {
+      const v = present[0]!;
+      if (v.kind === 'collection') {
+        const alternatives = collectionTypeAlternatives(input);
+        const whole = acceptsAnyOf(alternatives, v.collection.collection_type);
+        request[name] = !whole && canMapOver(alternatives, v.collection.collection_type) !== undefined ? mapped(v) : ref(v);
+      } else request[name] = ref(v);
+      continue;
+    }
+    const v = present[0]!;
+    request[name] = v.kind === 'parameter' ? v.value : ref(v);
+  }
+  return request;
+}
+
+/** The step's outputs after its last pass: the job's datasets and collections, or the implicit collections of a map-over. */
+function toolOutputs(invoker: Invoker, run: StepRun): Map<string, StepValue> {
+  const outputs = new Map<string, StepValue>();
+  const { session } = invoker;
+  const implicit = run.tool!.step.implicit;
+  if (implicit !== null) {
+    for (const out of implicit.outputs) outputs.set(out.output.name, collectionValue(invoker, out.hdca));
+    return outputs;
+  }
+  const jobId = run.trace.jobs[0]?.id;
+  if (jobId === undefined) return outputs;
+  for (const row of session.rows) {
+    if (row.table === 'job_to_output_dataset' && row.cells['job_id'] === jobId) {
+      const id = row.cells['dataset_id'] as number;
+      outputs.set(String(row.cells['name']), { kind: 'dataset', id });
+      invoker.datasets.push({ id });
+    } else if (row.table === 'job_to_output_dataset_collection' && row.cells['job_id'] === jobId) {
+      const hdca = session.rows.find((r) => r.table === 'history_dataset_collection_association' && r.id === row.cells['dataset_collection_id']);
+      if (hdca !== undefined) outputs.set(String(row.cells['name']), collectionValue(invoker, hdca as SessionRow<'history_dataset_collection_association'>));
+    }
+  }
+  return outputs;
+}
+
+/**
+ * A collection the steps made, as the next step's expansion sees it: its
+ * elements read back from the rows the code wrote (identifiers, datasets,
+ * nested collections), its populated state, and each element's row id for the
+ * job input associations. Added to the growing history.
+ */
+function collectionValue(invoker: Invoker, hdca: SessionRow<'history_dataset_collection_association'>): StepValue {
+  const { session } = invoker;
+  const dcs = new Map<number, SessionRow>();
+  const dces = new Map<number, SessionRow[]>();
+  for (const row of session.rows) {
+    if (row.table === 'dataset_collection') dcs.set(row.id, row);
+    else if (row.table === 'dataset_collection_element') {
+      const parent = row.cells['dataset_collection_id'] as number;
+      const list = dces.get(parent);
+      if (list === undefined) dces.set(parent, [row]);
+      else list.push(row);
+    }
+  }
+  const build = (dcId: number, path: readonly string[]): { collection_type: string; elements: CollectionElement[]; populated: boolean } => {
+    const dc = dcs.get(dcId)!;
+    let populated = dc.cells['populated_state'] === 'ok';
+    const elements: CollectionElement[] = [];
+    for (const dce of dces.get(dcId) ?? []) {
+      const identifier = String(dce.cells['element_identifier']);
+      const elementPath = [...path, identifier];
+      invoker.elements.set(elementKey(hdca.id, elementPath), dce.id);
+      const child = dce.cells['child_collection_id'];
+      const hda = dce.cells['hda_id'];
+      if (typeof child === 'number') {
+        const inner = build(child, elementPath);
+        populated &&= inner.populated;
+        elements.push({ identifier, collection: { collection_type: inner.collection_type, elements: inner.elements } });
+      } else if (typeof hda === 'number') {
+        elements.push({ identifier, dataset: hda });
+        if (!invoker.datasets.some((d) => d.id === hda)) invoker.datasets.push({ id: hda });
+      } else populated = false;
+    }
+    return { collection_type: String(dc.cells['collection_type']), elements, populated };
+  };
+  const built = build(hdca.cells['collection_id'] as number, []);
+  const collection: HistoryCollection = { id: hdca.id, collection_type: built.collection_type, elements: built.elements, ...(built.populated ? {} : { populated_state: 'new' }) };
+  const at = invoker.collections.findIndex((h) => h.id === hdca.id);
+  if (at >= 0) invoker.collections[at] = collection;
+  else invoker.collections.push(collection);
+  return { kind: 'collection', id: hdca.id, collection };
+}
+
+/**
+ * `WorkflowProgress.set_step_outputs` (run.py): the step's outputs become
+ * available to later steps; history content is recorded on the invocation
+ * step with `WorkflowInvocationStep.add_output`, which never deduplicates. On
+ * a tool step's first pass the execution tracker has already added the same
+ * rows (`record_success` for a job's datasets,
+ * `ensure_implicit_collections_populated` for implicit collections) and the
+ * step is still `new` (`already_persisted = not is_new`), so those outputs get
+ * a second row (hazards-verified §4). Each output marked as a workflow output
+ * gets one invocation output row (`WorkflowInvocation.add_output`).
+ */
+function setStepOutputs(invoker: Invoker, invocation: Invocation, step: StepNode, run: StepRun, outputs: Map<string, StepValue>): void {
+  const { session } = invoker;
+  run.outputs = outputs;
+  run.trace.outputs = [...outputs].map(([name, value]) => ({ name, value }));
+  const alreadyPersisted = run.tool !== null && run.tool.passes > 1;
+  if (!alreadyPersisted) {
+    for (const [name, value] of outputs) {
+      if (value.kind === 'dataset') session.add('workflow_invocation_step_output_dataset_association', { workflow_invocation_step_id: run.wis.id, dataset_id: value.id, output_name: name });
+      else if (value.kind === 'collection') {
+        // A job's own (explicit) collection outputs come only through `output_collections`: Galaxy writes one row.
+        // record-success.ts already wrote it, so it is not written again here.
+        if (run.tool !== null && run.tool.step.implicit === null) continue;
+        session.add('workflow_invocation_step_output_dataset_collection_association', { workflow_invocation_step_id: run.wis.id, dataset_collection_id: value.id, output_name: name });
+      }
+    }
+  }
+  const stepId = invocation.stored.stepIds.get(step.orderIndex)!;
+  for (const o of step.workflowOutputs) {
+    const value = outputs.get(o.output_name);
+    if (value === undefined || value.kind === 'none' || value.kind === 'parameter') continue;
+    if (value.kind === 'dataset') session.add('workflow_invocation_output_dataset_association', { workflow_invocation_id: invocation.row.id, workflow_step_id: stepId, dataset_id: value.id, workflow_output_id: null });
+    else session.add('workflow_invocation_output_dataset_collection_association', { workflow_invocation_id: invocation.row.id, workflow_step_id: stepId, dataset_collection_id: value.id, workflow_output_id: null });
+  }
+}
