@@ -17,11 +17,27 @@ export interface Snapshot {
   readonly tes: readonly { readonly id: number; readonly state: string | null }[];
   readonly teicas: readonly { readonly id: number; readonly tesId: number | null; readonly hdcaId: number | null; readonly outputName: string | null }[];
   readonly tricas: readonly { readonly id: number; readonly toolRequestId: number | null; readonly hdcaId: number | null; readonly outputName: string | null }[];
-  readonly steps: readonly { readonly id: number; readonly jobId: number | null; readonly icjId: number | null; readonly tesId: number | null; readonly state: string | null }[];
+  readonly steps: readonly {
+    readonly id: number;
+    readonly invocationId: number | null;
+    readonly workflowStepId: number | null;
+    readonly jobId: number | null;
+    readonly icjId: number | null;
+    readonly tesId: number | null;
+    readonly state: string | null;
+  }[];
   /** Output datasets of jobs (job_to_output_dataset). */
   readonly jobOutputs: readonly { readonly id: number; readonly jobId: number | null; readonly datasetId: number | null; readonly name: string | null }[];
   /** Output collections: HDCAs that a job or an ICJ produced. */
   readonly outputCollections: readonly { readonly id: number; readonly jobId: number | null; readonly icjId: number | null; readonly implicitOutputName: string | null }[];
+  // Read for workflow invocation cases only (`workflowOnly` scans): empty for a tool execution.
+  readonly invocations: readonly { readonly id: number; readonly workflowId: number | null; readonly state: string | null }[];
+  readonly stepOutputs: readonly { readonly id: number; readonly wisId: number | null; readonly datasetId: number | null; readonly outputName: string | null }[];
+  readonly stepOutputCollections: readonly { readonly id: number; readonly wisId: number | null; readonly hdcaId: number | null; readonly outputName: string | null }[];
+  readonly jobInputs: readonly { readonly id: number; readonly jobId: number | null; readonly datasetId: number | null; readonly name: string | null }[];
+  readonly jobInputCollections: readonly { readonly id: number; readonly jobId: number | null; readonly hdcaId: number | null; readonly name: string | null }[];
+  readonly collections: readonly { readonly id: number; readonly collectionId: number | null }[];
+  readonly elements: readonly { readonly id: number; readonly collectionId: number | null; readonly hdaId: number | null; readonly childId: number | null }[];
 }
 
 type SnapshotKey = keyof Snapshot;
@@ -32,6 +48,8 @@ interface ScanDefinition {
   /** [property name, column] pairs; a column the schema lacks reads as NULL. */
   readonly columns: readonly (readonly [string, string])[];
   readonly producedOnly?: boolean;
+  /** Read only for a workflow invocation case. */
+  readonly workflowOnly?: boolean;
 }
 
 /**
@@ -44,8 +62,9 @@ function scan<K extends SnapshotKey, T extends DeclaredTable>(
   table: T,
   columns: { readonly [F in keyof Snapshot[K][number]]-?: ColumnOf<T> },
   producedOnly = false,
+  workflowOnly = false,
 ): ScanDefinition {
-  return { key, table, columns: Object.entries(columns) as [string, string][], ...(producedOnly ? { producedOnly } : {}) };
+  return { key, table, columns: Object.entries(columns) as [string, string][], ...(producedOnly ? { producedOnly } : {}), ...(workflowOnly ? { workflowOnly } : {}) };
 }
 
 const SCANS: readonly ScanDefinition[] = [
@@ -56,7 +75,15 @@ const SCANS: readonly ScanDefinition[] = [
   scan('tes', 'tool_execution_state', { id: 'id', state: 'state' }),
   scan('teicas', 'tool_execution_implicit_collection_association', { id: 'id', tesId: 'tool_execution_state_id', hdcaId: 'dataset_collection_id', outputName: 'output_name' }),
   scan('tricas', 'tool_request_implicit_collection_association', { id: 'id', toolRequestId: 'tool_request_id', hdcaId: 'dataset_collection_id', outputName: 'output_name' }),
-  scan('steps', 'workflow_invocation_step', { id: 'id', jobId: 'job_id', icjId: 'implicit_collection_jobs_id', tesId: 'tool_execution_state_id', state: 'state' }),
+  scan('steps', 'workflow_invocation_step', {
+    id: 'id',
+    invocationId: 'workflow_invocation_id',
+    workflowStepId: 'workflow_step_id',
+    jobId: 'job_id',
+    icjId: 'implicit_collection_jobs_id',
+    tesId: 'tool_execution_state_id',
+    state: 'state',
+  }),
   scan('jobOutputs', 'job_to_output_dataset', { id: 'id', jobId: 'job_id', datasetId: 'dataset_id', name: 'name' }),
   scan(
     'outputCollections',
@@ -64,6 +91,19 @@ const SCANS: readonly ScanDefinition[] = [
     { id: 'id', jobId: 'job_id', icjId: 'implicit_collection_jobs_id', implicitOutputName: 'implicit_output_name' },
     true,
   ),
+  scan('invocations', 'workflow_invocation', { id: 'id', workflowId: 'workflow_id', state: 'state' }, false, true),
+  scan('stepOutputs', 'workflow_invocation_step_output_dataset_association', { id: 'id', wisId: 'workflow_invocation_step_id', datasetId: 'dataset_id', outputName: 'output_name' }, false, true),
+  scan(
+    'stepOutputCollections',
+    'workflow_invocation_step_output_dataset_collection_association',
+    { id: 'id', wisId: 'workflow_invocation_step_id', hdcaId: 'dataset_collection_id', outputName: 'output_name' },
+    false,
+    true,
+  ),
+  scan('jobInputs', 'job_to_input_dataset', { id: 'id', jobId: 'job_id', datasetId: 'dataset_id', name: 'name' }, false, true),
+  scan('jobInputCollections', 'job_to_input_dataset_collection', { id: 'id', jobId: 'job_id', hdcaId: 'dataset_collection_id', name: 'name' }, false, true),
+  scan('collections', 'history_dataset_collection_association', { id: 'id', collectionId: 'collection_id' }, false, true),
+  scan('elements', 'dataset_collection_element', { id: 'id', collectionId: 'dataset_collection_id', hdaId: 'hda_id', childId: 'child_collection_id' }, false, true),
 ];
 
 /** The tables and columns each part of the snapshot reads, for reporting what a schema lacks. */
@@ -74,6 +114,7 @@ export function snapshotColumns(): readonly { readonly key: SnapshotKey; readonl
 export interface CompiledScan {
   readonly key: SnapshotKey;
   readonly statement: CompiledStatement;
+  readonly workflowOnly: boolean;
 }
 
 /** The snapshot's table scans compiled for a dialect and a schema (missing tables are skipped). */
@@ -94,11 +135,29 @@ export function compileSnapshotScans(dialect: SqlDialectName, catalog: Catalog):
         ),
       );
     }
-    scans.push({ key: scan.key, statement: compileStatement(query.orderBy('id') as Compilable) });
+    scans.push({ key: scan.key, statement: compileStatement(query.orderBy('id') as Compilable), workflowOnly: scan.workflowOnly === true });
   }
   return scans;
 }
 
 export function emptySnapshot(): { -readonly [K in SnapshotKey]: Snapshot[K] } {
-  return { jobs: [], icjs: [], icjJobs: [], toolRequests: [], tes: [], teicas: [], tricas: [], steps: [], jobOutputs: [], outputCollections: [] };
+  return {
+    jobs: [],
+    icjs: [],
+    icjJobs: [],
+    toolRequests: [],
+    tes: [],
+    teicas: [],
+    tricas: [],
+    steps: [],
+    jobOutputs: [],
+    outputCollections: [],
+    invocations: [],
+    stepOutputs: [],
+    stepOutputCollections: [],
+    jobInputs: [],
+    jobInputCollections: [],
+    collections: [],
+    elements: [],
+  };
 }

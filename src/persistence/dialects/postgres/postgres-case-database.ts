@@ -30,7 +30,7 @@ class PostgresCaseDatabase implements CaseDatabase {
   readonly catalog: Catalog;
   readonly #session: PostgresSession;
   readonly #writer: PostgresWriter;
-  readonly #scans: { key: keyof Snapshot; template: StatementTemplate; sql: string }[];
+  readonly #scans: { key: keyof Snapshot; workflowOnly: boolean; template: StatementTemplate; sql: string }[];
   readonly #readers = new Map<string, StatementTemplate>();
   readonly #overfull: { relationship: string; template: StatementTemplate; sql: string }[];
 
@@ -43,7 +43,7 @@ class PostgresCaseDatabase implements CaseDatabase {
       const template = new StatementTemplate(statement, () => 0, name);
       return { template, sql: template.render([]) };
     };
-    this.#scans = statements.scans.map((s, i) => ({ key: s.key, ...prepared(s.statement, `cardfuzz_scan_${i}`) }));
+    this.#scans = statements.scans.map((s, i) => ({ key: s.key, workflowOnly: s.workflowOnly, ...prepared(s.statement, `cardfuzz_scan_${i}`) }));
     let n = 0;
     for (const [id, compiled] of statements.readers) this.#readers.set(id, new StatementTemplate(compiled, () => 0, `cardfuzz_reader_${n++}`));
     this.#overfull = statements.overfull.map((o, i) => ({ relationship: o.relationship, ...prepared(o.statement, `cardfuzz_overfull_${i}`) }));
@@ -62,6 +62,7 @@ class PostgresCaseDatabase implements CaseDatabase {
   async #runOnce(plan: ExecutionPlan, options: CaseRunOptions): Promise<CaseOutcome> {
     const wantsSecondTrip = options.readers !== undefined || options.overfull === true;
     const writes = this.#writer.renderWrites([plan.statements]);
+    const scans = plan.workflow !== null ? this.#scans : this.#scans.filter((s) => !s.workflowOnly);
     const client = await this.#session.pool.connect();
     let inTransaction = false;
     let released = false;
@@ -69,7 +70,7 @@ class PostgresCaseDatabase implements CaseDatabase {
       let results: pg.QueryResult[];
       try {
         inTransaction = true;
-        results = asResults(await client.query(['BEGIN', ...writes, ...this.#scans.map((s) => s.sql), ...(wantsSecondTrip ? [] : ['ROLLBACK'])].join(';\n')));
+        results = asResults(await client.query(['BEGIN', ...writes, ...scans.map((s) => s.sql), ...(wantsSecondTrip ? [] : ['ROLLBACK'])].join(';\n')));
         inTransaction = wantsSecondTrip;
       } catch (error) {
         if (isConnectionLoss(error)) throw error;
@@ -85,7 +86,7 @@ class PostgresCaseDatabase implements CaseDatabase {
       }
       const snapshot = emptySnapshot();
       const firstScan = 1 + writes.length;
-      this.#scans.forEach((scan, i) => ((snapshot as Record<string, unknown>)[scan.key] = results[firstScan + i]!.rows));
+      scans.forEach((scan, i) => ((snapshot as Record<string, unknown>)[scan.key] = results[firstScan + i]!.rows));
       if (!wantsSecondTrip) return { failure: null, snapshot, readings: null, overfull: null };
 
       const requests = options.readers ? options.readers(snapshot).filter((r) => this.#readers.has(r.reader)) : [];

@@ -24,7 +24,7 @@ export class SqliteCaseDatabase implements CaseDatabase {
   readonly catalog: Catalog;
   readonly #db: Database.Database;
   readonly #writer: SqliteWriter;
-  readonly #scans: { key: keyof Snapshot; statement: Database.Statement }[];
+  readonly #scans: { key: keyof Snapshot; statement: Database.Statement; workflowOnly: boolean }[];
   readonly #readers = new Map<string, { compiled: CompiledStatement; statement: Database.Statement }>();
   readonly #overfull: { relationship: string; args: unknown[]; statement: Database.Statement }[];
   readonly #begin: Database.Statement;
@@ -41,7 +41,7 @@ export class SqliteCaseDatabase implements CaseDatabase {
     const statements = compileCaseStatements('sqlite', this.catalog, spec, fills);
     this.#writer = new SqliteWriter(this.#db, statements, this.catalog, spec.layouts, spec.schemaLabel);
     const prepare = (sql: string): Database.Statement => this.#writer.prepare(sql);
-    this.#scans = statements.scans.map((s) => ({ key: s.key, statement: prepare(s.statement.sql) }));
+    this.#scans = statements.scans.map((s) => ({ key: s.key, statement: prepare(s.statement.sql), workflowOnly: s.workflowOnly }));
     // Readers return one id column: pluck it instead of building row objects.
     for (const [id, compiled] of statements.readers) this.#readers.set(id, { compiled, statement: prepare(compiled.sql).pluck(true) });
     this.#overfull = statements.overfull.map((o) => ({ relationship: o.relationship, args: bindArguments(o.statement, {}), statement: prepare(o.statement.sql) }));
@@ -59,7 +59,7 @@ export class SqliteCaseDatabase implements CaseDatabase {
     try {
       const failure = this.#writer.write(plan.statements) ?? this.#deferredCheck(plan);
       if (failure !== null) return { failure, snapshot: null, readings: null, overfull: null };
-      const snapshot = this.#readSnapshot();
+      const snapshot = this.#readSnapshot(plan.workflow !== null);
       const readings = options.readers ? this.#read(options.readers(snapshot)) : null;
       const overfull = options.overfull ? this.#readOverfull() : null;
       return { failure: null, snapshot, readings, overfull };
@@ -85,9 +85,9 @@ export class SqliteCaseDatabase implements CaseDatabase {
     };
   }
 
-  #readSnapshot(): Snapshot {
+  #readSnapshot(workflow: boolean): Snapshot {
     const snapshot = emptySnapshot();
-    for (const scan of this.#scans) (snapshot as Record<string, unknown>)[scan.key] = scan.statement.all();
+    for (const scan of this.#scans) if (workflow || !scan.workflowOnly) (snapshot as Record<string, unknown>)[scan.key] = scan.statement.all();
     return snapshot;
   }
 

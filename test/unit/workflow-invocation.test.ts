@@ -1,0 +1,290 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaseDatabase } from '../../src/persistence/case-database.js';
+import type { SystemUnderTest } from '../../src/runner/system-under-test.js';
+import { list } from '../helpers/cases.js';
+import { sqliteTarget } from '../helpers/targets.js';
+import { CAT1, MULTI, NO_OUTPUTS, WorkflowBuilder, rowsOf, tool, workflowCase } from '../helpers/workflows.js';
+
+/**
+ * Whole workflow invocations against the counts Galaxy's own API tests assert
+ * (lib/galaxy_test/api/test_workflows.py, galaxy-workflows §7), each case
+ * written here from the test's shape, planned by the model and written to the
+ * branch-fixed schema without a refusal.
+ */
+
+let target: { system: SystemUnderTest; database: CaseDatabase };
+beforeAll(async () => {
+  target = await sqliteTarget('branch-fixed');
+});
+afterAll(async () => {
+  await target.database.close();
+});
+
+async function planAndWrite(c: Parameters<SystemUnderTest['plan']>[0]) {
+  const plan = target.system.plan(c);
+  const outcome = await target.database.runCase(plan);
+  expect(outcome.failure).toBeNull();
+  return { plan, outcome, trace: plan.workflow!, rows: rowsOf(plan) };
+}
+
+const hda = (id: number) => ({ src: 'hda', id });
+const hdca = (id: number) => ({ src: 'hdca', id });
+
+describe('whole workflow invocations (conformance with Galaxy API tests)', () => {
+  it('test_invocation_usage: input, two tool steps: three step rows, the input step without a job, each tool step with its job', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.dataInput('input1');
+    const first = w.tool('cat1', { input1: [input, 'output'] });
+    w.tool('cat1', { input1: [first, 'out_file1'] });
+    const { outcome, rows, trace } = await planAndWrite(workflowCase({ workflow: w.build(), tools: [CAT1], datasets: 1, inputs: { 0: hda(1) } }));
+    const steps = outcome.snapshot!.steps;
+    expect(steps).toHaveLength(3);
+    expect(steps[0]).toMatchObject({ jobId: null, icjId: null, state: 'scheduled' });
+    expect(steps[1]!.jobId).not.toBeNull();
+    expect(steps[2]!.jobId).not.toBeNull();
+    expect(rows['job']).toBe(2);
+    expect(rows['workflow_invocation']).toBe(1);
+    expect(rows['workflow_request_to_input_dataset']).toBe(1);
+    expect(rows['workflow_request_step_states']).toBe(3);
+    expect(trace.invocations[0]!.state).toBe('scheduled');
+    // The second step's job reads the first step's output.
+    const firstOutput = outcome.snapshot!.jobOutputs.find((o) => o.jobId === steps[1]!.jobId)!.datasetId;
+    expect(outcome.snapshot!.jobInputs.filter((i) => i.jobId === steps[2]!.jobId).map((i) => i.datasetId)).toEqual([firstOutput]);
+  });
+
+  it('test_invocation_with_collection_mapping: a mapped tool step points at its ICJ, not a job (2 jobs)', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.collectionInput('input1', 'list');
+    w.tool('cat1', { input1: [input, 'output'] });
+    const { outcome, rows } = await planAndWrite(workflowCase({ workflow: w.build(), tools: [CAT1], datasets: 2, collections: [list(1, [1, 2])], inputs: { 0: hdca(1) } }));
+    const tool = outcome.snapshot!.steps[1]!;
+    expect(tool).toMatchObject({ jobId: null, state: 'scheduled' });
+    expect(tool.icjId).not.toBeNull();
+    expect(rows['job']).toBe(2);
+    expect(rows['implicit_collection_jobs']).toBe(1);
+    expect(rows['workflow_request_to_input_collection_dataset']).toBe(1);
+  });
+
+  it('test_workflow_input_mapping: a list given to a data input maps the next step: an output collection of 2 elements', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.dataInput('input1');
+    w.tool('cat1', { input1: [input, 'output'] }, { outputs: [{ output_name: 'out_file1', label: 'wf_output_1' }] });
+    const { rows, trace } = await planAndWrite(workflowCase({ workflow: w.build(), tools: [CAT1], datasets: 2, collections: [list(1, [1, 2])], inputs: { 0: hdca(1) } }));
+    const out = trace.steps[1]!.outputs!.find((o) => o.name === 'out_file1')!.value;
+    expect(out.kind === 'collection' && out.collection.elements.length).toBe(2);
+    expect(rows['workflow_invocation_output_dataset_collection_association']).toBe(1);
+    expect(rows['workflow_request_to_input_collection_dataset']).toBe(1);
+  });
+
+  it('map-over from step to step: the second step maps over the first step’s implicit collection (4 jobs, 2 ICJs, lineage row)', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.collectionInput('input1', 'list');
+    const first = w.tool('cat1', { input1: [input, 'output'] });
+    w.tool('cat1', { input1: [first, 'out_file1'] });
+    const { rows, trace } = await planAndWrite(workflowCase({ workflow: w.build(), tools: [CAT1], datasets: 2, collections: [list(1, [1, 2])], inputs: { 0: hdca(1) } }));
+    expect(rows['job']).toBe(4);
+    expect(rows['implicit_collection_jobs']).toBe(2);
+    expect(rows['implicit_collection_jobs_job_association']).toBe(4);
+    // ICDCI: each output collection names the collection it was mapped over.
+    expect(rows['implicitly_created_dataset_collection_inputs']).toBe(2);
+    expect(trace.steps[2]!.connections[0]!.value).toMatchObject({ kind: 'collection' });
+  });
+
+  it('test_extract_reduction_from_history: a mapped output reduced by a multiple="true" input: one job reading every element', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.collectionInput('input1', 'list');
+    const mapped = w.tool('cat1', { input1: [input, 'output'] });
+    w.tool('multi_data_param', { f1: [mapped, 'out_file1'] });
+    const { outcome, trace } = await planAndWrite(workflowCase({ workflow: w.build(), tools: [CAT1, MULTI], datasets: 3, collections: [list(1, [1, 2, 3])], inputs: { 0: hdca(1) } }));
+    const reduce = trace.steps[2]!;
+    expect(reduce.jobs).toHaveLength(1);
+    expect(outcome.snapshot!.steps[2]!.jobId).toBe(reduce.jobs[0]!.id);
+    expect(outcome.snapshot!.jobInputCollections.filter((c) => c.jobId === reduce.jobs[0]!.id)).toHaveLength(1);
+  });
+
+  it('test_run_batch: one data input and three tool steps, four batch values: 4 invocations, 12 jobs, 16 step rows', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.dataInput('input1');
+    const a = w.tool('cat1', { input1: [input, 'output'] });
+    const b = w.tool('cat1', { input1: [a, 'out_file1'] });
+    w.tool('cat1', { input1: [b, 'out_file1'] });
+    const { rows, trace } = await planAndWrite(
+      workflowCase({ workflow: w.build(), tools: [CAT1], datasets: 4, inputs: { 0: { batch: true, values: [hda(1), hda(2), hda(3), hda(4)] } }, batch: true }),
+    );
+    expect(rows['workflow_invocation']).toBe(4);
+    expect(rows['job']).toBe(12);
+    expect(rows['workflow_invocation_step']).toBe(16);
+    expect(trace.invocations.every((i) => i.state === 'scheduled')).toBe(true);
+  });
+
+  it('batch product: two inputs of 2 and 3 values multiply into 6 invocations; unequal linked batches are refused', async () => {
+    const w = new WorkflowBuilder();
+    const a = w.dataInput('a');
+    const b = w.dataInput('b');
+    w.tool('two', { x: [a, 'output'], y: [b, 'output'] });
+    const two = tool('two', [
+      { name: 'x', type: 'data' },
+      { name: 'y', type: 'data' },
+    ]);
+    const product = await planAndWrite(
+      workflowCase({
+        workflow: w.build(),
+        tools: [two],
+        datasets: 5,
+        inputs: { 0: { batch: true, product: true, values: [hda(1), hda(2)] }, 1: { batch: true, product: true, values: [hda(3), hda(4), hda(5)] } },
+        batch: true,
+      }),
+    );
+    expect(product.rows['workflow_invocation']).toBe(6);
+    const linked = target.system.plan(
+      workflowCase({ workflow: w.build(), tools: [two], datasets: 5, inputs: { 0: { batch: true, values: [hda(1), hda(2)] }, 1: { batch: true, values: [hda(3), hda(4), hda(5)] } }, batch: true }),
+    );
+    expect(linked.workflow!.refused).toBe('Failed to match linked batch selections. Please select equal number of data files.');
+    expect(rowsOf(linked)['workflow_invocation'] ?? 0).toBe(0);
+  });
+
+  it('subworkflow: one child invocation with its association row; the parent step has no job and re-exports the child’s output', async () => {
+    const inner = new WorkflowBuilder('inner');
+    const innerInput = inner.dataInput('inner_input');
+    inner.tool('cat1', { input1: [innerInput, 'output'] }, { outputs: [{ output_name: 'out_file1', label: 'inner_out' }] });
+    const w = new WorkflowBuilder();
+    const input = w.dataInput('input1');
+    const sub = w.subworkflow(inner.build(), { inner_input: [input, 'output'] });
+    w.tool('cat1', { input1: [sub, 'inner_out'] });
+    const { outcome, rows, trace } = await planAndWrite(workflowCase({ workflow: w.build(), tools: [CAT1], datasets: 1, inputs: { 0: hda(1) } }));
+    expect(rows['workflow_invocation']).toBe(2);
+    expect(rows['workflow_invocation_to_subworkflow_invocation_association']).toBe(1);
+    expect(rows['job']).toBe(2);
+    const parentSub = outcome.snapshot!.steps.find((s) => s.id === trace.steps.find((t) => t.type === 'subworkflow')!.wisId)!;
+    expect(parentSub).toMatchObject({ jobId: null, icjId: null, state: 'scheduled' });
+    const child = trace.invocations.find((i) => i.parentId !== null)!;
+    expect(child.state).toBe('scheduled');
+    // The last step reads the dataset the inner step made: the same object, no copy.
+    const innerJob = trace.steps.find((s) => s.invocationId === child.id && s.type === 'tool')!.jobs[0]!.id;
+    const innerOut = outcome.snapshot!.jobOutputs.find((o) => o.jobId === innerJob)!.datasetId;
+    const lastJob = trace.steps[trace.steps.length - 1]!.jobs[0]!.id;
+    expect(outcome.snapshot!.jobInputs.find((i) => i.jobId === lastJob)!.datasetId).toBe(innerOut);
+  });
+
+  it('a mapped subworkflow is one child invocation whose inner step maps (2 jobs, 1 ICJ in the child)', async () => {
+    const inner = new WorkflowBuilder('inner');
+    const innerInput = inner.dataInput('inner_input');
+    inner.tool('cat1', { input1: [innerInput, 'output'] }, { outputs: [{ output_name: 'out_file1', label: 'inner_out' }] });
+    const w = new WorkflowBuilder();
+    const input = w.collectionInput('input1', 'list');
+    w.subworkflow(inner.build(), { inner_input: [input, 'output'] });
+    const { rows } = await planAndWrite(workflowCase({ workflow: w.build(), tools: [CAT1], datasets: 2, collections: [list(1, [1, 2])], inputs: { 0: hdca(1) } }));
+    expect(rows['workflow_invocation']).toBe(2);
+    expect(rows['job']).toBe(2);
+    expect(rows['implicit_collection_jobs']).toBe(1);
+  });
+
+  it('a job cap per iteration: a mapped step is partial, then scheduled; later steps get their step rows on later passes', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.collectionInput('input1', 'list');
+    const first = w.tool('cat1', { input1: [input, 'output'] });
+    w.tool('cat1', { input1: [first, 'out_file1'] });
+    const { rows, trace } = await planAndWrite(
+      workflowCase({ workflow: w.build(), tools: [CAT1], datasets: 3, collections: [list(1, [1, 2, 3])], inputs: { 0: hdca(1) }, scheduling: { jobs_per_iteration: 2 } }),
+    );
+    expect(rows['job']).toBe(6);
+    expect(rows['workflow_invocation_step']).toBe(3);
+    expect(trace.passes).toBe(3);
+    expect(trace.steps[1]!.jobs.map((j) => j.pass)).toEqual([0, 0, 1]);
+    expect(trace.invocations[0]!.state).toBe('scheduled');
+  });
+
+  it('test_workflow_pause: not reviewed, the step after the pause waits (step row new, no job); approved it runs; refused the invocation is cancelled', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.dataInput('input1');
+    const first = w.tool('cat1', { input1: [input, 'output'] });
+    const pause = w.pause([first, 'out_file1']);
+    w.tool('cat1', { input1: [pause, 'output'] });
+    const parts = { workflow: w.build(), tools: [CAT1], datasets: 1, inputs: { 0: hda(1) } };
+    const waiting = await planAndWrite(workflowCase(parts));
+    expect(waiting.trace.invocations[0]!.state).toBe('ready');
+    expect(waiting.trace.unfinished).toEqual([]);
+    expect(waiting.outcome.snapshot!.steps.map((s) => [s.jobId === null, s.state])).toEqual([
+      [true, 'scheduled'],
+      [false, 'scheduled'],
+      [true, 'scheduled'],
+      [true, 'new'],
+    ]);
+    const approved = await planAndWrite(workflowCase({ ...parts, scheduling: { review: 'approve' } }));
+    expect(approved.rows['job']).toBe(2);
+    expect(approved.trace.invocations[0]!.state).toBe('scheduled');
+    const cancelled = await planAndWrite(workflowCase({ ...parts, scheduling: { review: 'cancel' } }));
+    expect(cancelled.trace.invocations[0]!.state).toBe('cancelled');
+    expect(cancelled.rows['workflow_invocation_message']).toBe(1);
+  });
+
+  it('test_workflow_failed_output_not_found: a connection to an output the step lacks fails the invocation with output_not_found', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.dataInput('input1');
+    const first = w.tool('cat1', { input1: [input, 'output'] });
+    w.tool('cat1', { input1: [first, 'does_not_exist'] });
+    const { rows, trace } = await planAndWrite(workflowCase({ workflow: w.build(), tools: [CAT1], datasets: 1, inputs: { 0: hda(1) } }));
+    expect(trace.invocations[0]!.state).toBe('failed');
+    expect(trace.invocations[0]!.message).toMatch(/^output_not_found/);
+    expect(rows['workflow_invocation_message']).toBe(1);
+    expect(rows['job']).toBe(1);
+  });
+
+  it('test_run_workflow_simple_conditional_step: a step whose when is false still makes its job, skipped', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.dataInput('input1');
+    const flag = w.parameterInput('should_run', 'boolean');
+    w.tool('cat1', { input1: [input, 'output'] }, { when: [flag, 'output'] });
+    const { plan, rows } = await planAndWrite(workflowCase({ workflow: w.build(), tools: [CAT1], datasets: 1, inputs: { 0: hda(1), 1: false } }));
+    expect(rows['job']).toBe(1);
+    const job = plan.statements.find((s) => s.op === 'insert' && s.table === 'job');
+    expect(job?.op === 'insert' && job.values.includes('skipped')).toBe(true);
+    expect(rows['workflow_request_input_step_parameter']).toBe(1);
+  });
+
+  it('test_empty_list_mapping: mapping over an empty list makes no job but an ICJ the step points at', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.collectionInput('input1', 'list');
+    w.tool('cat1', { input1: [input, 'output'] });
+    const { outcome, rows } = await planAndWrite(workflowCase({ workflow: w.build(), tools: [CAT1], collections: [list(1, [])], inputs: { 0: hdca(1) } }));
+    expect(rows['job'] ?? 0).toBe(0);
+    expect(outcome.snapshot!.steps[1]!.icjId).not.toBeNull();
+  });
+
+  it('a workflow with a cycle is refused with Galaxy’s message and writes no invocation', () => {
+    const w = new WorkflowBuilder();
+    w.tool('cat1', { input1: [1, 'out_file1'] });
+    w.tool('cat1', { input1: [0, 'out_file1'] });
+    const plan = target.system.plan(workflowCase({ workflow: w.build(), tools: [CAT1], inputs: {} }));
+    expect(plan.workflow!.refused).toBe('Workflow cannot be run because it contains cycles');
+    expect(rowsOf(plan)['workflow_invocation'] ?? 0).toBe(0);
+  });
+
+  it('a mapped step whose tool has no outputs, under a job cap, runs its first slices again on every pass and never finishes (hazards-verified §1b)', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.collectionInput('input1', 'list');
+    w.tool('no_outputs', { input1: [input, 'output'] });
+    const { trace } = await planAndWrite(
+      workflowCase({ workflow: w.build(), tools: [NO_OUTPUTS], datasets: 3, collections: [list(1, [1, 2, 3])], inputs: { 0: hdca(1) }, scheduling: { jobs_per_iteration: 1, budget: 5 } }),
+    );
+    expect(trace.steps[1]!.jobs.map((j) => j.combination)).toEqual([0, 0, 0, 0, 0]);
+    expect(trace.unfinished).toEqual([trace.invocations[0]!.id]);
+  });
+
+  it('step output rows on a tool step’s first pass are written twice, as Galaxy’s tracker and set_step_outputs both add them (hazards-verified §4)', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.dataInput('input1');
+    w.tool('cat1', { input1: [input, 'output'] });
+    const plain = await planAndWrite(workflowCase({ workflow: w.build(), tools: [CAT1], datasets: 1, inputs: { 0: hda(1) } }));
+    const toolWis = plain.outcome.snapshot!.steps[1]!.id;
+    expect(plain.outcome.snapshot!.stepOutputs.filter((o) => o.wisId === toolWis).map((o) => o.outputName)).toEqual(['out_file1', 'out_file1']);
+    const m = new WorkflowBuilder();
+    const coll = m.collectionInput('input1', 'list');
+    m.tool('cat1', { input1: [coll, 'output'] });
+    const mapped = await planAndWrite(workflowCase({ workflow: m.build(), tools: [CAT1], datasets: 2, collections: [list(1, [1, 2])], inputs: { 0: hdca(1) } }));
+    const mappedWis = mapped.outcome.snapshot!.steps[1]!.id;
+    expect(mapped.outcome.snapshot!.stepOutputCollections.filter((o) => o.wisId === mappedWis)).toHaveLength(2);
+    // The input steps' own output rows are written once.
+    expect(mapped.outcome.snapshot!.stepOutputCollections.filter((o) => o.wisId === mapped.outcome.snapshot!.steps[0]!.id)).toHaveLength(1);
+  });
+});
