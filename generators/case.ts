@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import type { ToolCase, TesCaptureState } from '../src/model/case.js';
+import type { Case, ToolCase, TesCaptureState } from '../src/model/case.js';
+import { workflowCaseArbitrary } from './workflow.js';
 import { buildCase } from './build-case.js';
 import type { CaseSpec, OutputSpec } from './case-spec.js';
 import { DEFAULT_CONSTRAINTS, type GeneratorConstraints } from './constraints.js';
@@ -74,4 +75,12 @@ export function caseArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTR
  */
 export function historyArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS): fc.Arbitrary<readonly ToolCase[]> {
   return fc.array(caseArbitrary(constraints), { minLength: 1, maxLength: 3 });
+}
+
+/**
+ * The default campaign's mix: tool executions (tool request API, legacy API,
+ * single workflow steps) and whole workflow invocations, one in five.
+ */
+export function fuzzCaseArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS): fc.Arbitrary<Case> {
+  return fc.oneof({ arbitrary: caseArbitrary(constraints) as fc.Arbitrary<Case>, weight: 4 }, { arbitrary: workflowCaseArbitrary(constraints) as fc.Arbitrary<Case>, weight: 1 });
 }

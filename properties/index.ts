@@ -12,6 +12,10 @@ import { readersAgree } from './readers-agree.js';
 import { rowsMatchModel } from './rows-match-model.js';
 import { stepExecutionKeepsOneState } from './step-execution-keeps-one-state.js';
 import { wisTargetsJobXorIcj } from './wis-targets-job-xor-icj.js';
+import { oneStepRowPerInvocationStep } from './one-step-row-per-invocation-step.js';
+import { connectionsReachUpstreamOutputs } from './connections-reach-upstream-outputs.js';
+import { mappedStepConsumedWhole } from './mapped-step-consumed-whole.js';
+import { invocationFinishes } from './invocation-finishes.js';
 
 /** Every property cardfuzz checks, by stable id, in the order they judge a case. */
 export const PROPERTIES: readonly AnyProperty[] = [
@@ -26,6 +30,10 @@ export const PROPERTIES: readonly AnyProperty[] = [
   implicitJobsHaveRepresentative,
   executionStateReachesItsJobs,
   stepExecutionKeepsOneState,
+  oneStepRowPerInvocationStep,
+  connectionsReachUpstreamOutputs,
+  mappedStepConsumedWhole,
+  invocationFinishes,
   migrationUpgradesAnyHistory,
 ];
 

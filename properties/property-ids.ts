@@ -15,5 +15,9 @@ export const PROPERTY_CHOICES = [
   'implicit-jobs-have-representative',
   'execution-state-reaches-its-jobs',
   'step-execution-keeps-one-state',
+  'one-step-row-per-invocation-step',
+  'connections-reach-upstream-outputs',
+  'mapped-step-consumed-whole',
+  'invocation-finishes',
   'migration-upgrades-any-history',
 ] as const;

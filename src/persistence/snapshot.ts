@@ -36,6 +36,7 @@ export interface Snapshot {
   readonly stepOutputCollections: readonly { readonly id: number; readonly wisId: number | null; readonly hdcaId: number | null; readonly outputName: string | null }[];
   readonly jobInputs: readonly { readonly id: number; readonly jobId: number | null; readonly datasetId: number | null; readonly name: string | null }[];
   readonly jobInputCollections: readonly { readonly id: number; readonly jobId: number | null; readonly hdcaId: number | null; readonly name: string | null }[];
+  readonly jobInputElements: readonly { readonly id: number; readonly jobId: number | null; readonly elementId: number | null; readonly name: string | null }[];
   readonly collections: readonly { readonly id: number; readonly collectionId: number | null }[];
   readonly elements: readonly { readonly id: number; readonly collectionId: number | null; readonly hdaId: number | null; readonly childId: number | null }[];
 }
@@ -102,6 +103,13 @@ const SCANS: readonly ScanDefinition[] = [
   ),
   scan('jobInputs', 'job_to_input_dataset', { id: 'id', jobId: 'job_id', datasetId: 'dataset_id', name: 'name' }, false, true),
   scan('jobInputCollections', 'job_to_input_dataset_collection', { id: 'id', jobId: 'job_id', hdcaId: 'dataset_collection_id', name: 'name' }, false, true),
+  scan(
+    'jobInputElements',
+    'job_to_input_dataset_collection_element',
+    { id: 'id', jobId: 'job_id', elementId: 'dataset_collection_element_id', name: 'name' },
+    false,
+    true,
+  ),
   scan('collections', 'history_dataset_collection_association', { id: 'id', collectionId: 'collection_id' }, false, true),
   scan('elements', 'dataset_collection_element', { id: 'id', collectionId: 'dataset_collection_id', hdaId: 'hda_id', childId: 'child_collection_id' }, false, true),
 ];
@@ -157,6 +165,7 @@ export function emptySnapshot(): { -readonly [K in SnapshotKey]: Snapshot[K] } {
     stepOutputCollections: [],
     jobInputs: [],
     jobInputCollections: [],
+    jobInputElements: [],
     collections: [],
     elements: [],
   };

@@ -1,4 +1,4 @@
-import { caseArbitrary, historyArbitrary } from '../../../generators/case.js';
+import { fuzzCaseArbitrary, historyArbitrary } from '../../../generators/case.js';
 import { PROPERTIES } from '../../../properties/index.js';
 import { runBench, type BenchReport } from '../../bench/run-bench.js';
 import { writeFileAtomic } from '../../files/atomic-write.js';
@@ -121,7 +121,7 @@ export async function benchCommand(options: BenchCommandOptions, io: Io): Promis
   const postgres = options.databaseUrl === undefined ? undefined : await import('../../persistence/dialects/postgres/postgres-raw-floor.js');
   const report = await runBench({
     properties: PROPERTIES,
-    caseArbitrary: caseArbitrary(),
+    caseArbitrary: fuzzCaseArbitrary(),
     historyArbitrary: historyArbitrary(),
     runs: options.runs,
     cardinalityMapRuns: options.mapRuns,

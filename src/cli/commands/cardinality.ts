@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { caseArbitrary } from '../../../generators/case.js';
+import { fuzzCaseArbitrary } from '../../../generators/case.js';
 import { generatorFingerprint } from '../../../generators/fingerprint.js';
 import { findProperties } from '../../../properties/index.js';
 import { mapHasConflict } from '../../cardinality/cardinality-map.js';
@@ -53,7 +53,7 @@ export async function cardinalityCommand(options: CardinalityOptions, io: Io): P
     target,
     properties,
     judges,
-    caseArbitrary: caseArbitrary(),
+    caseArbitrary: fuzzCaseArbitrary(),
     seed: options.seed,
     ...(runs !== undefined ? { runs } : {}),
     ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),

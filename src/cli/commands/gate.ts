@@ -1,5 +1,5 @@
 import { appendFile } from 'node:fs/promises';
-import { caseArbitrary, historyArbitrary } from '../../../generators/case.js';
+import { fuzzCaseArbitrary, historyArbitrary } from '../../../generators/case.js';
 import { generatorFingerprint } from '../../../generators/fingerprint.js';
 import { PROPERTIES } from '../../../properties/index.js';
 import { FileAccessError } from '../../errors.js';
@@ -72,7 +72,7 @@ export async function gateCommand(options: GateOptions, io: Io): Promise<number>
   const suite = await runSuite({
     target: { ...options.target, profile, schemaSql: undefined },
     properties,
-    caseArbitrary: caseArbitrary(),
+    caseArbitrary: fuzzCaseArbitrary(),
     historyArbitrary: historyArbitrary(),
     seed: options.seed,
     runs: options.runs,

@@ -1,6 +1,6 @@
 import { describeWorkflowSteps, requestBody } from '../../model/request-body.js';
 import fc from 'fast-check';
-import { caseArbitrary } from '../../../generators/case.js';
+import { fuzzCaseArbitrary } from '../../../generators/case.js';
 import { lintProfile } from '../../lint/lint-profile.js';
 import { openTarget, type TargetOptions } from '../../runner/open-target.js';
 import type { Io } from '../io.js';
@@ -13,7 +13,7 @@ export async function lintCommand(options: { readonly target: TargetOptions; rea
   const started = performance.now();
   const { system, database } = await openTarget(options.target);
   try {
-    const examples = fc.sample(caseArbitrary(), { numRuns: EXAMPLES, seed: 1 });
+    const examples = fc.sample(fuzzCaseArbitrary(), { numRuns: EXAMPLES, seed: 1 });
     const conflicts = await lintProfile(system, database.catalog, examples);
     const elapsed = performance.now() - started;
     if (options.json) {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
-import { caseArbitrary } from '../../../generators/case.js';
+import { fuzzCaseArbitrary } from '../../../generators/case.js';
 import { caseForToolArbitrary } from '../../../generators/tool-cases.js';
 import { generatorFingerprint } from '../../../generators/fingerprint.js';
 import { findProperties, PROPERTIES } from '../../../properties/index.js';
@@ -144,7 +144,7 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   await database.close();
   const tools = loadedTools.map((t) => t.tool);
   const baseline = new CoverageRecorder(relationships, system.executor.layouts);
-  const baselineArbitrary = tools.length === 0 ? caseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t)));
+  const baselineArbitrary = tools.length === 0 ? fuzzCaseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t)));
   const baselineSample = fc.sample(baselineArbitrary, { numRuns: BASELINE_CASES, seed: 7 });
   const baselinePlans = baselineSample.map((c) => system.plan(c));
   baselineSample.forEach((c, i) => baseline.record(c, baselinePlans[i]!));

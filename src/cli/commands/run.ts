@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { caseArbitrary, historyArbitrary } from '../../../generators/case.js';
+import { fuzzCaseArbitrary, historyArbitrary } from '../../../generators/case.js';
 import { caseForToolArbitrary } from '../../../generators/tool-cases.js';
 import { findToolFiles, loadToolFile } from '../../tools/load-tool.js';
 import { runToolFolder } from './run-tool-folder.js';
@@ -73,7 +73,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   const cardfuzz = cardfuzzInvocation();
   const reporters = new Map<string, ReturnType<typeof progressReporter>>();
   for (const warning of tools.flatMap((t) => t.warnings)) io.err(`note: ${warning}`);
-  const cases = tools.length === 0 ? caseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t.tool)));
+  const cases = tools.length === 0 ? fuzzCaseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t.tool)));
   const histories = tools.length === 0 ? historyArbitrary() : fc.array(cases, { minLength: 1, maxLength: 3 });
   const result = await runSuite({
     target: { ...options.target, profile, schemaSql: undefined },

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { caseArbitrary, historyArbitrary } from '../../../generators/case.js';
+import { fuzzCaseArbitrary, historyArbitrary } from '../../../generators/case.js';
 import { PROPERTIES } from '../../../properties/index.js';
 import { FileAccessError, InvalidInputError } from '../../errors.js';
 import { writeFileAtomic } from '../../files/atomic-write.js';
@@ -15,7 +15,7 @@ export async function verdictsCommand(options: { readonly seed: number; readonly
   const rows = await verdictMatrix({
     variants: VERDICT_VARIANTS,
     properties: PROPERTIES,
-    caseArbitrary: caseArbitrary(),
+    caseArbitrary: fuzzCaseArbitrary(),
     historyArbitrary: historyArbitrary(),
     seed: options.seed,
     runs: options.runs,

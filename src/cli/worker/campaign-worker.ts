@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import fc from 'fast-check';
-import { caseArbitrary, historyArbitrary } from '../../../generators/case.js';
+import { fuzzCaseArbitrary, historyArbitrary } from '../../../generators/case.js';
 import { caseForToolArbitrary } from '../../../generators/tool-cases.js';
 import { PROPERTIES } from '../../../properties/index.js';
 import { CoverageRecorder, relationshipsOf } from '../../coverage/coverage.js';
@@ -30,7 +30,7 @@ const stop = new Int32Array(setup.stop);
 const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
 
 const tools = setup.target.tools.map((file) => loadToolFile(file).tool);
-const cases = tools.length === 0 ? caseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t)));
+const cases = tools.length === 0 ? fuzzCaseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t)));
 const histories = tools.length === 0 ? historyArbitrary() : fc.array(cases, { minLength: 1, maxLength: 3 });
 const targetOptions = {
   profile: setup.target.profile,

@@ -1,0 +1,88 @@
+import type { Snapshot } from '../src/persistence/snapshot.js';
+import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
+
+/**
+ * Every connection of a workflow reaches its upstream step's outputs: the
+ * upstream invocation step records the output under the connected name
+ * (`WorkflowInvocationStep.add_output`), and every job of the downstream step
+ * reads that dataset, that collection, or elements of it (the job's input
+ * rows). A lost output row, or a job wired to something else, breaks what
+ * Galaxy shows as the invocation's graph and what extraction rebuilds.
+ */
+export const connectionsReachUpstreamOutputs = defineExecutionProperty({
+  id: 'connections-reach-upstream-outputs',
+  summary: 'every workflow connection reaches the outputs its upstream step recorded, and the downstream jobs read them',
+  needs: {},
+  check({ plan, outcome }) {
+    const trace = plan.workflow;
+    const snapshot = outcome.snapshot;
+    if (trace === null || snapshot === null) return NOT_JUDGED;
+    let judged = 0;
+    for (const step of trace.steps) {
+      if (step.type !== 'tool' || step.jobs.length === 0) continue;
+      for (const connection of step.connections) {
+        if (connection.input === 'when' || connection.value === null || connection.value.kind === 'parameter' || connection.value.kind === 'none') continue;
+        const upstream = trace.steps.find((s) => s.invocationId === step.invocationId && s.orderIndex === connection.from);
+        if (upstream === undefined || upstream.wisId === null) continue;
+        judged++;
+        const datasets = snapshot.stepOutputs.filter((o) => o.wisId === upstream.wisId && o.outputName === connection.outputName).map((o) => o.datasetId);
+        const collections = snapshot.stepOutputCollections.filter((o) => o.wisId === upstream.wisId && o.outputName === connection.outputName).map((o) => o.hdcaId);
+        if (datasets.length === 0 && collections.length === 0) {
+          return {
+            kind: 'output-not-recorded',
+            table: 'workflow_invocation_step_output_dataset_association',
+            columns: ['workflow_invocation_step_id', 'output_name'],
+            constraint: 'WorkflowInvocationStep.add_output',
+            message: `step ${connection.from} of invocation ${step.invocationId} (step row ${upstream.wisId}) recorded no output '${connection.outputName}', which step ${step.orderIndex} reads as '${connection.input}'`,
+          };
+        }
+        const reachable = new Set<number>(datasets.filter((d): d is number => d !== null));
+        const hdcas = new Set<number>(collections.filter((h): h is number => h !== null));
+        const elements = new Set<number>();
+        for (const hdca of hdcas) {
+          for (const d of leafDatasetsOf(snapshot, hdca)) reachable.add(d);
+          for (const e of elementsOf(snapshot, hdca)) elements.add(e);
+        }
+        for (const job of step.jobs) {
+          const reads = snapshot.jobInputs.filter((i) => i.jobId === job.id && i.datasetId !== null).map((i) => i.datasetId!);
+          const readsCollections = snapshot.jobInputCollections.filter((i) => i.jobId === job.id && i.hdcaId !== null).map((i) => i.hdcaId!);
+          const readsElements = snapshot.jobInputElements.filter((i) => i.jobId === job.id && i.elementId !== null).map((i) => i.elementId!);
+          if (reads.some((d) => reachable.has(d)) || readsCollections.some((h) => hdcas.has(h)) || readsElements.some((e) => elements.has(e))) continue;
+          return {
+            kind: 'connection-not-read',
+            table: 'job_to_input_dataset',
+            columns: ['job_id', 'dataset_id'],
+            constraint: null,
+            message: `job ${job.id} of step ${step.orderIndex} reads none of what step ${connection.from} output as '${connection.outputName}' (datasets ${[...reachable].join(', ') || 'none'}; it reads ${reads.join(', ') || 'no dataset'})`,
+          };
+        }
+      }
+    }
+    return judged === 0 ? NOT_JUDGED : null;
+  },
+});
+
+/** The datasets at the leaves of an HDCA's collection, as the database holds them. */
+export function leafDatasetsOf(snapshot: Snapshot, hdcaId: number): number[] {
+  return walkElements(snapshot, hdcaId).flatMap((e) => (e.hdaId === null ? [] : [e.hdaId]));
+}
+
+/** Every element row (any depth) of an HDCA's collection. */
+function elementsOf(snapshot: Snapshot, hdcaId: number): number[] {
+  return walkElements(snapshot, hdcaId).map((e) => e.id);
+}
+
+function walkElements(snapshot: Snapshot, hdcaId: number): Snapshot['elements'][number][] {
+  const root = snapshot.collections.find((c) => c.id === hdcaId)?.collectionId ?? null;
+  const out: Snapshot['elements'][number][] = [];
+  const walk = (dc: number, depth: number): void => {
+    if (depth > 8) return;
+    for (const e of snapshot.elements) {
+      if (e.collectionId !== dc) continue;
+      out.push(e);
+      if (e.hdaId === null && e.childId !== null) walk(e.childId, depth + 1);
+    }
+  };
+  if (root !== null) walk(root, 0);
+  return out;
+}
