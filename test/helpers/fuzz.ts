@@ -1,4 +1,7 @@
-import { caseArbitrary, historyArbitrary } from '../../generators/case.js';
+import { caseArbitrary, fuzzCaseArbitrary, historyArbitrary } from '../../generators/case.js';
+import { workflowCaseArbitrary } from '../../generators/workflow.js';
+import type { Case } from '../../src/model/case.js';
+import type fc from 'fast-check';
 import { DEFAULT_CONSTRAINTS, type GeneratorConstraints } from '../../generators/constraints.js';
 import { PROPERTIES } from '../../properties/index.js';
 import type { Profile } from '../../src/profiles/profile.js';
@@ -14,6 +17,8 @@ export interface FuzzOptions {
   readonly runs?: number;
   readonly seed?: number;
   readonly constraints?: Partial<GeneratorConstraints>;
+  /** Which cases: tool executions (the default here), whole workflow invocations, or the CLI's default mix of both. */
+  readonly cases?: 'tool' | 'workflow' | 'mixed';
 }
 
 /** A seeded campaign on SQLite, for tests. */
@@ -23,7 +28,11 @@ export async function fuzz(profile: string | Profile, options: FuzzOptions = {})
   const result = await runSuite({
     target: { profile, settings: options.settings ?? {}, dialect: 'sqlite', ...(options.mutation ? { mutation: options.mutation } : {}) },
     properties,
-    caseArbitrary: caseArbitrary(constraints),
+    caseArbitrary: ((): fc.Arbitrary<Case> => {
+      if (options.cases === 'workflow') return workflowCaseArbitrary(constraints);
+      if (options.cases === 'mixed') return fuzzCaseArbitrary(constraints);
+      return caseArbitrary(constraints);
+    })(),
     historyArbitrary: historyArbitrary(constraints),
     seed: options.seed ?? 42,
     runs: options.runs ?? 1500,

@@ -12,7 +12,7 @@ describe('planted-bug matrix (seed 42)', () => {
   const caught = new Map<string, Set<string>>();
 
   it.each(PLANTED_BUGS.map((b) => [b.name, b] as const))('catches: %s', async (_name, bug) => {
-    const result = await fuzz(bug.profile, { ...(bug.settings ? { settings: bug.settings } : {}), ...(bug.mutation ? { mutation: bug.mutation } : {}) });
+    const result = await fuzz(bug.profile, { ...(bug.settings ? { settings: bug.settings } : {}), ...(bug.mutation ? { mutation: bug.mutation } : {}), ...(bug.cases ? { cases: bug.cases } : {}) });
     const failing = new Set(result.findings.map((f) => f.property));
     caught.set(bug.name, failing);
     for (const property of bug.caughtBy) expect([bug.name, property, failing.has(property)]).toEqual([bug.name, property, true]);

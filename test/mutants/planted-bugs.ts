@@ -19,6 +19,8 @@ export interface PlantedBug {
   readonly mutation?: PlanMutation;
   /** Properties that must fail on it. */
   readonly caughtBy: readonly string[];
+  /** Fuzz whole workflow invocations instead of tool executions. */
+  readonly cases?: 'workflow';
 }
 
 const JOB_TES = tableLayouts('tes').job.index.get('tool_execution_state_id')!;
@@ -58,6 +60,37 @@ export const losesIcjJobRows: PlanMutation = (plan) =>
     plan.statements.filter((s) => !(s.op === 'insert' && s.table === 'implicit_collection_jobs_job_association')),
   );
 
+const WIS_ID = 0;
+
+/** The scheduler makes a second step row when it reaches a step again (the lazy get-or-create broken). */
+export const duplicatesStepRows: PlanMutation = (plan) => {
+  if (plan.workflow === null) return plan;
+  const first = plan.statements.findIndex((s, i) => i >= plan.fixtureStatements && s.op === 'insert' && s.table === 'workflow_invocation_step');
+  if (first < 0) return plan;
+  const row = plan.statements[first]!;
+  if (row.op !== 'insert') return plan;
+  const copy = row.values.slice();
+  copy[WIS_ID] = 100_000;
+  return withStatements(plan, [...plan.statements, { op: 'insert', table: 'workflow_invocation_step', values: copy }]);
+};
+
+/** `WorkflowInvocationStep.add_output` rows never reach the database. */
+export const losesStepOutputRows: PlanMutation = (plan) =>
+  plan.workflow === null
+    ? plan
+    : withStatements(
+        plan,
+        plan.statements.filter((s) => !(s.op === 'insert' && (s.table === 'workflow_invocation_step_output_dataset_association' || s.table === 'workflow_invocation_step_output_dataset_collection_association'))),
+      );
+
+/** The last job of each map-over never fills its element of the implicit collection. */
+export const losesLastElementFill: PlanMutation = (plan) => {
+  if (plan.workflow === null) return plan;
+  const fills = plan.statements.flatMap((s, i) => (s.op === 'update' && s.table === 'dataset_collection_element' && s.column === 'hda_id' ? [i] : []));
+  const drop = new Set(fills.length > 1 ? [fills[fills.length - 1]!] : []);
+  return drop.size === 0 ? plan : withStatements(plan, plan.statements.filter((_, i) => !drop.has(i)));
+};
+
 /** branch-fixed plus a migration that makes job.tool_request_id unique. */
 export function uniqueJobToolRequestProfile(): Profile {
   const fixed = builtin('branch-fixed');
@@ -81,4 +114,8 @@ export const PLANTED_BUGS: readonly PlantedBug[] = [
   { name: 'upstream executor truncates a map-over with an unlinked plain Batch (S14)', profile: 'upstream', caughtBy: ['every-combination-runs-once'] },
   { name: 'upstream representative_job on an empty map-over (S8)', profile: 'upstream', caughtBy: ['implicit-jobs-have-representative'] },
   { name: 'map-over of a tool without outputs loses its TES links (Q4)', profile: 'branch-fixed', caughtBy: ['execution-state-reaches-its-jobs'] },
+  { name: 'scheduler makes a second step row for a step', profile: 'branch-fixed', mutation: duplicatesStepRows, caughtBy: ['one-step-row-per-invocation-step'], cases: 'workflow' },
+  { name: 'invocation step output rows lost', profile: 'branch-fixed', mutation: losesStepOutputRows, caughtBy: ['connections-reach-upstream-outputs'], cases: 'workflow' },
+  { name: 'a mapped step leaves its last element empty', profile: 'branch-fixed', mutation: losesLastElementFill, caughtBy: ['mapped-step-consumed-whole'], cases: 'workflow' },
+  { name: 'upstream scheduler re-runs a mapped step without outputs under a job cap (1b)', profile: 'branch-fixed', caughtBy: ['invocation-finishes'], cases: 'workflow' },
 ];

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { WorkflowCase } from '../../src/model/workflow.js';
+import { loadProfileFile } from '../../src/profiles/profile-file.js';
+import { findingFor, fuzz } from '../helpers/fuzz.js';
+
+/**
+ * The properties only whole workflow invocations can show hold on the
+ * correct profile over generated workflows (their planted bugs are in the
+ * kill matrix, test/mutants), and constraints that only a second step of one
+ * invocation, or a second invocation of one workflow, can violate are found by
+ * the default campaign and shrink to the same minimal workflow from any seed.
+ */
+
+const WORKFLOW_PROPERTIES = ['one-step-row-per-invocation-step', 'connections-reach-upstream-outputs', 'mapped-step-consumed-whole'];
+
+describe('workflow properties on branch-fixed', () => {
+  it.each(WORKFLOW_PROPERTIES)('%s holds, having judged workflow cases', async (property) => {
+    const result = await fuzz('branch-fixed', { cases: 'workflow', runs: 800, properties: [property] });
+    expect(result.findings.map((f) => `${f.property}: ${f.violation.message}`)).toEqual([]);
+    expect(result.checks.find((c) => c.property === property)).toMatchObject({ status: 'held' });
+  });
+
+  it('invocation-finishes (hazard) fails on a mapped step whose tool has no outputs under a job cap, shrunk to that step', async () => {
+    const f = findingFor(await fuzz('branch-fixed', { cases: 'workflow', runs: 800, properties: ['invocation-finishes'] }), 'invocation-finishes');
+    expect(f?.violation.kind).toBe('never-finishes');
+    const c = f!.case as WorkflowCase;
+    expect(c.scheduling?.jobs_per_iteration).toBeDefined();
+    const tools = Object.values(c.workflow.steps).filter((s) => s.type === 'tool');
+    expect(tools.some((s) => c.tools.find((t) => t.id === s.tool_id)?.outputs.length === 0)).toBe(true);
+  });
+});
+
+describe('planted constraints only whole workflows can violate (default campaign: tool and workflow cases mixed)', () => {
+  async function minimal(profileFile: string, seed: number): Promise<{ constraint: string | null; steps: string[]; inputs: unknown }> {
+    const profile = await loadProfileFile(`test/fixtures/profiles/${profileFile}`);
+    const f = findingFor(await fuzz(profile, { cases: 'mixed', runs: 1500, seed, properties: ['persists-without-constraint-violations'] }), 'persists-without-constraint-violations');
+    expect(f, `no finding on ${profileFile} with seed ${seed}`).toBeDefined();
+    const c = f!.case as WorkflowCase;
+    expect(c.entry).toBe('workflow-invocation');
+    return { constraint: f!.violation.constraint, steps: Object.values(c.workflow.steps).map((s) => s.type), inputs: c.invocation.inputs };
+  }
+
+  it('UNIQUE(workflow_invocation_step.workflow_invocation_id): found, and shrunk to an input and one tool step from any seed', async () => {
+    for (const seed of [1, 2, 3]) {
+      expect(await minimal('unique-step-row-per-invocation.yaml', seed)).toEqual({ constraint: 'ix_wis_invocation_unique', steps: ['data_input', 'tool'], inputs: { 0: { src: 'hda', id: 1 } } });
+    }
+  });
+
+  it('UNIQUE(workflow_invocation.workflow_id): found, and shrunk to a batch of two invocations from any seed', async () => {
+    for (const seed of [1, 2, 3]) {
+      expect(await minimal('unique-invocation-per-workflow.yaml', seed)).toEqual({
+        constraint: 'ix_wi_workflow_unique',
+        steps: ['data_input', 'tool'],
+        inputs: { 0: { batch: true, values: [{ src: 'hda', id: 1 }, { src: 'hda', id: 2 }] } },
+      });
+    }
+  });
+
+  it('UNIQUE(workflow_invocation_id, workflow_step_id), a true invariant planted the same way, stays clean', async () => {
+    const profile = await loadProfileFile('test/fixtures/profiles/unique-step-row-per-invocation-step.yaml');
+    const result = await fuzz(profile, { cases: 'mixed', runs: 2000, seed: 5, properties: ['persists-without-constraint-violations'] });
+    expect(result.findings).toEqual([]);
+    expect(result.checks.find((c) => c.property === 'persists-without-constraint-violations')).toMatchObject({ status: 'held' });
+  });
+});
