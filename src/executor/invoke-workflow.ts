@@ -466,6 +466,7 @@ function subworkflowModule(invoker: Invoker, invocation: Invocation, step: StepN
         return replacement.outcome;
       }
       child.inputs.set(inner.orderIndex, replacement.value);
+      for (const traced of run.trace.connections) if (traced.from === connection.id && traced.outputName === connection.output_name) traced.value = replacement.value;
     }
   }
   invokePass(invoker, child, pass, scheduling);

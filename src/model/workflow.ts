@@ -36,6 +36,7 @@ export interface GaStep {
   readonly label?: string | null;
   /** Tool steps: the tool's id, one of the case's tools. */
   readonly tool_id?: string | null;
+  readonly tool_version?: string | null;
   /**
    * The step's state as JSON text, as `.ga` stores it. Tool steps: the values of
    * the tool's unconnected parameters. Input steps: `optional`, `collection_type`

@@ -134,7 +134,7 @@ export function galaxyApiTest(c: ToolCase, options: { readonly title: string; re
 }
 
 /** Text safe inside a Python triple-quoted docstring. */
-function docstring(text: string): string {
+export function docstring(text: string): string {
   return text.replaceAll('\\', '\\\\').replaceAll('"""', '\\"\\"\\"');
 }
 
@@ -304,23 +304,23 @@ function describeInputs(inputs: readonly ToolInput[]): string {
 }
 
 /** Fetch API elements for a collection: pasted datasets, nested elements for inner collections. */
-function fetchElements(collection: NestedCollection): unknown[] {
+export function fetchElements(collection: NestedCollection): unknown[] {
   return collection.elements.map((e) =>
     'dataset' in e ? { name: e.identifier, src: 'pasted', paste_content: `dataset ${e.dataset}\n`, ext: 'txt' } : { name: e.identifier, elements: fetchElements(e.collection) },
   );
 }
 
-function pyString(s: string): string {
+export function pyString(s: string): string {
   return JSON.stringify(s);
 }
 
 /** JSON as a Python literal. */
-function pyLiteral(value: JsonValue, indent: number): string {
+export function pyLiteral(value: JsonValue, indent: number): string {
   return render(value, indent, () => null);
 }
 
 /** The request with dataset and collection ids replaced by the ids the test created. */
-function pyInputs(value: JsonValue, indent: number): string {
+export function pyInputs(value: JsonValue, indent: number): string {
   return render(value, indent, (object) => {
     if (typeof object['src'] !== 'string' || typeof object['id'] !== 'number') return null;
     const id = object['id'];

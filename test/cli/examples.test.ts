@@ -9,7 +9,7 @@ import { runCli, tempDir } from '../helpers/cli.js';
  */
 const root = resolve(import.meta.dirname, '../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const CASES = ['ledger-batch', 'map-over', 'nested-list-paired', 'workflow-step', 'legacy-request'];
+const CASES = ['ledger-batch', 'map-over', 'nested-list-paired', 'workflow-step', 'legacy-request', 'workflow-invocation'];
 
 function withoutPostgresEnv(): NodeJS.ProcessEnv {
   return { GALAXY_TEST_DB: '' };

@@ -1,4 +1,5 @@
 import { PROPERTIES } from '../../../properties/index.js';
+import type { StepValue, WorkflowTrace } from '../../executor/invoke-workflow.js';
 import { classifyShapes, SHAPES } from '../../expansion/shape-classes.js';
 import { isJsonObject } from '../../model/json-checks.js';
 import { readCase } from '../../model/parse-case.js';
@@ -70,6 +71,7 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
         activeOutputs: intent.activeOutputs,
         passes: intent.passes,
       },
+      ...(plan.workflow === null ? {} : { workflow: workflowSteps(plan.workflow) }),
       rows,
       write: outcome.failure === null ? ('persisted' as const) : { failedAt: outcome.failure.statement.table, statementIndex: outcome.failure.statementIndex, violation: outcome.failure.violation },
       readers: outcome.readings?.map((r) => ({ reader: r.reader, argument: r.argument, ids: r.ids })) ?? [],
@@ -78,17 +80,59 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
       violations: Object.fromEntries(verdicts.filter(([, v]) => v !== null)),
     };
     if (options.json) io.out(JSON.stringify(document, null, 2));
-    else io.out(formatExplanation(document, shapes, regression === undefined ? null : `${regression.property} ${regression.fingerprint}`));
+    else io.out(formatExplanation(document, shapes, regression === undefined ? null : `${regression.property} ${regression.fingerprint}`, plan.workflow));
     return verdicts.some(([, v]) => v !== null) ? 1 : 0;
   } finally {
     await database.close();
   }
 }
 
-function formatExplanation(d: { profile: string; settings: SettingsPatch; expansion: { combinations: number; mapOver: boolean; error: string | null; structureLeaves: number | null }; execution: Record<string, unknown>; rows: Record<string, number>; write: 'persisted' | { failedAt: string; statementIndex: number; violation: ConstraintViolation }; readers: readonly { reader: string; argument: number; ids: readonly number[] }[]; properties: Record<string, string>; violations: Record<string, Violation | null> }, shapes: readonly (keyof typeof SHAPES)[], recorded: string | null): string {
+/** The invocation step by step: each invocation, then each step the scheduler reached, in the order it reached them. */
+function workflowSteps(trace: WorkflowTrace) {
+  const value = (v: StepValue | null): string =>
+    v === null ? 'not reached' : v.kind === 'dataset' ? `dataset ${v.id}` : v.kind === 'collection' ? `collection ${v.id} (${v.collection.collection_type}, ${v.collection.elements.length} elements)` : v.kind === 'parameter' ? JSON.stringify(v.value) : 'none';
+  return {
+    refused: trace.refused,
+    passes: trace.passes,
+    unfinished: trace.unfinished,
+    invocations: trace.invocations.map((i) => ({ id: i.id, parent: i.parentId, config: i.config, state: i.state, message: i.message })),
+    steps: trace.steps.map((s) => ({
+      invocation: s.invocationId,
+      step: s.orderIndex,
+      type: s.type,
+      tool: s.toolId,
+      stepRow: s.wisId,
+      state: s.state,
+      passes: s.passes,
+      expansion: s.expansion === null ? null : s.expansion.ok ? { combinations: s.expansion.combinations.length, mapOver: s.expansion.mapOver?.leafCount ?? null } : { error: `${s.expansion.error.kind}: ${s.expansion.error.message}` },
+      jobs: s.jobs.map((j) => j.id),
+      implicitCollectionJobs: s.icjId,
+      connections: s.connections.map((c) => `${c.input} <- step ${c.from} ${c.outputName}: ${value(c.value)}`),
+      outputs: s.outputs === null ? null : s.outputs.map((o) => `${o.name}: ${value(o.value)}`),
+    })),
+  };
+}
+
+function formatWorkflow(w: ReturnType<typeof workflowSteps>): string[] {
+  if (w.refused !== null) return [`invocation: Galaxy refuses the request: ${w.refused}`];
+  const lines = [`invocations (${w.passes} scheduling pass${w.passes === 1 ? '' : 'es'}):`];
+  for (const i of w.invocations) {
+    lines.push(`  invocation ${i.id}${i.parent === null ? ` (batch combination ${i.config})` : ` (subworkflow of invocation ${i.parent})`}: ${i.state}${i.message ? ` — ${i.message}` : ''}${w.unfinished.includes(i.id) ? ' — never finishes' : ''}`);
+    for (const s of w.steps.filter((x) => x.invocation === i.id)) {
+      const exp = s.expansion === null ? '' : 'error' in s.expansion ? `, Galaxy raises ${s.expansion.error}` : `, ${s.expansion.combinations} combination(s)${s.expansion.mapOver === null ? '' : `, mapped over ${s.expansion.mapOver} element(s)`}`;
+      lines.push(`    step ${s.step} ${s.type}${s.tool ? ` ${s.tool}` : ''}: step row ${s.stepRow} ${s.state} after ${s.passes} pass(es)${exp}; jobs [${s.jobs.join(', ')}]${s.implicitCollectionJobs === null ? '' : `, ICJ ${s.implicitCollectionJobs}`}`);
+      for (const c of s.connections) lines.push(`      in  ${c}`);
+      for (const o of s.outputs ?? []) lines.push(`      out ${o}`);
+    }
+  }
+  return lines;
+}
+
+function formatExplanation(d: { profile: string; settings: SettingsPatch; expansion: { combinations: number; mapOver: boolean; error: string | null; structureLeaves: number | null }; execution: Record<string, unknown>; rows: Record<string, number>; write: 'persisted' | { failedAt: string; statementIndex: number; violation: ConstraintViolation }; readers: readonly { reader: string; argument: number; ids: readonly number[] }[]; properties: Record<string, string>; violations: Record<string, Violation | null> }, shapes: readonly (keyof typeof SHAPES)[], recorded: string | null, trace: WorkflowTrace | null): string {
   const settings = Object.entries(d.settings).map(([k, v]) => `${k}=${String(v)}`);
   const lines = [`profile ${d.profile}${settings.length > 0 ? `, ${settings.join(', ')}` : ''}${recorded === null ? '' : ` (as recorded for ${recorded})`}`, `shapes: ${shapes.map((s) => `${s} (${SHAPES[s]})`).join('; ')}`];
-  lines.push(
+  if (trace !== null) lines.push(...formatWorkflow(workflowSteps(trace)));
+  else lines.push(
     d.expansion.error !== null
       ? `expansion: Galaxy raises ${d.expansion.error}`
       : `expansion: ${d.expansion.combinations} combination${d.expansion.combinations === 1 ? '' : 's'}, ${d.expansion.mapOver ? `map-over of ${d.expansion.structureLeaves} element(s)` : 'no map-over'}`,

@@ -1,4 +1,3 @@
-import { InvalidInputError } from '../../errors.js';
 import { isJsonObject } from '../../model/json-checks.js';
 import type { Case } from '../../model/case.js';
 import { parseCase } from '../../model/parse-case.js';
@@ -6,6 +5,7 @@ import { parseRegressionCase } from '../../regression/regression-case.js';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../files/atomic-write.js';
+import { galaxyWorkflowApiTest } from '../../reporting/galaxy-workflow-test.js';
 import { GALAXY_TOOL_CONF, galaxyApiTest } from '../../reporting/galaxy-test.js';
 import { planAsSql } from '../../persistence/sql-script.js';
 import { resolveProfile } from '../../profiles/resolve-profile.js';
@@ -40,7 +40,23 @@ export async function exportCommand(options: { readonly file: string; readonly f
     const expectedJobs = plan.intent.jobs.length;
     const slug = regression?.fingerprint ?? (basename(options.file).replace(/\.json$/i, '').replace(/[^A-Za-z0-9_]/g, '_') || `case_${createHash('sha256').update(JSON.stringify(c)).digest('hex').slice(0, 12)}`);
     const title = regression ? `${regression.property} ${regression.fingerprint} on ${regression.profile}` : `case ${basename(options.file)} on ${system.profile.name}`;
-    if (c.entry === 'workflow-invocation') throw new InvalidInputError('export --format galaxy-test does not write workflow invocation tests yet: use --format json for the invocation request body and --format sql for the rows');
+    if (c.entry === 'workflow-invocation') {
+      const trace = plan.workflow!;
+      const top = trace.invocations.filter((i) => i.parentId === null);
+      const exported = galaxyWorkflowApiTest(c, {
+        title,
+        violation: regression?.violation.message ?? null,
+        slug,
+        expected: {
+          invocations: top.length,
+          refused: trace.refused,
+          states: top.map((i) => i.state),
+          stepRows: top.map((i) => trace.steps.filter((s) => s.invocationId === i.id && s.wisId !== null).length),
+          jobs: plan.intent.jobs.length,
+        },
+      });
+      return writePieces(options.out, [exported.test, ...exported.toolXmls], exported.toolConfLines, io);
+    }
     const exported = galaxyApiTest(c, { title, violation: regression?.violation.message ?? null, slug, expectedJobs });
     if (options.out !== undefined) {
       for (const piece of [exported.test, exported.toolXml]) {
@@ -78,6 +94,29 @@ export async function exportCommand(options: { readonly file: string; readonly f
       'BEGIN;',
       ...planAsSql(plan, system.executor.layouts),
       'COMMIT;',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+/** The pieces of an exported test: written under --out DIR, or printed each after its "==> path <==" line. */
+async function writePieces(out: string | undefined, pieces: readonly { readonly path: string; readonly text: string }[], confLines: readonly string[], io: Io): Promise<number> {
+  if (out !== undefined) {
+    for (const piece of pieces) {
+      const path = join(out, piece.path);
+      await writeFileAtomic(path, piece.text);
+      io.out(`wrote ${path}`);
+    }
+    io.out(`add to ${GALAXY_TOOL_CONF}, inside <toolbox>: ${confLines.join(' ')}`);
+    return 0;
+  }
+  io.out(
+    [
+      `# cardfuzz export --format galaxy-test: ${pieces.length + 1} pieces for a Galaxy checkout, each after its "==> path <==" line`,
+      `# (--out DIR writes all but the last as files).`,
+      ...pieces.flatMap((p) => [`# ==> ${p.path} <==`, p.text]),
+      `# ==> ${GALAXY_TOOL_CONF}: add inside <toolbox> <==`,
+      ...confLines,
     ].join('\n'),
   );
   return 0;
