@@ -16,6 +16,7 @@ import { oneStepRowPerInvocationStep } from './one-step-row-per-invocation-step.
 import { connectionsReachUpstreamOutputs } from './connections-reach-upstream-outputs.js';
 import { mappedStepConsumedWhole } from './mapped-step-consumed-whole.js';
 import { invocationFinishes } from './invocation-finishes.js';
+import { extractionRoundTrip } from './extraction-round-trip.js';
 
 /** Every property cardfuzz checks, by stable id, in the order they judge a case. */
 export const PROPERTIES: readonly AnyProperty[] = [
@@ -33,6 +34,7 @@ export const PROPERTIES: readonly AnyProperty[] = [
   oneStepRowPerInvocationStep,
   connectionsReachUpstreamOutputs,
   mappedStepConsumedWhole,
+  extractionRoundTrip,
   invocationFinishes,
   migrationUpgradesAnyHistory,
 ];

@@ -18,6 +18,7 @@ export const PROPERTY_CHOICES = [
   'one-step-row-per-invocation-step',
   'connections-reach-upstream-outputs',
   'mapped-step-consumed-whole',
+  'extraction-round-trip',
   'invocation-finishes',
   'migration-upgrades-any-history',
 ] as const;

@@ -122,6 +122,7 @@ export function stats(values: readonly number[]): Stats {
 /** Shape families for the per-family figures. */
 export function familyOf(c: Case, shapes: readonly string[], ok: boolean): string {
   if (!ok) return 'rejected by Galaxy';
+  if (c.entry === 'workflow-invocation') return 'workflow invocations';
   if (c.entry === 'workflow-step') return 'workflow steps';
   if (c.entry === 'legacy') return 'legacy API';
   if (shapes.some((s) => ['S7', 'S8', 'S9', 'S10', 'S11', 'S12', 'S13', 'S14', 'S16', 'S21'].includes(s))) return 'map-over';

@@ -120,6 +120,8 @@ interface Invoker {
   readonly fixture: FixtureIndex;
   readonly toolSources: Map<string, { current: number | null }>;
   readonly trace: WorkflowTrace;
+  /** The history as the last step saw it, reused until a step adds to it (the expansion indexes a history once). */
+  history: History | null;
 }
 
 /** One invocation being scheduled (`WorkflowInvocation` with its `WorkflowProgress`). */
@@ -177,6 +179,7 @@ export function invokeWorkflow(
     fixture: { elementId: (hdcaId, path) => elements.get(elementKey(hdcaId, path)) ?? fixture.elementId(hdcaId, path) },
     toolSources: new Map(),
     trace,
+    history: null,
   };
   // Each run config goes through queue_invoke: K independent invocations, each with its own request rows.
   const invocations = expanded.configs.map((config, index) => queueInvoke(invoker, stored, config, index));
@@ -538,7 +541,8 @@ function toolModule(invoker: Invoker, invocation: Invocation, step: StepNode, ru
 
 /** The history a step's request is expanded against: the fixture and every output made so far. */
 function currentHistory(invoker: Invoker): History {
-  return { datasets: [...invoker.datasets], collections: [...invoker.collections] };
+  invoker.history ??= { datasets: [...invoker.datasets], collections: [...invoker.collections] };
+  return invoker.history;
 }
 
 /**
@@ -610,6 +614,7 @@ function toolOutputs(invoker: Invoker, run: StepRun): Map<string, StepValue> {
       const id = row.cells['dataset_id'] as number;
       outputs.set(String(row.cells['name']), { kind: 'dataset', id });
       invoker.datasets.push({ id });
+      invoker.history = null;
     } else if (row.table === 'job_to_output_dataset_collection' && row.cells['job_id'] === jobId) {
       const hdca = session.rows.find((r) => r.table === 'history_dataset_collection_association' && r.id === row.cells['dataset_collection_id']);
       if (hdca !== undefined) outputs.set(String(row.cells['name']), collectionValue(invoker, hdca as SessionRow<'history_dataset_collection_association'>));
@@ -654,12 +659,14 @@ function collectionValue(invoker: Invoker, hdca: SessionRow<'history_dataset_col
       } else if (typeof hda === 'number') {
         elements.push({ identifier, dataset: hda });
         if (!invoker.datasets.some((d) => d.id === hda)) invoker.datasets.push({ id: hda });
+        invoker.history = null;
       } else populated = false;
     }
     return { collection_type: String(dc.cells['collection_type']), elements, populated };
   };
   const built = build(hdca.cells['collection_id'] as number, []);
   const collection: HistoryCollection = { id: hdca.id, collection_type: built.collection_type, elements: built.elements, ...(built.populated ? {} : { populated_state: 'new' }) };
+  invoker.history = null;
   const at = invoker.collections.findIndex((h) => h.id === hdca.id);
   if (at >= 0) invoker.collections[at] = collection;
   else invoker.collections.push(collection);

@@ -38,6 +38,8 @@ export interface Snapshot {
   readonly jobInputCollections: readonly { readonly id: number; readonly jobId: number | null; readonly hdcaId: number | null; readonly name: string | null }[];
   readonly jobInputElements: readonly { readonly id: number; readonly jobId: number | null; readonly elementId: number | null; readonly name: string | null }[];
   readonly collections: readonly { readonly id: number; readonly collectionId: number | null }[];
+  /** `implicitly_created_dataset_collection_inputs`: the collection each implicit output was mapped over, by input name. */
+  readonly implicitInputs: readonly { readonly id: number; readonly hdcaId: number | null; readonly inputHdcaId: number | null; readonly name: string | null }[];
   readonly elements: readonly { readonly id: number; readonly collectionId: number | null; readonly hdaId: number | null; readonly childId: number | null }[];
 }
 
@@ -110,6 +112,13 @@ const SCANS: readonly ScanDefinition[] = [
     false,
     true,
   ),
+  scan(
+    'implicitInputs',
+    'implicitly_created_dataset_collection_inputs',
+    { id: 'id', hdcaId: 'dataset_collection_id', inputHdcaId: 'input_dataset_collection_id', name: 'name' },
+    false,
+    true,
+  ),
   scan('collections', 'history_dataset_collection_association', { id: 'id', collectionId: 'collection_id' }, false, true),
   scan('elements', 'dataset_collection_element', { id: 'id', collectionId: 'dataset_collection_id', hdaId: 'hda_id', childId: 'child_collection_id' }, false, true),
 ];
@@ -167,6 +176,7 @@ export function emptySnapshot(): { -readonly [K in SnapshotKey]: Snapshot[K] } {
     jobInputCollections: [],
     jobInputElements: [],
     collections: [],
+    implicitInputs: [],
     elements: [],
   };
 }

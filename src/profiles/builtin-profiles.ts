@@ -51,6 +51,7 @@ export const DEFAULT_SETTINGS: Settings = {
   'workflow.recaptureOnReentry': 'off',
   'extraction.dedup': 'none',
   'extraction.batchStep': 'one-step',
+  'extraction.mappedInputs': 'implicit-input-collection',
 };
 
 const BRANCH_SETTINGS: Settings = { ...DEFAULT_SETTINGS, 'executor.executionState': 'tes', 'executor.outputCollectionLink': 'teica' };

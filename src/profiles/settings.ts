@@ -78,6 +78,11 @@ export const SETTING_DEFINITIONS = [
     description: 'extracting a tool request whose Batch has several plain values gives one step holding the Batch, or RequestInternalToWorkflowStateError',
     question: 'Q3',
   },
+  {
+    name: 'extraction.mappedInputs',
+    values: ['implicit-input-collection', 'element'],
+    description: "extraction connects a mapped step's input to the collection it was mapped over (implicit_input_collections, as Galaxy does), or to the element dataset its representative job read",
+  },
 ] as const;
 
 type Definitions = typeof SETTING_DEFINITIONS;

@@ -11,13 +11,19 @@ import { findingFor, fuzz } from '../helpers/fuzz.js';
  * the default campaign and shrink to the same minimal workflow from any seed.
  */
 
-const WORKFLOW_PROPERTIES = ['one-step-row-per-invocation-step', 'connections-reach-upstream-outputs', 'mapped-step-consumed-whole'];
+const WORKFLOW_PROPERTIES = ['one-step-row-per-invocation-step', 'connections-reach-upstream-outputs', 'mapped-step-consumed-whole', 'extraction-round-trip'];
 
 describe('workflow properties on branch-fixed', () => {
   it.each(WORKFLOW_PROPERTIES)('%s holds, having judged workflow cases', async (property) => {
     const result = await fuzz('branch-fixed', { cases: 'workflow', runs: 800, properties: [property] });
     expect(result.findings.map((f) => `${f.property}: ${f.violation.message}`)).toEqual([]);
     expect(result.checks.find((c) => c.property === property)).toMatchObject({ status: 'held' });
+  });
+
+  it('extraction-round-trip fails when extraction connects a mapped step to its element, shrunk to an input and one mapped step', async () => {
+    const f = findingFor(await fuzz('branch-fixed', { cases: 'workflow', runs: 800, settings: { 'extraction.mappedInputs': 'element' }, properties: ['extraction-round-trip'] }), 'extraction-round-trip');
+    expect(f?.violation.kind).toBe('round-trip-mismatch');
+    expect(Object.values((f!.case as WorkflowCase).workflow.steps).map((s) => s.type)).toEqual(['data_collection_input', 'tool']);
   });
 
   it('invocation-finishes (hazard) fails on a mapped step whose tool has no outputs under a job cap, shrunk to that step', async () => {

@@ -34,7 +34,7 @@ export function measureSqliteFloor(
       inserts.set(table, db.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`));
     }
     const updates = new Map<string, Database.Statement>();
-    const scans = compiled.scans.map((s) => ({ key: s.key, statement: db.prepare(s.statement.sql) }));
+    const scans = compiled.scans.map((s) => ({ key: s.key, workflowOnly: s.workflowOnly, statement: db.prepare(s.statement.sql) }));
     const readers = new Map([...compiled.readers].map(([id, c]) => [id, { c, statement: db.prepare(c.sql) }]));
     const overfull = compiled.overfull.map((o) => ({ args: bindArguments(o.statement, {}), statement: db.prepare(o.statement.sql) }));
     const begin = db.prepare('BEGIN');
@@ -55,7 +55,7 @@ export function measureSqliteFloor(
           }
         }
         const snapshot = emptySnapshot();
-        for (const scan of scans) (snapshot as Record<string, unknown>)[scan.key] = scan.statement.all();
+        for (const scan of scans) if (plan.workflow !== null || !scan.workflowOnly) (snapshot as Record<string, unknown>)[scan.key] = scan.statement.all();
         for (const request of readerRequests(snapshot as Snapshot)) {
           const r = readers.get(request.reader);
           if (r) r.statement.all(bindArguments(r.c, { arg: request.argument }));
