@@ -27,6 +27,7 @@ import { recordFinding } from '../../regression/record-finding.js';
 import { saveRegressionCase } from '../../regression/regression-store.js';
 import { commitNight, completeUnlistedNights } from '../../nightly/report-files.js';
 import { exitCodeOf, nightlyMarkdown, type NightlyFinding, type NightlySummary } from '../../reporting/nightly-summary.js';
+import { notApplicableReason } from '../../runner/applicability.js';
 import { CaseJudge } from '../../runner/case-judge.js';
 import { violationSignature } from '../../runner/finding.js';
 import { openTarget, resolveTargetProfile, type TargetOptions } from '../../runner/open-target.js';
@@ -149,6 +150,10 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   const baselinePlans = baselineSample.map((c) => system.plan(c));
   baselineSample.forEach((c, i) => baseline.record(c, baselinePlans[i]!));
   const catalog = database.catalog;
+  const notApplicable = Object.fromEntries(selected.flatMap((p) => {
+    const reason = notApplicableReason(p, system, catalog);
+    return reason === null ? [] : [[p.id, reason]];
+  }));
 
   const lanes = {
     execution: selected.filter((p) => p.family === 'execution').map((p) => p.id),
@@ -257,6 +262,8 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
     elapsedMs: result.elapsedMs,
     runs: result.runs,
     judged: Object.fromEntries(selected.map((p) => [p.id, result.judged[p.id] ?? 0])),
+    // Only a property that judged nothing is not applicable.
+    notApplicable: Object.fromEntries(Object.entries(notApplicable).filter(([id]) => (result.judged[id] ?? 0) === 0)),
     casesPerSecond: result.elapsedMs > 0 ? (result.runs * 1000) / result.elapsedMs : 0,
     interrupted: result.interrupted,
     // A night that ran no case checked nothing: never green.

@@ -100,7 +100,7 @@ export async function runToolFolder(files: readonly FoundFile[], options: ToolFo
   }
   if (reports.some((r) => r.status === 'findings')) return 1;
   // Green means checked: refused tools, or tools whose cases no property could judge, checked nothing.
-  if (!reports.some((r) => r.checks.some((c) => c.status !== 'not-checked'))) {
+  if (!reports.some((r) => r.checks.some((c) => c.status === 'held' || c.status === 'failed'))) {
     const loaded = reports.filter((r) => r.status !== 'refused').length;
     io.err(`cardfuzz: nothing was checked: ${loaded === 0 ? reports.length === 1 ? 'the one tool file was refused' : `all ${reports.length} tool files were refused` : `no selected property judged any case of the ${loaded} tool${loaded === 1 ? '' : 's'} loaded`}`);
     return 2;
