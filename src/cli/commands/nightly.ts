@@ -36,6 +36,7 @@ import { formatApproximation } from '../../tools/approximations.js';
 import { formatDuration } from '../durations.js';
 import type { Io } from '../io.js';
 import { shellQuote, targetFlags } from '../shared-options.js';
+import { progressLine, terminalStatus } from '../progress.js';
 import { testKillPoint } from '../test-kill-point.js';
 
 export interface NightlyOptions {
@@ -164,18 +165,14 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   event({ type: 'plan', workers: Math.min(options.workers, Math.max(1, units.length)), units, reachable: baseline.coverage, empty: emptyCoverage(relationships) });
   io.err(`profile ${profile.name}, ${budget}, ${units.length} work unit${units.length === 1 ? '' : 's'} on ${Math.min(options.workers, units.length)} worker${options.workers === 1 ? '' : 's'}${shardLabel ? `, shard ${shardLabel}` : ''}`);
 
-  let lastLine = 0;
   let slicesFinished = 0;
+  // Progress on a terminal only (nothing in a pipe or a CI log), once the night has run a few seconds.
+  const status = terminalStatus(io);
   const onEvent = (e: NightlyEvent): void => {
-    if (e.type === 'progress') {
-      const now = performance.now();
-      if (io.stderrIsTTY || now - lastLine > 10_000) {
-        lastLine = now;
-        const elapsed = performance.now() - started;
-        const fraction = options.timeBudgetMs !== undefined ? Math.min(1, elapsed / options.timeBudgetMs) : null;
-        const bar = fraction === null ? '' : `[${'#'.repeat(Math.round(fraction * 20)).padEnd(20, '.')}] `;
-        io.status(`nightly ${bar}${e.runs.toLocaleString('en-US')} cases | ${Math.round(e.casesPerSecond).toLocaleString('en-US')} cases/s | ${e.findings} finding${e.findings === 1 ? '' : 's'}${options.timeBudgetMs !== undefined ? ` | ${Math.max(0, Math.round((options.timeBudgetMs - elapsed) / 1000))} s left` : ''}`);
-      }
+    if (e.type === 'progress' && io.stderrIsTTY) {
+      const elapsed = performance.now() - started;
+      const progress = { runs: e.runs, findings: e.findings, elapsedMs: elapsed, casesPerSecond: e.casesPerSecond, shrinking: null };
+      status(progressLine('nightly', progress, null, options.timeBudgetMs ?? null));
     }
     if (e.type === 'worker-problem') io.err(`cardfuzz nightly: ${e.message}`);
     if (e.type !== 'progress') event(e);

@@ -16,7 +16,7 @@ import { notCheckedLines, runSuite, type PropertyCheck } from '../../runner/run-
 import { formatDuration } from '../durations.js';
 import { formatFinding } from '../format-finding.js';
 import type { Io } from '../io.js';
-import { progressReporter } from '../progress.js';
+import { progressReporter, terminalStatus } from '../progress.js';
 import { schemaGapNotes } from '../schema-notes.js';
 import { cardfuzzInvocation } from '../invocation.js';
 import { defaultSaveDir } from '../project-root.js';
@@ -74,6 +74,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   io.err(`cardfuzz run: profile ${profile.name}, seed ${options.seed}, ${budget}, ${properties.length} propert${properties.length === 1 ? 'y' : 'ies'}${leftOut.length > 0 ? ` (${leftOut.length} hazard properties left out; --hazards adds them)` : ''}, ${options.target.dialect}`);
   const cardfuzz = cardfuzzInvocation();
   const reporters = new Map<string, ReturnType<typeof progressReporter>>();
+  const status = terminalStatus(io);
   for (const warning of tools.flatMap((t) => t.warnings)) io.err(`note: ${warning}`);
   const cases = tools.length === 0 ? caseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t.tool)));
   const histories = tools.length === 0 ? historyArbitrary() : fc.array(cases, { minLength: 1, maxLength: 3 });
@@ -91,7 +92,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     onProgress: (group, p) => {
       let reporter = reporters.get(group);
       if (reporter === undefined) {
-        reporter = progressReporter(io, group === 'execution' ? 'fuzzing' : 'upgrading', null, null);
+        reporter = progressReporter(io, group === 'execution' ? 'fuzzing' : 'upgrading', null, null, status);
         reporters.set(group, reporter);
       }
       reporter(p);
