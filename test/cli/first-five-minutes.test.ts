@@ -77,6 +77,16 @@ describe('explain on a regression case file', () => {
     expect(recorded.stdout).toMatch(/^write: refused at statement \d+ \(a write to job\): unique on job \(tool_execution_state_id\) \(uq_job_tool_execution_state_id\)$/m);
     expect(runCli(['explain', LEDGER, '--profile', 'branch-fixed']).status).toBe(0);
   });
+
+  it('says why a property is n/a on a profile whose schema lacks what it needs, and keeps "not judged" for the rest', () => {
+    const r = runCli(['explain', LEDGER, '--profile', 'upstream']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}n\/a icj-supersedes-job-tes \(the schema lacks job\.tool_execution_state_id\)$/m);
+    // The ledger case writes no invocation step: wis-targets-job-xor-icj applies on upstream but has nothing to judge here.
+    expect(r.stdout).toMatch(/^ {2}not judged wis-targets-job-xor-icj$/m);
+    // Where the schema has the column, the property applies.
+    expect(runCli(['explain', LEDGER, '--profile', 'branch-fixed']).stdout).not.toContain('n/a icj-supersedes-job-tes');
+  });
 });
 
 describe('gate and replay from anywhere in the project', () => {
