@@ -13,7 +13,11 @@ export const executionStateReachesItsJobs = defineExecutionProperty({
   id: 'execution-state-reaches-its-jobs',
   summary: 'every job of a tool request is reachable from its execution state, directly or through its ICJ',
   hazard: 'upstream executor: a map-over whose tool has no unfiltered outputs never persists its ICJ, so the TES reaches none of its jobs (Q4)',
-  needs: { readers: ['ToolRequest.jobs', 'ToolExecutionState.job', 'ToolExecutionState.implicit_collection_jobs', 'ImplicitCollectionJobs.job_list'] },
+  // A request's TES and the readers it reaches jobs with: a schema without them makes it not applicable.
+  needs: {
+    columns: [['tool_request', 'tool_execution_state_id'], ['job', 'tool_execution_state_id'], ['implicit_collection_jobs', 'tool_execution_state_id']],
+    readers: ['ToolRequest.jobs', 'ToolExecutionState.job', 'ToolExecutionState.implicit_collection_jobs', 'ImplicitCollectionJobs.job_list'],
+  },
   check({ outcome }) {
     const snapshot = outcome.snapshot;
     if (snapshot === null) return NOT_JUDGED;

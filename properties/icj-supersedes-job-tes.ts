@@ -8,7 +8,8 @@ import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
 export const icjSupersedesJobTes = defineExecutionProperty({
   id: 'icj-supersedes-job-tes',
   summary: 'a job under an implicit collection jobs row never carries a TES of its own',
-  needs: {},
+  // Without a TES column on job there is nothing to supersede: not applicable (upstream Galaxy).
+  needs: { columns: [['job', 'tool_execution_state_id']] },
   check({ outcome, system }) {
     const snapshot = outcome.snapshot;
     // Judged on a write that persisted a mapped job, where jobs carry a TES.

@@ -8,7 +8,8 @@ import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
 export const stepExecutionKeepsOneState = defineExecutionProperty({
   id: 'step-execution-keeps-one-state',
   summary: 'a mapped invocation step and its implicit collection jobs point at the same execution state',
-  needs: {},
+  // Both ends of the comparison: a schema without them (upstream Galaxy) makes it not applicable.
+  needs: { columns: [['workflow_invocation_step', 'tool_execution_state_id'], ['implicit_collection_jobs', 'tool_execution_state_id']] },
   check({ outcome }) {
     const snapshot = outcome.snapshot;
     if (snapshot === null) return NOT_JUDGED;

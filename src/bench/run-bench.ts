@@ -75,6 +75,18 @@ export interface BenchReport {
     readonly casesPerSecond: number;
     readonly executionCasesPerSecond: number;
     readonly upgradeHistoriesPerSecond: number;
+    /** The campaign's whole time, opening its schemas included (as `casesPerSecond`). */
+    readonly seconds: number;
+    /** The same statements sent the same way by raw pg (two round trips per case), on the campaign's own execution cases. */
+    readonly floorCasesPerSecond: number;
+    /** Cases of the floor whose writes the server refused (none expected on branch-fixed). */
+    readonly floorRefused: number;
+    /** Upgrade histories written and upgraded by raw pg with the same statements. */
+    readonly upgradeFloorHistoriesPerSecond: number;
+    /** The campaign's execution cases at the raw pg floor plus its upgrade histories at theirs. */
+    readonly floorSeconds: number;
+    /** Campaign time over floor time for the same cases. */
+    readonly ratioToFloor: number;
     /** Two empty round trips per case (what a case's two round trips cost without any work). */
     readonly roundTripFloorCasesPerSecond: number;
     readonly sqliteExecutionCasesPerSecond: number;
@@ -110,7 +122,16 @@ export interface BenchOptions {
   /** Runs the same nightly work units on 1, 2, ... worker threads and reports each run. */
   readonly workerScaling?: () => Promise<NonNullable<BenchReport['workers']>>;
   /** A PostgreSQL server to measure next to SQLite. */
-  readonly postgres?: { readonly url: string; readonly runs: number; readonly roundTripFloor: (url: string, cases: number) => Promise<number>; readonly server: (url: string) => Promise<string> };
+  readonly postgres?: {
+    readonly url: string;
+    readonly runs: number;
+    readonly roundTripFloor: (url: string, cases: number) => Promise<number>;
+    /** The raw pg floor of these execution plans (the same statements sent the same way). */
+    readonly floor: (url: string, plans: readonly ExecutionPlan[], profile: string) => Promise<{ casesPerSecond: number; statementsPerCase: number; refused: number }>;
+    /** The raw pg floor of upgrade histories (writes plus migrations). */
+    readonly upgradeFloor: (url: string, histories: readonly (readonly Case[])[]) => Promise<number>;
+    readonly server: (url: string) => Promise<string>;
+  };
 }
 
 export function stats(values: readonly number[]): Stats {
@@ -135,8 +156,17 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const profile = 'branch-fixed';
 
   /** The default campaign (every property, seed 1) on a database: the suite and its two groups. */
-  const defaultCampaign = async (database: { readonly dialect: 'sqlite' | 'postgres'; readonly databaseUrl?: string }, runs: number) => {
-    const suite = await runSuite({ target: { profile, settings: {}, ...database }, properties: options.properties, caseArbitrary: options.caseArbitrary, historyArbitrary: options.historyArbitrary, seed: 1, runs, replayCommand: () => '' });
+  const defaultCampaign = async (database: { readonly dialect: 'sqlite' | 'postgres'; readonly databaseUrl?: string }, runs: number, onPlan?: (plan: ExecutionPlan) => void) => {
+    const suite = await runSuite({
+      target: { profile, settings: {}, ...database },
+      properties: options.properties,
+      caseArbitrary: options.caseArbitrary,
+      historyArbitrary: options.historyArbitrary,
+      seed: 1,
+      runs,
+      replayCommand: () => '',
+      ...(onPlan ? { onCaseEvaluation: (e: { readonly plan: ExecutionPlan }) => onPlan(e.plan) } : {}),
+    });
     if (suite.error) throw new Error(suite.error.message);
     return { suite, execution: suite.groups.find((g) => g.name === 'execution')!, upgrade: suite.groups.find((g) => g.name === 'upgrade') };
   };
@@ -237,14 +267,25 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   if (options.postgres) {
     const pgOptions = options.postgres;
     options.onStage?.(`PostgreSQL: default campaign of ${pgOptions.runs} cases`);
-    const { suite: pgCampaign, execution: pgExecution, upgrade: pgUpgrade } = await defaultCampaign({ dialect: 'postgres', databaseUrl: pgOptions.url }, pgOptions.runs);
-    options.onStage?.('PostgreSQL: round-trip floor and the ledger bug');
+    // The floor replays the campaign's own execution cases: like against like.
+    const pgPlans: ExecutionPlan[] = [];
+    const { suite: pgCampaign, execution: pgExecution, upgrade: pgUpgrade } = await defaultCampaign({ dialect: 'postgres', databaseUrl: pgOptions.url }, pgOptions.runs, (plan) => pgPlans.push(plan));
+    options.onStage?.('PostgreSQL: the raw pg floor of the same statements, the round-trip floor and the ledger bug');
+    const pgFloor = await pgOptions.floor(pgOptions.url, pgPlans, profile);
+    const pgUpgradeFloor = await pgOptions.upgradeFloor(pgOptions.url, fc.sample(options.historyArbitrary, { numRuns: Math.max(40, pgUpgrade?.runs ?? 0), seed: 4 }));
+    const pgFloorSeconds = pgExecution.runs / pgFloor.casesPerSecond + (pgUpgrade?.runs ?? 0) / pgUpgradeFloor;
     postgres = {
       server: await pgOptions.server(pgOptions.url),
       runs: pgCampaign.runs,
+      seconds: pgCampaign.elapsedMs / 1000,
       casesPerSecond: pgCampaign.runs / (pgCampaign.elapsedMs / 1000),
       executionCasesPerSecond: pgExecution.runs / (pgExecution.elapsedMs / 1000),
       upgradeHistoriesPerSecond: pgUpgrade ? pgUpgrade.runs / (pgUpgrade.elapsedMs / 1000) : 0,
+      floorCasesPerSecond: pgFloor.casesPerSecond,
+      floorRefused: pgFloor.refused,
+      upgradeFloorHistoriesPerSecond: pgUpgradeFloor,
+      floorSeconds: pgFloorSeconds,
+      ratioToFloor: pgCampaign.elapsedMs / 1000 / pgFloorSeconds,
       roundTripFloorCasesPerSecond: await pgOptions.roundTripFloor(pgOptions.url, 3000),
       sqliteExecutionCasesPerSecond: executionGroupReport.runs / (executionGroupReport.elapsedMs / 1000),
       ledger: { seeds: Math.min(options.ledgerSeeds, 10), ...(await measureLedger(options, { dialect: 'postgres', databaseUrl: pgOptions.url }, Math.min(options.ledgerSeeds, 10), false)) },

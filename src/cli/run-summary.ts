@@ -18,8 +18,10 @@ export interface RunSummaryInput {
   readonly properties: readonly AnyProperty[];
   /** Hazard properties a default run leaves out. */
   readonly leftOut: readonly AnyProperty[];
-  /** Properties that judged no case (printed above as not checked). */
+  /** Properties that judged no case though they could have (printed above as not checked). */
   readonly notChecked?: number;
+  /** Properties the schema gives nothing to judge (printed above as n/a). */
+  readonly notApplicable?: number;
   /** "2,010 cases in 2.5 s (801 cases/s)". */
   readonly totals: string;
   readonly profile: string;
@@ -37,8 +39,12 @@ const MESSAGE_WIDTH = 104;
 export function runSummary(s: RunSummaryInput): string {
   const lines: string[] = [];
   const count = s.findings.length;
-  const unchecked = (s.notChecked ?? 0) > 0 ? ` (${s.notChecked} not checked)` : '';
-  lines.push(count === 0 ? `ok: every ${unchecked ? 'checked ' : ''}property held on ${s.profile}${unchecked} over ${s.totals}` : `${count} finding${count === 1 ? '' : 's'} on ${s.profile}${unchecked} over ${s.totals}:`);
+  const notChecked = s.notChecked ?? 0;
+  const notApplicable = s.notApplicable ?? 0;
+  const left = [...(notChecked > 0 ? [`${notChecked} not checked`] : []), ...(notApplicable > 0 ? [`${notApplicable} not applicable`] : [])];
+  const aside = left.length > 0 ? ` (${left.join(', ')})` : '';
+  const which = notChecked > 0 ? 'checked ' : notApplicable > 0 ? 'applicable ' : '';
+  lines.push(count === 0 ? `ok: every ${which}property held on ${s.profile}${aside} over ${s.totals}` : `${count} finding${count === 1 ? '' : 's'} on ${s.profile}${aside} over ${s.totals}:`);
   const width = Math.max(0, ...s.findings.map((f) => label(s.properties, f.property).length));
   for (const f of s.findings) {
     const shape = f.shapeClass in SHAPES ? `${f.shapeClass}, ${SHAPES[f.shapeClass as keyof typeof SHAPES]}` : f.shapeClass;

@@ -65,6 +65,8 @@ export interface NightlySummary {
   readonly runs: number;
   /** Per property, the inputs it judged; zero means not checked (absent in summaries written before it was counted). */
   readonly judged?: Readonly<Record<string, number>>;
+  /** Per property the schema gives nothing to judge, why (runner/applicability.ts); a property that judged an input is never listed. */
+  readonly notApplicable?: Readonly<Record<string, string>>;
   readonly casesPerSecond: number;
   readonly interrupted: boolean;
   readonly errors: readonly string[];
@@ -158,11 +160,12 @@ export function nightlyJunit(summary: NightlySummary): string {
   const propertyCases: JUnitCase[] = summary.properties.map((id) => {
     const open = summary.findings.filter((f) => f.property === id && f.status !== 'fixed');
     const judged = summary.judged?.[id];
+    const na = summary.notApplicable?.[id];
     return {
       name: id,
       classname: 'cardfuzz.nightly.properties',
       ...(judged !== undefined ? { properties: { judged } } : {}),
-      ...(open.length === 0 && judged === 0 ? { skipped: 'not checked: judged no input' } : {}),
+      ...(open.length === 0 && judged === 0 ? { skipped: na !== undefined ? `not applicable: ${na}` : 'not checked: judged no input' } : {}),
       ...(open.length > 0 ? { failure: { message: open.map((f) => f.violation.message).join('; '), type: 'property', details: open.map((f) => f.replay).join('\n') } } : {}),
     };
   });
@@ -212,7 +215,8 @@ export function nightlyMarkdown(summary: NightlySummary): string {
     lines.push('### Properties', '', '| property | inputs judged |', '|---|---|');
     for (const id of summary.properties) {
       const n = summary.judged[id] ?? 0;
-      lines.push(`| ${id} | ${n === 0 ? '**not checked** (0)' : n.toLocaleString('en-US')} |`);
+      const na = summary.notApplicable?.[id];
+      lines.push(`| ${id} | ${n > 0 ? n.toLocaleString('en-US') : na !== undefined ? `n/a (${na.replaceAll('|', '\\|')})` : '**not checked** (0)'} |`);
     }
     lines.push('');
   }

@@ -8,6 +8,7 @@ import type { Profile } from '../profiles/profile.js';
 import { resolveProfile } from '../profiles/resolve-profile.js';
 import type { SettingsPatch } from '../profiles/settings.js';
 import type { SqlDialectName } from '../schema/render-schema.js';
+import { executionNotApplicable, upgradeNotApplicable } from './applicability.js';
 import { caseRunOptions } from './execution-group.js';
 import { openTarget, type Target } from './open-target.js';
 import { NOT_JUDGED, type AnyProperty, type Judgement, type Violation } from './property.js';
@@ -71,7 +72,7 @@ export class CaseJudge {
         this.#targets.set(key, target);
       }
       const { system, database } = await target;
-      const skip = options.property.notApplicable?.(system) ?? null;
+      const skip = executionNotApplicable(options.property, system, database.catalog);
       if (skip !== null) return { status: 'not-applicable', reason: skip };
       const plan = system.plan(options.case);
       const outcome = await database.runCase(plan, caseRunOptions([options.property]));
@@ -92,8 +93,8 @@ export class CaseJudge {
 
   async #openUpgrade(profileOrName: string | Profile, settings: SettingsPatch): Promise<{ previous: SystemUnderTest; target: SystemUnderTest; database: UpgradeDatabase } | string> {
     const profile = typeof profileOrName === 'string' ? await resolveProfile(profileOrName) : profileOrName;
-    if (profile.previous === undefined) return `profile ${profile.name} names no previous profile to upgrade from`;
-    if (profile.schemaSql !== undefined) return 'a schema dump has no migrations to upgrade with';
+    const skip = upgradeNotApplicable(profile);
+    if (skip !== null || profile.previous === undefined) return skip ?? `profile ${profile.name} names no previous profile to upgrade from`;
     const target = createSystemUnderTest(profile, settings);
     const previous = createSystemUnderTest(await resolveProfile(profile.previous));
     const database = await openUpgradeDatabase(previous.databaseSpec(this.#dialect), upgradeSteps(previous.profile, target.profile, this.#dialect), {

@@ -1,6 +1,6 @@
 import type { ExecutionPlan } from '../executor/execution.js';
 import type { Case } from '../model/case.js';
-import type { ReaderId } from '../readers/galaxy-readers.js';
+import type { DeclaredColumn, ReaderId } from '../readers/galaxy-readers.js';
 import type { CaseOutcome, UpgradeOutcome } from '../persistence/case-database.js';
 import type { SystemUnderTest } from './system-under-test.js';
 
@@ -47,7 +47,13 @@ export interface CaseEvaluation {
 }
 
 export interface PropertyNeeds {
-  /** Galaxy's reader queries it reads after the write (ids of readers/galaxy-readers.ts); a schema that cannot run one weakens the property. */
+  /**
+   * Columns without which the property can judge no case at all: a schema that
+   * lacks one (or a profile that writes none of it) makes the property not
+   * applicable there (see runner/applicability.ts).
+   */
+  readonly columns?: readonly DeclaredColumn[];
+  /** Galaxy's reader queries it reads after the write (ids of readers/galaxy-readers.ts); a schema that cannot run one weakens the property, one that can run none of them makes it not applicable. */
   readonly readers?: readonly ReaderId[];
   /** Children counted per parent for every relationship declared scalar. */
   readonly overfull?: boolean;

@@ -9,6 +9,7 @@ import type { Finding } from './finding.js';
 import { openTarget, type Target, type TargetOptions } from './open-target.js';
 import type { AnyProperty, CaseEvaluation, ExecutionProperty, UpgradeProperty } from './property.js';
 import { createSystemUnderTest, type SystemUnderTest } from './system-under-test.js';
+import { notApplicableReason, upgradeNotApplicable } from './applicability.js';
 import { schemaGaps, type SchemaGap } from './schema-gaps.js';
 import { upgradeGroup } from './upgrade-group.js';
 
@@ -37,7 +38,7 @@ export interface SuiteOptions {
   readonly onProgress?: (group: string, progress: CampaignProgress) => void;
   readonly onCaseEvaluation?: (evaluation: CaseEvaluation) => void;
   readonly onFinding?: (finding: Finding) => void;
-  /** Called once the schema is open, with what it lacks that a selected property reads (see `schemaGaps`). */
+  /** Called once the schema is open, with what it lacks that a selected, applicable property reads (see `schemaGaps`). */
   readonly onSchemaGaps?: (gaps: readonly SchemaGap[]) => void;
   readonly shouldStop?: () => boolean;
   /** See CampaignOptions.yieldEveryMs: lets signal handlers run during a synchronous campaign. */
@@ -59,14 +60,16 @@ export interface GroupReport {
 
 /**
  * A property's result in a run: failed (a finding), held (judged at least one
- * input and never failed), or not checked (judged none: its group did not
- * run, no input met its precondition, or the schema lacks what it reads).
+ * input and never failed), not applicable (judged none, and the schema lacks
+ * what it needs to judge any: runner/applicability.ts), or not checked
+ * (judged none though it could have: no input met its precondition, or its
+ * campaign did not run).
  */
 export interface PropertyCheck {
   readonly property: string;
-  readonly status: 'failed' | 'held' | 'not-checked';
+  readonly status: 'failed' | 'held' | 'not-applicable' | 'not-checked';
   readonly judged: number;
-  /** Why it was not checked. */
+  /** Why it was not applicable or not checked. */
   readonly reason?: string;
 }
 
@@ -82,7 +85,7 @@ export interface SuiteResult {
   readonly closeErrors: readonly string[];
   /** Per selected property: failed, held or not checked, with the inputs it judged. */
   readonly checks: readonly PropertyCheck[];
-  /** What the schema lacks that a selected property reads. */
+  /** What the schema lacks that a selected, applicable property reads. */
   readonly schemaGaps: readonly SchemaGap[];
 }
 
@@ -99,7 +102,9 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   const execution = options.properties.filter((p): p is ExecutionProperty => p.family === 'execution');
   const upgrade = options.properties.filter((p): p is UpgradeProperty => p.family === 'upgrade');
   const { system, database } = options.opened ?? (await openTarget(options.target));
-  const gaps = schemaGaps(database.catalog, options.properties);
+  // A property that judges nothing where the schema lacks what it needs is not applicable; the others' gaps weaken them.
+  const notApplicable = new Map(options.properties.map((p) => [p.id, notApplicableReason(p, system, database.catalog)]));
+  const gaps = schemaGaps(database.catalog, options.properties.filter((p) => notApplicable.get(p.id) === null));
   options.onSchemaGaps?.(gaps);
   const groups: GroupReport[] = [];
   const findings: Finding[] = [];
@@ -141,7 +146,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     }
     if (upgrade.length > 0 && error === undefined && !(interrupted && options.shouldStop?.())) {
       const profile = system.profile;
-      const skip = profile.previous === undefined ? `profile ${profile.name} names no previous profile to upgrade from` : profile.schemaSql !== undefined ? 'a schema dump has no migrations to upgrade with' : null;
+      const skip = upgradeNotApplicable(profile);
       if (skip !== null) {
         groups.push({ name: 'upgrade', properties: upgrade.map((p) => p.id), runs: 0, elapsedMs: 0, skipped: skip, stopReason: null, judged: Object.fromEntries(upgrade.map((p) => [p.id, 0])) });
       } else {
@@ -178,19 +183,22 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     elapsedMs: performance.now() - started,
     interrupted,
     groups,
-    checks: propertyChecks(options.properties, groups, findings, gaps),
+    checks: propertyChecks(options.properties, groups, findings, gaps, notApplicable),
     schemaGaps: gaps,
     ...(error !== undefined ? { error } : {}),
     closeErrors,
   };
 }
 
-function propertyChecks(properties: readonly AnyProperty[], groups: readonly GroupReport[], findings: readonly Finding[], gaps: readonly SchemaGap[]): PropertyCheck[] {
+function propertyChecks(properties: readonly AnyProperty[], groups: readonly GroupReport[], findings: readonly Finding[], gaps: readonly SchemaGap[], notApplicable: ReadonlyMap<string, string | null>): PropertyCheck[] {
   return properties.map((p): PropertyCheck => {
     const group = groups.find((g) => g.properties.includes(p.id));
     const judged = group?.judged[p.id] ?? 0;
     if (findings.some((f) => f.property === p.id)) return { property: p.id, status: 'failed', judged };
     if (judged > 0) return { property: p.id, status: 'held', judged };
+    // Only a property that judged nothing is not applicable: the reason never hides a judged case or a finding.
+    const na = notApplicable.get(p.id) ?? null;
+    if (na !== null) return { property: p.id, status: 'not-applicable', judged: 0, reason: na };
     const own = gaps.filter((g) => g.properties.includes(p.id)).map((g) => g.missing);
     const reason =
       group === undefined
@@ -202,7 +210,7 @@ function propertyChecks(properties: readonly AnyProperty[], groups: readonly Gro
   });
 }
 
-/** The properties a run did not check, as note lines. */
+/** The properties a run did not check (though they apply), as note lines. */
 export function notCheckedLines(checks: readonly PropertyCheck[]): string[] {
   return checks.filter((c) => c.status === 'not-checked').map((c) => `${c.property} not checked: ${c.reason ?? 'judged no input'}`);
 }

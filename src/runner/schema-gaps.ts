@@ -38,3 +38,17 @@ export function schemaGaps(catalog: Catalog, properties: readonly AnyProperty[])
 export function describeSchemaGap(gap: SchemaGap): string {
   return `schema lacks ${gap.missing}: reader${gap.readers.length === 1 ? '' : 's'} ${gap.readers.join(', ')} cannot run; weakens ${gap.properties.join(', ')}`;
 }
+
+/**
+ * Every gap in one line, e.g. `schema lacks 4 columns and 1 table that 5
+ * readers read; weakens readers-agree`; a single gap is described in full.
+ */
+export function summariseSchemaGaps(gaps: readonly SchemaGap[]): string {
+  if (gaps.length === 1) return describeSchemaGap(gaps[0]!);
+  const tables = gaps.filter((g) => g.missing.startsWith('table ')).length;
+  const columns = gaps.length - tables;
+  const pieces = [columns > 0 ? `${columns} column${columns === 1 ? '' : 's'}` : '', tables > 0 ? `${tables} table${tables === 1 ? '' : 's'}` : ''].filter((p) => p !== '').join(' and ');
+  const readers = new Set(gaps.flatMap((g) => g.readers)).size;
+  const properties = [...new Set(gaps.flatMap((g) => g.properties))];
+  return `schema lacks ${pieces} that ${readers} reader${readers === 1 ? '' : 's'} read${readers === 1 ? 's' : ''}; weakens ${properties.join(', ')}`;
+}

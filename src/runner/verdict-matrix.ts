@@ -62,11 +62,10 @@ export async function verdictMatrix(options: {
     if (result.error !== undefined) throw new Error(`${variant.label}: ${result.error.message}`);
     const verdicts: Record<string, Verdict> = {};
     for (const property of options.properties) {
-      const skipped = result.groups.find((g) => g.skipped !== null && g.properties.includes(property.id));
       const finding = result.findings.find((f) => f.property === property.id);
       const check = result.checks.find((c) => c.property === property.id);
-      verdicts[property.id] = skipped
-        ? { status: 'not-applicable', reason: skipped.skipped! }
+      verdicts[property.id] = check?.status === 'not-applicable'
+        ? { status: 'not-applicable', reason: check.reason ?? 'the schema lacks what it needs' }
         : finding
           ? { status: 'failed', finding }
           : check?.status === 'not-checked'

@@ -46,6 +46,29 @@ describe('run', () => {
   });
 });
 
+describe('the default profile on a clean checkout', () => {
+  it('gate passes: what upstream’s schema cannot reach is n/a, not a failure', () => {
+    const r = runCli(['gate'], { cwd: root, env: { CARDFUZZ_SEED: '' } });
+    expect(r.status).toBe(0);
+    expect(r.stderr.split('\n')[0]).toMatch(/^cardfuzz gate: profile upstream, seed 1, /);
+    expect(r.stderr).not.toContain('not checked');
+    expect(r.stdout).toMatch(/^## cardfuzz gate: passed/);
+    expect(r.stdout).toMatch(/^\| icj-supersedes-job-tes \| n\/a \(the schema lacks job\.tool_execution_state_id\) \| 0 \|$/m);
+  });
+
+  it('run prints one line of notes before its first result, the schema’s gaps behind --verbose', () => {
+    const r = runCli(['run', '--runs', '300', '--seed', '1']);
+    expect(r.status).toBe(0);
+    const [banner, ...notes] = r.stderr.trim().split('\n');
+    expect(banner).toMatch(/^cardfuzz run: profile upstream, seed 1, /);
+    expect(notes).toEqual(['note: schema lacks 4 columns and 1 table that 5 readers read; weakens readers-agree (--verbose lists each)']);
+    expect(r.stdout.split('\n')[0]).toBe('properties (inputs judged):');
+    expect(r.stdout).toMatch(/^ok: every applicable property held on upstream \(3 not applicable\) over [\d,]+ cases/m);
+    const verbose = runCli(['run', '--runs', '300', '--seed', '1', '--verbose']);
+    expect(verbose.stderr.split('\n').filter((l) => l.startsWith('note: schema lacks '))).toHaveLength(5);
+  });
+});
+
 describe('explain on a regression case file', () => {
   it('runs on the profile the file records, unless --profile says otherwise', () => {
     const recorded = runCli(['explain', LEDGER]);
@@ -53,6 +76,16 @@ describe('explain on a regression case file', () => {
     expect(recorded.stdout.split('\n')[0]).toBe('profile branch-1f87eebce (as recorded for persists-without-constraint-violations e0e4095b936a)');
     expect(recorded.stdout).toMatch(/^write: refused at statement \d+ \(a write to job\): unique on job \(tool_execution_state_id\) \(uq_job_tool_execution_state_id\)$/m);
     expect(runCli(['explain', LEDGER, '--profile', 'branch-fixed']).status).toBe(0);
+  });
+
+  it('says why a property is n/a on a profile whose schema lacks what it needs, and keeps "not judged" for the rest', () => {
+    const r = runCli(['explain', LEDGER, '--profile', 'upstream']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}n\/a icj-supersedes-job-tes \(the schema lacks job\.tool_execution_state_id\)$/m);
+    // The ledger case writes no invocation step: wis-targets-job-xor-icj applies on upstream but has nothing to judge here.
+    expect(r.stdout).toMatch(/^ {2}not judged wis-targets-job-xor-icj$/m);
+    // Where the schema has the column, the property applies.
+    expect(runCli(['explain', LEDGER, '--profile', 'branch-fixed']).stdout).not.toContain('n/a icj-supersedes-job-tes');
   });
 });
 
@@ -82,7 +115,7 @@ describe('gate --markdown', () => {
   it('writes the Markdown only to the file, with n/a for a property the profile cannot run', () => {
     const dir = tempDir();
     const file = join(dir, 'gate.md');
-    const r = runCli(['gate', '--profile', 'upstream', '--runs', '50', '--allow-unchecked', '--markdown', file]);
+    const r = runCli(['gate', '--profile', 'upstream', '--runs', '50', '--markdown', file]);
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([`cardfuzz gate passed: ${committedCases} regression cases (0 still failing), 0 findings over 50 cases; Markdown summary in ${file}`]);
     const md = readFileSync(file, 'utf8');

@@ -92,6 +92,25 @@ describe('cardfuzz nightly', () => {
     expect(r.status).toBe(0);
   });
 
+  it('on the default profile passes, marking what upstream’s schema cannot reach n/a', () => {
+    const out = tempDir();
+    const r = nightly(out, ['--runs', '200', '--seed', '3']);
+    expect(r.status).toBe(0);
+    expect(r.summary.profile).toBe('upstream');
+    expect(r.summary.notApplicable).toEqual({
+      'icj-supersedes-job-tes': 'the schema lacks job.tool_execution_state_id',
+      'step-execution-keeps-one-state': 'the schema lacks workflow_invocation_step.tool_execution_state_id, implicit_collection_jobs.tool_execution_state_id',
+      'migration-upgrades-any-history': 'profile upstream names no previous profile to upgrade from',
+    });
+    // Only properties that judged nothing are n/a; the rest judged cases.
+    for (const id of Object.keys(r.summary.notApplicable!)) expect(r.summary.judged![id]).toBe(0);
+    expect(r.summary.judged!['persists-without-constraint-violations']).toBeGreaterThan(0);
+    const markdown = readFileSync(join(r.dir, 'summary.md'), 'utf8');
+    expect(markdown).toContain('| icj-supersedes-job-tes | n/a (the schema lacks job.tool_execution_state_id) |');
+    expect(markdown).not.toContain('not checked');
+    expect(readFileSync(join(r.dir, 'junit.xml'), 'utf8')).toContain('<skipped message="not applicable: the schema lacks job.tool_execution_state_id"/>');
+  });
+
   it('--min-coverage fails a campaign too small to reach what the model can reach', () => {
     const r = nightly(tempDir(), ['--profile', 'branch-fixed', '--runs', '20', '--seed', '3', '--min-coverage', '0.99']);
     expect(r.summary.gaps.length).toBeGreaterThan(0);

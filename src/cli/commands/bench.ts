@@ -3,6 +3,7 @@ import { PROPERTIES } from '../../../properties/index.js';
 import { runBench, type BenchReport } from '../../bench/run-bench.js';
 import { writeFileAtomic } from '../../files/atomic-write.js';
 import type { Case } from '../../model/case.js';
+import type { ExecutionPlan } from '../../executor/execution.js';
 import { openTarget } from '../../runner/open-target.js';
 import { createSystemUnderTest } from '../../runner/system-under-test.js';
 import { resolveProfile } from '../../profiles/resolve-profile.js';
@@ -59,7 +60,9 @@ export function benchMarkdown(r: BenchReport): string {
     const p = r.postgres;
     lines.push(
       `| PostgreSQL (${p.server}, loopback, one connection): default campaign (${n(p.runs)} cases) | **${n(p.casesPerSecond)} cases/s**; execution group ${n(p.executionCasesPerSecond)} cases/s (SQLite ${n(p.sqliteExecutionCasesPerSecond)}), upgrade group ${n(p.upgradeHistoriesPerSecond)} histories/s |`,
-      `| PostgreSQL round-trip floor (two empty round trips per case) | ${n(p.roundTripFloorCasesPerSecond)} cases/s |`,
+      `| raw pg floor, the same statements sent the same way (two round trips per case, the campaign's own cases): execution cases / upgrade histories | ${n(p.floorCasesPerSecond)} cases/s / ${n(p.upgradeFloorHistoriesPerSecond)} histories/s |`,
+      `| PostgreSQL campaign time / raw pg floor time for the same cases (${n(p.seconds, 2)} s / ${n(p.floorSeconds, 2)} s) | **${n(p.ratioToFloor, 2)}×**; execution group alone ${n(p.floorCasesPerSecond / p.executionCasesPerSecond, 2)}× |`,
+      `| PostgreSQL round-trip floor (two empty round trips per case, no work) | ${n(p.roundTripFloorCasesPerSecond)} cases/s |`,
       `| PostgreSQL: ledger bug, first failure / shrink (${p.ledger.seeds} seeds) | median ${n(p.ledger.firstFailureMs.median)} ms / ${n(p.ledger.shrinkMs.median)} ms, worst ${n(p.ledger.firstFailureMs.worst)} ms / ${n(p.ledger.shrinkMs.worst)} ms; canonical ${p.ledger.canonical} of ${p.ledger.seeds} |`,
     );
   }
@@ -144,7 +147,24 @@ export async function benchCommand(options: BenchCommandOptions, io: Io): Promis
     },
     ...(options.workerRuns > 0 ? { workerScaling: () => measureWorkerScaling(options.workerRuns, options.workers) } : {}),
     ...(postgres !== undefined && options.databaseUrl !== undefined
-      ? { postgres: { url: options.databaseUrl, runs: options.postgresRuns, roundTripFloor: postgres.measurePostgresRoundTrips, server: postgres.postgresServerVersion } }
+      ? {
+          postgres: {
+            url: options.databaseUrl,
+            runs: options.postgresRuns,
+            roundTripFloor: postgres.measurePostgresRoundTrips,
+            floor: async (url: string, plans: readonly ExecutionPlan[], profile: string) => {
+              const system = createSystemUnderTest(await resolveProfile(profile));
+              return postgres.measurePostgresFloor(url, system.databaseSpec('postgres'), plans, system.executor.layouts, 1, readerRequestsFor);
+            },
+            upgradeFloor: async (url: string, histories: readonly (readonly Case[])[]) => {
+              const target = createSystemUnderTest(await resolveProfile('branch-fixed'));
+              const previous = createSystemUnderTest(await resolveProfile('upstream'));
+              const plans = histories.map((h) => h.map((c) => previous.plan(c)));
+              return (await postgres.measurePostgresUpgradeFloor(url, previous.databaseSpec('postgres'), upgradeSteps(previous.profile, target.profile, 'postgres'), plans, previous.executor.layouts)).historiesPerSecond;
+            },
+            server: postgres.postgresServerVersion,
+          },
+        }
       : {}),
   });
   const markdown = benchMarkdown(report);

@@ -10,6 +10,7 @@ import type { ConstraintViolation } from '../../persistence/case-database.js';
 import { tablesUsedBy } from '../../persistence/open-case-database.js';
 import { executorSettingsOf } from '../../profiles/settings.js';
 import { readerRequestsFor } from '../../readers/reader-requests.js';
+import { executionNotApplicable } from '../../runner/applicability.js';
 import { openTarget, type TargetOptions } from '../../runner/open-target.js';
 import { NOT_JUDGED, violationOf, type CaseEvaluation, type Judgement, type Violation } from '../../runner/property.js';
 import { executionRowCounts } from '../../runner/row-counts.js';
@@ -41,6 +42,13 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
     const outcome = await database.runCase(plan, { readers: readerRequestsFor, overfull: true });
     const evaluation: CaseEvaluation = { case: c, plan, outcome, system };
     const judgements: [string, Judgement][] = PROPERTIES.flatMap((p) => (p.family === 'execution' ? [[p.id, p.check(evaluation)] as [string, Judgement]] : []));
+    // A property the schema gives nothing to judge says why, rather than "not judged".
+    const notApplicable = Object.fromEntries(
+      PROPERTIES.flatMap((p) => {
+        const reason = p.family === 'execution' ? executionNotApplicable(p, system, database.catalog) : null;
+        return reason !== null && judgements.some(([id, j]) => id === p.id && j === NOT_JUDGED) ? [[p.id, reason]] : [];
+      }),
+    );
     const verdicts: [string, Violation | null][] = judgements.map(([id, j]) => [id, violationOf(j)]);
     const expansion = plan.expansion;
     const rows = executionRowCounts(plan, tablesUsedBy(executorSettingsOf(system.settings)), outcome.failure?.statementIndex ?? null);
@@ -76,7 +84,8 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
       write: outcome.failure === null ? ('persisted' as const) : { failedAt: outcome.failure.statement.table, statementIndex: outcome.failure.statementIndex, violation: outcome.failure.violation },
       readers: outcome.readings?.map((r) => ({ reader: r.reader, argument: r.argument, ids: r.ids })) ?? [],
       overfull: outcome.overfull ?? [],
-      properties: Object.fromEntries(judgements.map(([id, j]) => [id, j === NOT_JUDGED ? 'not judged' : j === null ? 'passed' : 'failed'])),
+      properties: Object.fromEntries(judgements.map(([id, j]) => [id, j === NOT_JUDGED ? (id in notApplicable ? 'not applicable' : 'not judged') : j === null ? 'passed' : 'failed'])),
+      notApplicable,
       violations: Object.fromEntries(verdicts.filter(([, v]) => v !== null)),
     };
     if (options.json) io.out(JSON.stringify(document, null, 2));
@@ -128,7 +137,7 @@ function formatWorkflow(w: ReturnType<typeof workflowSteps>): string[] {
   return lines;
 }
 
-function formatExplanation(d: { profile: string; settings: SettingsPatch; expansion: { combinations: number; mapOver: boolean; error: string | null; structureLeaves: number | null }; execution: Record<string, unknown>; rows: Record<string, number>; write: 'persisted' | { failedAt: string; statementIndex: number; violation: ConstraintViolation }; readers: readonly { reader: string; argument: number; ids: readonly number[] }[]; properties: Record<string, string>; violations: Record<string, Violation | null> }, shapes: readonly (keyof typeof SHAPES)[], recorded: string | null, trace: WorkflowTrace | null): string {
+function formatExplanation(d: { profile: string; settings: SettingsPatch; expansion: { combinations: number; mapOver: boolean; error: string | null; structureLeaves: number | null }; execution: Record<string, unknown>; rows: Record<string, number>; write: 'persisted' | { failedAt: string; statementIndex: number; violation: ConstraintViolation }; readers: readonly { reader: string; argument: number; ids: readonly number[] }[]; properties: Record<string, string>; notApplicable: Record<string, string>; violations: Record<string, Violation | null> }, shapes: readonly (keyof typeof SHAPES)[], recorded: string | null, trace: WorkflowTrace | null): string {
   const settings = Object.entries(d.settings).map(([k, v]) => `${k}=${String(v)}`);
   const lines = [`profile ${d.profile}${settings.length > 0 ? `, ${settings.join(', ')}` : ''}${recorded === null ? '' : ` (as recorded for ${recorded})`}`, `shapes: ${shapes.map((s) => `${s} (${SHAPES[s]})`).join('; ')}`];
   if (trace !== null) lines.push(...formatWorkflow(workflowSteps(trace)));
@@ -147,7 +156,8 @@ function formatExplanation(d: { profile: string; settings: SettingsPatch; expans
   lines.push('properties:');
   for (const [id, verdict] of Object.entries(d.properties)) {
     const v = d.violations[id];
-    lines.push(`  ${verdict === 'passed' ? 'pass' : verdict === 'failed' ? 'FAIL' : verdict} ${id}${v ? `: ${v.message}` : ''}`);
+    const na = d.notApplicable[id];
+    lines.push(`  ${verdict === 'passed' ? 'pass' : verdict === 'failed' ? 'FAIL' : na !== undefined ? 'n/a' : verdict} ${id}${v ? `: ${v.message}` : na !== undefined ? ` (${na})` : ''}`);
   }
   return lines.join('\n');
 }

@@ -15,6 +15,7 @@ interface GateArgs extends TargetArgs {
   readonly 'allow-unchecked': boolean;
   readonly junit: string | undefined;
   readonly markdown: string | undefined;
+  readonly verbose: boolean;
 }
 
 /** The gate's seed: --seed, else $CARDFUZZ_SEED, else 1 — never random, so a build is reproducible. */
@@ -35,7 +36,8 @@ export const gateCommandModule: CommandModule<object, GateArgs> = {
       .option('allow-stale', { type: 'boolean', default: false, describe: 'accept regression cases recorded by other generators' })
       .option('allow-unchecked', { type: 'boolean', default: false, describe: 'accept properties the campaign did not check (judged no case); by default the gate fails on them' })
       .option('junit', { type: 'string', describe: 'write a JUnit XML report here' })
-      .option('markdown', { type: 'string', describe: 'write a Markdown summary here' }) as unknown as Argv<GateArgs>,
+      .option('markdown', { type: 'string', describe: 'write a Markdown summary here' })
+      .option('verbose', { type: 'boolean', default: false, describe: 'one note per table or column the schema lacks, instead of one line for all' }) as unknown as Argv<GateArgs>,
   handler: async (args) => {
     const io = processIo();
     process.exitCode = await handleErrors(io, async () => {
@@ -51,6 +53,7 @@ export const gateCommandModule: CommandModule<object, GateArgs> = {
           allowUnchecked: args['allow-unchecked'],
           junit: args.junit,
           markdown: args.markdown,
+          verbose: args.verbose,
           stepSummary: process.env['GITHUB_STEP_SUMMARY'] || undefined,
         },
         io,

@@ -12,7 +12,7 @@ import { gateMarkdown } from '../../reporting/markdown.js';
 import { CaseJudge } from '../../runner/case-judge.js';
 import { resolveTargetProfile, type TargetOptions } from '../../runner/open-target.js';
 import { notCheckedLines, runSuite } from '../../runner/run-suite.js';
-import { describeSchemaGap } from '../../runner/schema-gaps.js';
+import { schemaGapNotes } from '../schema-notes.js';
 import type { Io } from '../io.js';
 import { describeReplay } from './replay.js';
 import { findDefaultRegressionsDir } from '../project-root.js';
@@ -29,6 +29,8 @@ export interface GateOptions {
   readonly allowStale: boolean;
   /** Accept properties the campaign did not check (judged no input); by default the gate fails on them. */
   readonly allowUnchecked?: boolean;
+  /** One note per table or column the schema lacks, instead of one line for all. */
+  readonly verbose?: boolean;
   readonly junit: string | undefined;
   readonly markdown: string | undefined;
   /** $GITHUB_STEP_SUMMARY, when set: the Markdown summary is appended to it. */
@@ -82,7 +84,7 @@ export async function gateCommand(options: GateOptions, io: Io): Promise<number>
   problems.push(...suite.closeErrors);
   const stillFailing = replay.replayed.filter((r) => r.verdict.status === 'fails');
   const unchecked = suite.error === undefined && !options.allowUnchecked ? suite.checks.filter((c) => c.status === 'not-checked') : [];
-  for (const gap of suite.schemaGaps) io.err(`note: ${describeSchemaGap(gap)}`);
+  for (const line of schemaGapNotes(suite.schemaGaps, options.verbose ?? false)) io.err(line);
   for (const line of notCheckedLines(suite.checks)) io.err(`cardfuzz: ${line}${options.allowUnchecked ? ' (accepted: --allow-unchecked)' : ''}`);
   const exitCode = problems.length > 0 ? 2 : stillFailing.length > 0 || suite.findings.length > 0 || unchecked.length > 0 ? 1 : 0;
   const elapsedMs = performance.now() - started;
@@ -100,6 +102,7 @@ export async function gateCommand(options: GateOptions, io: Io): Promise<number>
     const group = suite.groups.find((g) => g.properties.includes(p.id));
     const check = suite.checks.find((c) => c.property === p.id);
     const judged = check?.judged ?? 0;
+    if (check?.status === 'not-applicable') return { name: p.id, classname: 'cardfuzz.properties', skipped: `not applicable: ${check.reason ?? 'the schema lacks what it needs'}` };
     if (check?.status === 'not-checked') {
       const reason = `not checked: ${check.reason ?? 'judged no input'}`;
       if (options.allowUnchecked) return { name: p.id, classname: 'cardfuzz.properties', skipped: reason };
@@ -118,7 +121,7 @@ export async function gateCommand(options: GateOptions, io: Io): Promise<number>
     { name: 'cardfuzz regressions', cases: [...regressionCases, ...problemCases] },
     { name: `cardfuzz properties`, cases: propertyCases, timeSeconds: suite.elapsedMs / 1000, properties: { profile: profile.name, seed: options.seed, runs: suite.runs } },
   ]);
-  const markdown = gateMarkdown({ profile: profile.name, seed: options.seed, runs: suite.runs, elapsedMs, replayed: replay.replayed, problems, findings: suite.findings, properties: properties.map((p) => p.id), checks: suite.checks, notApplicable: new Map(suite.groups.flatMap((g) => (g.skipped === null ? [] : g.properties.map((id): [string, string] => [id, g.skipped!])))), exitCode });
+  const markdown = gateMarkdown({ profile: profile.name, seed: options.seed, runs: suite.runs, elapsedMs, replayed: replay.replayed, problems, findings: suite.findings, properties: properties.map((p) => p.id), checks: suite.checks, notApplicable: new Map(suite.checks.flatMap((c): [string, string][] => (c.status === 'not-applicable' ? [[c.property, c.reason ?? '']] : []))), exitCode });
   // The verdicts go to stdout first, so a write that still fails (one line, exit 2) loses nothing.
   if (options.markdown) {
     // The Markdown goes to its file; the terminal gets the verdict in a line.

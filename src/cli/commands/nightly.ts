@@ -27,6 +27,7 @@ import { recordFinding } from '../../regression/record-finding.js';
 import { saveRegressionCase } from '../../regression/regression-store.js';
 import { commitNight, completeUnlistedNights } from '../../nightly/report-files.js';
 import { exitCodeOf, nightlyMarkdown, type NightlyFinding, type NightlySummary } from '../../reporting/nightly-summary.js';
+import { notApplicableReason } from '../../runner/applicability.js';
 import { CaseJudge } from '../../runner/case-judge.js';
 import { violationSignature } from '../../runner/finding.js';
 import { openTarget, resolveTargetProfile, type TargetOptions } from '../../runner/open-target.js';
@@ -35,6 +36,7 @@ import { formatApproximation } from '../../tools/approximations.js';
 import { formatDuration } from '../durations.js';
 import type { Io } from '../io.js';
 import { shellQuote, targetFlags } from '../shared-options.js';
+import { progressLine, terminalStatus } from '../progress.js';
 import { testKillPoint } from '../test-kill-point.js';
 
 export interface NightlyOptions {
@@ -149,6 +151,10 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   const baselinePlans = baselineSample.map((c) => system.plan(c));
   baselineSample.forEach((c, i) => baseline.record(c, baselinePlans[i]!));
   const catalog = database.catalog;
+  const notApplicable = Object.fromEntries(selected.flatMap((p) => {
+    const reason = notApplicableReason(p, system, catalog);
+    return reason === null ? [] : [[p.id, reason]];
+  }));
 
   const lanes = {
     execution: selected.filter((p) => p.family === 'execution').map((p) => p.id),
@@ -159,18 +165,14 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   event({ type: 'plan', workers: Math.min(options.workers, Math.max(1, units.length)), units, reachable: baseline.coverage, empty: emptyCoverage(relationships) });
   io.err(`profile ${profile.name}, ${budget}, ${units.length} work unit${units.length === 1 ? '' : 's'} on ${Math.min(options.workers, units.length)} worker${options.workers === 1 ? '' : 's'}${shardLabel ? `, shard ${shardLabel}` : ''}`);
 
-  let lastLine = 0;
   let slicesFinished = 0;
+  // Progress on a terminal only (nothing in a pipe or a CI log), once the night has run a few seconds.
+  const status = terminalStatus(io);
   const onEvent = (e: NightlyEvent): void => {
-    if (e.type === 'progress') {
-      const now = performance.now();
-      if (io.stderrIsTTY || now - lastLine > 10_000) {
-        lastLine = now;
-        const elapsed = performance.now() - started;
-        const fraction = options.timeBudgetMs !== undefined ? Math.min(1, elapsed / options.timeBudgetMs) : null;
-        const bar = fraction === null ? '' : `[${'#'.repeat(Math.round(fraction * 20)).padEnd(20, '.')}] `;
-        io.status(`nightly ${bar}${e.runs.toLocaleString('en-US')} cases | ${Math.round(e.casesPerSecond).toLocaleString('en-US')} cases/s | ${e.findings} finding${e.findings === 1 ? '' : 's'}${options.timeBudgetMs !== undefined ? ` | ${Math.max(0, Math.round((options.timeBudgetMs - elapsed) / 1000))} s left` : ''}`);
-      }
+    if (e.type === 'progress' && io.stderrIsTTY) {
+      const elapsed = performance.now() - started;
+      const progress = { runs: e.runs, findings: e.findings, elapsedMs: elapsed, casesPerSecond: e.casesPerSecond, shrinking: null };
+      status(progressLine('nightly', progress, null, options.timeBudgetMs ?? null));
     }
     if (e.type === 'worker-problem') io.err(`cardfuzz nightly: ${e.message}`);
     if (e.type !== 'progress') event(e);
@@ -257,6 +259,8 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
     elapsedMs: result.elapsedMs,
     runs: result.runs,
     judged: Object.fromEntries(selected.map((p) => [p.id, result.judged[p.id] ?? 0])),
+    // Only a property that judged nothing is not applicable.
+    notApplicable: Object.fromEntries(Object.entries(notApplicable).filter(([id]) => (result.judged[id] ?? 0) === 0)),
     casesPerSecond: result.elapsedMs > 0 ? (result.runs * 1000) / result.elapsedMs : 0,
     interrupted: result.interrupted,
     // A night that ran no case checked nothing: never green.

@@ -21,6 +21,7 @@ const builder = (yargs: Argv) =>
     .option('path', { type: 'string', describe: 'replay one counterexample path of --seed (with --property)' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON document on stdout' })
     .option('hazards', { type: 'boolean', default: false, describe: 'also check the hazard properties (documented hazards of upstream Galaxy code; they fail on every profile)' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'one note per table or column the schema lacks, instead of one line for all' })
     .option('tool', { type: 'string', array: true, describe: 'a tool to fuzz requests for: Galaxy tool XML, /api/tools/{id}?io_details=true JSON, or a folder or glob of tools (each fuzzed on its own; repeatable)' })
     .option('save', { type: 'string', describe: `save each finding as a regression case under this folder (default ${DEFAULT_REGRESSIONS_DIR} when given without a value)` });
 
@@ -51,6 +52,7 @@ export const runCommandModule: CommandModule<object, ArgsOf<typeof builder>> = {
           tools: args.tool ?? [],
           save: args.save === undefined ? undefined : args.save === '' ? defaultSaveDir() : args.save,
           hazards: args.hazards,
+          verbose: args.verbose,
           stopSignal: stop.signal,
         },
         io,

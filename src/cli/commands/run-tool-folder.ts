@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import fc from 'fast-check';
 import { caseForToolArbitrary } from '../../../generators/tool-cases.js';
 import type { AnyProperty } from '../../runner/property.js';
@@ -11,6 +12,7 @@ import type { Profile } from '../../profiles/profile.js';
 import { formatDuration } from '../durations.js';
 import { formatFinding } from '../format-finding.js';
 import type { Io } from '../io.js';
+import { progressReporter, terminalStatus } from '../progress.js';
 import { shellQuote, targetFlags } from '../shared-options.js';
 
 /**
@@ -56,7 +58,9 @@ export async function runToolFolder(files: readonly FoundFile[], options: ToolFo
   io.err(`cardfuzz run: profile ${options.profile.name}, seed ${options.seed}, ${toolFiles.length} tool file${toolFiles.length === 1 ? '' : 's'}, ${budget}, ${options.properties.length} propert${options.properties.length === 1 ? 'y' : 'ies'}, ${options.target.dialect}`);
   const started = performance.now();
   const reports: ToolReport[] = [];
-  for (const { file } of toolFiles) {
+  // Progress on a terminal only, once the folder has taken a few seconds; nothing in a pipe or CI.
+  const status = terminalStatus(io);
+  for (const [index, { file }] of toolFiles.entries()) {
     let loaded;
     try {
       loaded = loadToolFile(file);
@@ -70,6 +74,7 @@ export async function runToolFolder(files: readonly FoundFile[], options: ToolFo
     for (const a of loaded.approximations) io.err(`note: ${formatApproximation(a)}`);
     // Built exactly as `run --tool FILE` builds it, so a finding's replay command (which names the one file) replays it.
     const cases = fc.oneof(caseForToolArbitrary(loaded.tool));
+    const progress = progressReporter(io, `tool ${index + 1}/${toolFiles.length} ${basename(file)}:`, null, options.timeLimitMs ?? null, status);
     const result = await runSuite({
       target: { ...options.target, profile: options.profile, schemaSql: undefined },
       properties: options.properties,
@@ -79,6 +84,7 @@ export async function runToolFolder(files: readonly FoundFile[], options: ToolFo
       seed: options.seed,
       ...(options.timeLimitMs === undefined ? { runs: options.runs } : { timeLimitMs: options.timeLimitMs }),
       ...(options.shrinkTimeLimitMs !== undefined ? { shrinkTimeLimitMs: options.shrinkTimeLimitMs } : {}),
+      onProgress: (_group, p) => progress(p),
       replayCommand: (f) => `cardfuzz run ${targetFlags(options.target)} --tool ${shellQuote(file)} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
     });
     if (result.error !== undefined) {
@@ -100,7 +106,7 @@ export async function runToolFolder(files: readonly FoundFile[], options: ToolFo
   }
   if (reports.some((r) => r.status === 'findings')) return 1;
   // Green means checked: refused tools, or tools whose cases no property could judge, checked nothing.
-  if (!reports.some((r) => r.checks.some((c) => c.status !== 'not-checked'))) {
+  if (!reports.some((r) => r.checks.some((c) => c.status === 'held' || c.status === 'failed'))) {
     const loaded = reports.filter((r) => r.status !== 'refused').length;
     io.err(`cardfuzz: nothing was checked: ${loaded === 0 ? reports.length === 1 ? 'the one tool file was refused' : `all ${reports.length} tool files were refused` : `no selected property judged any case of the ${loaded} tool${loaded === 1 ? '' : 's'} loaded`}`);
     return 2;

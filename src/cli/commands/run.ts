@@ -13,11 +13,11 @@ import { checkWritableDirectory } from '../../files/check-writable.js';
 import type { Finding } from '../../runner/finding.js';
 import { resolveTargetProfile, type TargetOptions } from '../../runner/open-target.js';
 import { notCheckedLines, runSuite, type PropertyCheck } from '../../runner/run-suite.js';
-import { describeSchemaGap } from '../../runner/schema-gaps.js';
 import { formatDuration } from '../durations.js';
 import { formatFinding } from '../format-finding.js';
 import type { Io } from '../io.js';
-import { progressReporter } from '../progress.js';
+import { progressReporter, terminalStatus } from '../progress.js';
+import { schemaGapNotes } from '../schema-notes.js';
 import { cardfuzzInvocation } from '../invocation.js';
 import { defaultSaveDir } from '../project-root.js';
 import { displayPath, runSummary } from '../run-summary.js';
@@ -39,6 +39,8 @@ export interface RunOptions {
   readonly tools: readonly string[];
   /** Also check the hazard properties when no --property names them. */
   readonly hazards: boolean;
+  /** One note line per piece the schema lacks, instead of one line for all. */
+  readonly verbose?: boolean;
   /** The signal that asked the run to stop (set by the CLI's handlers), if any: generation stops, findings so far are kept. */
   readonly stopSignal?: () => NodeJS.Signals | null;
 }
@@ -72,6 +74,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   io.err(`cardfuzz run: profile ${profile.name}, seed ${options.seed}, ${budget}, ${properties.length} propert${properties.length === 1 ? 'y' : 'ies'}${leftOut.length > 0 ? ` (${leftOut.length} hazard properties left out; --hazards adds them)` : ''}, ${options.target.dialect}`);
   const cardfuzz = cardfuzzInvocation();
   const reporters = new Map<string, ReturnType<typeof progressReporter>>();
+  const status = terminalStatus(io);
   for (const warning of tools.flatMap((t) => t.warnings)) io.err(`note: ${warning}`);
   const cases = tools.length === 0 ? fuzzCaseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t.tool)));
   const histories = tools.length === 0 ? historyArbitrary() : fc.array(cases, { minLength: 1, maxLength: 3 });
@@ -89,14 +92,14 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     onProgress: (group, p) => {
       let reporter = reporters.get(group);
       if (reporter === undefined) {
-        reporter = progressReporter(io, group === 'execution' ? 'fuzzing' : 'upgrading', null, null);
+        reporter = progressReporter(io, group === 'execution' ? 'fuzzing' : 'upgrading', null, null, status);
         reporters.set(group, reporter);
       }
       reporter(p);
     },
     ...(options.stopSignal !== undefined ? { shouldStop: () => options.stopSignal!() !== null, yieldEveryMs: 100 } : {}),
     onSchemaGaps: (gaps) => {
-      for (const gap of gaps) io.err(`note: ${describeSchemaGap(gap)}`);
+      for (const line of schemaGapNotes(gaps, options.verbose ?? false)) io.err(line);
     },
     replayCommand: (f) => `${cardfuzz} run ${targetFlags(options.target)}${options.tools.map((t) => ` --tool ${shellQuote(t)}`).join('')} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
   });
@@ -121,8 +124,8 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   }
   // Green means checked: a run in which no selected property judged a single case checked nothing, and says so (exit 2, never 0).
   const nothingChecked =
-    failure === undefined && signal === null && findings.length === 0 && result.checks.length > 0 && result.checks.every((c) => c.status === 'not-checked')
-      ? `nothing was checked: no selected property judged any of the ${result.runs.toLocaleString('en-US')} cases (see the notes above)`
+    failure === undefined && signal === null && findings.length === 0 && result.checks.length > 0 && result.checks.every((c) => c.status === 'not-checked' || c.status === 'not-applicable')
+      ? `nothing was checked: no selected property judged any of the ${result.runs.toLocaleString('en-US')} cases (see above)`
       : undefined;
   const summary = `${result.runs.toLocaleString('en-US')} cases in ${formatDuration(result.elapsedMs)} (${Math.round((result.runs * 1000) / Math.max(1, result.elapsedMs)).toLocaleString('en-US')} cases/s)${signal !== null ? `, stopped by ${signal}` : result.interrupted ? ', stopped early' : ''}`;
   const notChecked = notCheckedLines(result.checks);
@@ -164,6 +167,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
           properties,
           leftOut,
           notChecked: notChecked.length,
+          notApplicable: result.checks.filter((c) => c.status === 'not-applicable').length,
           totals: summary,
           profile: result.system.profile.name,
           saveCommand: options.save === undefined && options.path === undefined ? `${campaignCommand(cardfuzz, options)} --save` : null,
@@ -184,11 +188,12 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   return findings.length > 0 ? 1 : 0;
 }
 
-/** Each property's result and the inputs it judged, one line each. */
+/** Each property's result and the inputs it judged, one line each; a property not applicable says why. */
 export function checksTable(checks: readonly PropertyCheck[]): string {
   const width = Math.max(1, ...checks.map((c) => c.judged.toLocaleString('en-US').length));
-  const label = { failed: 'FAILED', held: 'held', 'not-checked': 'not checked' } as const;
-  return ['properties (inputs judged):', ...checks.map((c) => `  ${label[c.status].padEnd(11)} ${c.judged.toLocaleString('en-US').padStart(width)}  ${c.property}`)].join('\n');
+  const label = { failed: 'FAILED', held: 'held', 'not-applicable': 'n/a', 'not-checked': 'not checked' } as const;
+  const why = (c: PropertyCheck): string => (c.status === 'not-applicable' && c.reason !== undefined ? ` (${c.reason})` : '');
+  return ['properties (inputs judged):', ...checks.map((c) => `  ${label[c.status].padEnd(11)} ${c.judged.toLocaleString('en-US').padStart(width)}  ${c.property}${why(c)}`)].join('\n');
 }
 
 /** The profile's own findings first, then the hazards; each in the order the properties are listed. */
