@@ -12,7 +12,8 @@ import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
 export const connectionsReachUpstreamOutputs = defineExecutionProperty({
   id: 'connections-reach-upstream-outputs',
   summary: 'every workflow connection reaches the outputs its upstream step recorded, and the downstream jobs read them',
-  needs: {},
+  workflowOnly: true,
+  needs: { columns: [['workflow_invocation_step_output_dataset_association', 'output_name'], ['workflow_invocation_step_output_dataset_collection_association', 'output_name']] },
   check({ plan, outcome }) {
     const trace = plan.workflow;
     const snapshot = outcome.snapshot;

@@ -19,7 +19,8 @@ import { defineExecutionProperty, NOT_JUDGED, type Judgement } from '../src/runn
 export const extractionRoundTrip = defineExecutionProperty({
   id: 'extraction-round-trip',
   summary: "extracting a workflow from an invocation's jobs and ICJs gives back its input steps and one tool step per executed step, with the same connections",
-  needs: {},
+  workflowOnly: true,
+  needs: { columns: [['implicitly_created_dataset_collection_inputs', 'input_dataset_collection_id'], ['implicit_collection_jobs_job_association', 'order_index']] },
   check({ case: c, plan, outcome, system }) {
     const trace = plan.workflow;
     const snapshot = outcome.snapshot;

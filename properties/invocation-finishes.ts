@@ -14,6 +14,7 @@ export const invocationFinishes = defineExecutionProperty({
   id: 'invocation-finishes',
   summary: 'a workflow invocation that waits for no review finishes scheduling',
   hazard: 'upstream scheduler: a mapped step whose tool has no outputs re-runs its first slices on every pass under a job cap and never finishes (execute.py WorkflowStepExecutionTracker, new_collection_execution_slices)',
+  workflowOnly: true,
   needs: {},
   check({ plan }) {
     const trace = plan.workflow;

@@ -11,7 +11,8 @@ import { leafDatasetsOf } from './connections-reach-upstream-outputs.js';
 export const mappedStepConsumedWhole = defineExecutionProperty({
   id: 'mapped-step-consumed-whole',
   summary: "a mapped step's implicit collection has one element per mapped element, and the next step reads all of them",
-  needs: {},
+  workflowOnly: true,
+  needs: { columns: [['dataset_collection_element', 'hda_id'], ['history_dataset_collection_association', 'collection_id']] },
   check({ plan, outcome }) {
     const trace = plan.workflow;
     const snapshot = outcome.snapshot;

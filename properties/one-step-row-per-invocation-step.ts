@@ -11,7 +11,8 @@ import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
 export const oneStepRowPerInvocationStep = defineExecutionProperty({
   id: 'one-step-row-per-invocation-step',
   summary: 'each workflow step has at most one invocation step row per invocation, and a scheduled invocation has one for every step',
-  needs: {},
+  workflowOnly: true,
+  needs: { columns: [['workflow_invocation_step', 'workflow_invocation_id'], ['workflow_invocation_step', 'workflow_step_id']] },
   check({ plan, outcome }) {
     const trace = plan.workflow;
     const snapshot = outcome.snapshot;

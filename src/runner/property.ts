@@ -65,6 +65,8 @@ export interface ExecutionProperty {
   readonly summary: string;
   /** Set when the property checks a documented hazard of Galaxy's code rather than an invariant the branch promises. */
   readonly hazard?: string;
+  /** Judges whole workflow invocations only: left out of a run that generates tool executions only (--tool). */
+  readonly workflowOnly?: true;
   readonly needs: PropertyNeeds;
   /** Why the property cannot judge any case of this system (a table or column it needs is not written), or null. */
   readonly notApplicable?: (system: SystemUnderTest) => string | null;

@@ -78,7 +78,10 @@ export async function nightlyCommand(options: NightlyOptions, io: Io): Promise<n
   const loadedTools = options.tools.map((t) => loadToolFile(t));
   const approximations = loadedTools.flatMap((t) => t.approximations);
   for (const a of approximations) io.err(`note: ${formatApproximation(a)}`);
-  const selected = findProperties(options.properties).filter((p) => options.properties !== undefined || options.hazards || !p.hazard);
+  // Nightly over --tool generates tool executions only: the properties of whole workflow invocations have nothing to judge there.
+  const selected = findProperties(options.properties).filter(
+    (p) => options.properties !== undefined || ((options.hazards || !p.hazard) && !(options.tools.length > 0 && p.family === 'execution' && p.workflowOnly === true)),
+  );
   const shardLabel = options.shard ? `${options.shard.index}/${options.shard.count}` : '';
   const runId = `${startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-seed${options.seed}${options.shard ? `-shard${options.shard.index}of${options.shard.count}` : ''}`;
   const runDir = join(options.out, 'runs', runId);

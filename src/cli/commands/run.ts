@@ -52,7 +52,10 @@ const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGT
 export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   // As in gate and nightly: the hazard properties fail on every profile (their finding is upstream
   // Galaxy's), so a default run checks the profile's own properties and a fixed branch can come out green.
-  const properties = findProperties(options.properties).filter((p) => options.properties !== undefined || options.hazards || p.hazard === undefined);
+  // A run over --tool generates tool executions only: the properties of whole workflow invocations have nothing to judge there.
+  const properties = findProperties(options.properties).filter(
+    (p) => options.properties !== undefined || ((options.hazards || p.hazard === undefined) && !(options.tools.length > 0 && p.family === 'execution' && p.workflowOnly === true)),
+  );
   const leftOut = options.properties !== undefined || options.hazards ? [] : PROPERTIES.filter((p) => p.hazard !== undefined);
   if (options.path !== undefined && !/^\d+(:\d+)*$/.test(options.path)) {
     throw new InvalidInputError(`--path ${options.path}: expected a counterexample path such as 0:1:4, as a finding's replay line gives it`);
