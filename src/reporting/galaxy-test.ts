@@ -1,4 +1,7 @@
 import { InvalidInputError } from '../errors.js';
+import type { ExecutionPlan } from '../executor/execution.js';
+import { shapeDepth } from '../expansion/shape.js';
+import { FINDINGS_PAGE, findingEntryFor } from './findings-catalogue.js';
 import type { Case, JsonValue } from '../model/case.js';
 import type { NestedCollection } from '../model/history.js';
 import { isJsonObject } from '../model/json-checks.js';
@@ -47,6 +50,42 @@ export interface GalaxyChecks {
   readonly icjRow?: boolean;
   /** The finding the test proves: what Galaxy should do, what fails on Galaxy today, and where the findings page explains it. */
   readonly finding?: { readonly expects: string; readonly failsToday: string; readonly link: string };
+}
+
+/**
+ * The checks for a case and the finding it shows (none for a bare case):
+ * element pairing wherever a map-over's jobs fill output elements, and the
+ * finding's own check, with what the findings page says Galaxy should do.
+ */
+export function galaxyChecksFor(plan: ExecutionPlan, finding: { readonly property: string; readonly violation: { readonly kind: string }; readonly shapeClass: string } | undefined): GalaxyChecks {
+  const entry = finding === undefined ? undefined : findingEntryFor(finding);
+  const pairing = mapOverAxes(plan);
+  return {
+    ...(pairing === undefined ? {} : { pairing }),
+    ...(entry?.anchor === 'representative-job-of-an-empty-map-over' ? { extractByIcj: true } : {}),
+    ...(entry?.anchor === 'extraction-duplicate-steps' ? { extractOneStep: true } : {}),
+    ...(entry?.anchor === 'icj-of-a-map-over-without-outputs' ? { icjRow: true } : {}),
+    ...(entry === undefined ? {} : { finding: { expects: entry.galaxyTest.expects, failsToday: entry.galaxyTest.failsToday, link: `${FINDINGS_PAGE}#${entry.anchor}` } }),
+  };
+}
+
+/**
+ * The axes of a map-over's output structure, for the element pairing check:
+ * the unlinked collections (sorted by key), then the linked ones, as
+ * `MatchingCollections.structure` (lib/galaxy/model/dataset_collections/
+ * matching.py) multiplies them. Only when job outputs fill the precreated
+ * elements (an output left by the filters).
+ */
+function mapOverAxes(plan: ExecutionPlan): readonly MapOverAxis[] | undefined {
+  const { expansion, intent } = plan;
+  if (!expansion.ok || expansion.mapOver === null || intent.activeOutputs.length === 0) return undefined;
+  const { collections } = expansion.mapOver;
+  const axis = (group: typeof collections): MapOverAxis => ({
+    collections: group.map((m) => ({ hdcaId: m.source.hdcaId, skip: m.source.elementPath.length })),
+    levels: shapeDepth(group[0]!.shape),
+  });
+  const linked = collections.filter((m) => m.linked);
+  return [...collections.filter((m) => !m.linked).map((m) => axis([m])), ...(linked.length > 0 ? [axis(linked)] : [])];
 }
 
 export function galaxyApiTest(

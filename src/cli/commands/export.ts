@@ -5,10 +5,7 @@ import { parseRegressionCase } from '../../regression/regression-case.js';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../files/atomic-write.js';
-import { FINDINGS_PAGE, findingEntryFor } from '../../reporting/findings-catalogue.js';
-import { GALAXY_TOOL_CONF, galaxyApiTest, type GalaxyChecks, type MapOverAxis } from '../../reporting/galaxy-test.js';
-import type { ExecutionPlan } from '../../executor/execution.js';
-import { shapeDepth } from '../../expansion/shape.js';
+import { GALAXY_TOOL_CONF, galaxyApiTest, galaxyChecksFor } from '../../reporting/galaxy-test.js';
 import { planAsSql } from '../../persistence/sql-script.js';
 import { resolveProfile } from '../../profiles/resolve-profile.js';
 import { createSystemUnderTest } from '../../runner/system-under-test.js';
@@ -40,17 +37,9 @@ export async function exportCommand(options: { readonly file: string; readonly f
   if (options.format === 'galaxy-test') {
     // What Galaxy should run: one job per parameter combination (where Galaxy runs fewer, as in S14, the test fails today).
     const expectedJobs = plan.intent.combinations;
-    const entry = regression === undefined ? undefined : findingEntryFor(regression);
     const slug = regression?.fingerprint ?? (basename(options.file).replace(/\.json$/i, '').replace(/[^A-Za-z0-9_]/g, '_') || `case_${createHash('sha256').update(JSON.stringify(c)).digest('hex').slice(0, 12)}`);
     const title = regression ? `${regression.property} ${regression.fingerprint} on ${regression.profile}` : `case ${basename(options.file)} on ${system.profile.name}`;
-    const checks: GalaxyChecks = {
-      ...(mapOverAxes(plan) === undefined ? {} : { pairing: mapOverAxes(plan)! }),
-      ...(entry?.anchor === 'representative-job-of-an-empty-map-over' ? { extractByIcj: true } : {}),
-      ...(entry?.anchor === 'extraction-duplicate-steps' ? { extractOneStep: true } : {}),
-      ...(entry?.anchor === 'icj-of-a-map-over-without-outputs' ? { icjRow: true } : {}),
-      ...(entry === undefined ? {} : { finding: { expects: entry.galaxyTest.expects, failsToday: entry.galaxyTest.failsToday, link: `${FINDINGS_PAGE}#${entry.anchor}` } }),
-    };
-    const exported = galaxyApiTest(c, { title, violation: regression?.violation.message ?? null, slug, expectedJobs, checks });
+    const exported = galaxyApiTest(c, { title, violation: regression?.violation.message ?? null, slug, expectedJobs, checks: galaxyChecksFor(plan, regression) });
     if (options.out !== undefined) {
       for (const piece of [exported.test, exported.toolXml]) {
         const path = join(options.out, piece.path);
@@ -92,21 +81,3 @@ export async function exportCommand(options: { readonly file: string; readonly f
   return 0;
 }
 
-/**
- * The axes of a map-over's output structure, for the test's element pairing
- * check: the unlinked collections (sorted by key), then the linked ones, as
- * `MatchingCollections.structure` (lib/galaxy/model/dataset_collections/
- * matching.py) multiplies them. Only when a job output lands in the
- * precreated elements (an output left by the filters).
- */
-function mapOverAxes(plan: ExecutionPlan): readonly MapOverAxis[] | undefined {
-  const { expansion, intent } = plan;
-  if (!expansion.ok || expansion.mapOver === null || intent.activeOutputs.length === 0) return undefined;
-  const { collections } = expansion.mapOver;
-  const axis = (group: typeof collections): MapOverAxis => ({
-    collections: group.map((m) => ({ hdcaId: m.source.hdcaId, skip: m.source.elementPath.length })),
-    levels: shapeDepth(group[0]!.shape),
-  });
-  const linked = collections.filter((m) => m.linked);
-  return [...collections.filter((m) => !m.linked).map((m) => axis([m])), ...(linked.length > 0 ? [axis(linked)] : [])];
-}
