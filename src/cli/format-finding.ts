@@ -1,4 +1,5 @@
 import type { Case } from '../model/case.js';
+import { findingLink } from '../reporting/findings-catalogue.js';
 import type { Finding } from '../runner/finding.js';
 
 /** The body a developer pastes into `POST /api/jobs` (legacy: `POST /api/tools`) to reproduce the case. */
@@ -37,7 +38,7 @@ export function formatFinding(f: Finding, hazard?: string): string {
   const where = [v.table, v.columns.length > 0 ? `(${v.columns.join(', ')})` : null].filter(Boolean).join(' ');
   const lines = [
     `FAIL ${f.property}${hazard === undefined ? '' : ' (hazard)'}  [fingerprint ${f.fingerprint}, shape ${f.shapeClass}]`,
-    ...(hazard === undefined ? [] : [`  hazard of upstream Galaxy code, not of this profile: ${hazard}`]),
+    ...(hazard === undefined ? [] : [`  a defect in upstream Galaxy code that this branch does not introduce: ${hazard}`, `  the finding, with its Galaxy test: ${findingLink(f)}`]),
     `  profile ${f.profile}, seed ${f.seed}, path ${f.path || '-'}, ${f.shrinks} shrinks from a ${f.firstShapeClass} case`,
     `  violation: ${v.kind}${where ? ` on ${where}` : ''}${v.constraint ? `, ${v.constraint}` : ''}`,
     `    ${v.message}`,

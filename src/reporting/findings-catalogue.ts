@@ -13,6 +13,22 @@ export const FINDINGS_PAGE = 'docs/findings.md';
 export const HAZARD_NOTE =
   'hazard properties report defects in upstream Galaxy code that a branch does not introduce: each is a finding about Galaxy, explained with its Galaxy test at docs/findings.md';
 
+/**
+ * The hazard properties: each reports a defect in upstream Galaxy code (the
+ * properties carrying a `hazard` field; test/docs/findings-page.test.ts
+ * checks that the two lists agree).
+ */
+export const HAZARD_PROPERTIES: readonly string[] = ['every-combination-runs-once', 'implicit-jobs-have-representative', 'execution-state-reaches-its-jobs'];
+
+export function isHazard(property: string): boolean {
+  return HAZARD_PROPERTIES.includes(property);
+}
+
+/** What a report says next to a hazard property's finding. */
+export function hazardNote(f: { readonly property: string; readonly violation: { readonly kind: string }; readonly shapeClass: string }): string {
+  return `upstream Galaxy defect, not introduced by this branch: ${findingLink(f)}`;
+}
+
 /** Which campaign findings belong to an entry: the property, the violation kind and, where it tells entries apart, the shape class. */
 export interface FindingMatch {
   readonly property: string;

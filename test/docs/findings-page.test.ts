@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROPERTIES } from '../../properties/index.js';
-import { FINDINGS, FINDINGS_PAGE, propertyLinks } from '../../src/reporting/findings-catalogue.js';
+import { FINDINGS, FINDINGS_PAGE, HAZARD_PROPERTIES, propertyLinks } from '../../src/reporting/findings-catalogue.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { exportedTest, fragments, pageFacts, type PageFacts } from '../helpers/findings-page.js';
 import { itNeeding, python3Requirement } from '../helpers/requirements.js';
@@ -63,6 +63,7 @@ describe('docs/findings.md', () => {
   });
 
   it('links an entry for every hazard property, as run, gate and nightly print it', () => {
+    expect([...HAZARD_PROPERTIES].sort()).toEqual(PROPERTIES.filter((x) => x.hazard !== undefined).map((x) => x.id).sort());
     for (const p of PROPERTIES.filter((x) => x.hazard !== undefined)) {
       const links = propertyLinks(p.id);
       expect([p.id, links.length > 0]).toEqual([p.id, true]);
