@@ -1,5 +1,6 @@
 import type { Case, ToolCase } from '../model/case.js';
 import { describeWorkflowSteps, requestBody, requestEndpoint } from '../model/request-body.js';
+import { findingLink } from '../reporting/findings-catalogue.js';
 
 export { requestBody };
 import type { Finding } from '../runner/finding.js';
@@ -29,7 +30,7 @@ export function formatFinding(f: Finding, hazard?: string): string {
   const where = [v.table, v.columns.length > 0 ? `(${v.columns.join(', ')})` : null].filter(Boolean).join(' ');
   const lines = [
     `FAIL ${f.property}${hazard === undefined ? '' : ' (hazard)'}  [fingerprint ${f.fingerprint}, shape ${f.shapeClass}]`,
-    ...(hazard === undefined ? [] : [`  hazard of upstream Galaxy code, not of this profile: ${hazard}`]),
+    ...(hazard === undefined ? [] : [`  a defect in upstream Galaxy code that this branch does not introduce: ${hazard}`, `  the finding, with its Galaxy test: ${findingLink(f)}`]),
     `  profile ${f.profile}, seed ${f.seed}, path ${f.path || '-'}, ${f.shrinks} shrinks from a ${f.firstShapeClass} case`,
     `  violation: ${v.kind}${where ? ` on ${where}` : ''}${v.constraint ? `, ${v.constraint}` : ''}`,
     `    ${v.message}`,

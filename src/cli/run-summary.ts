@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { SHAPES } from '../expansion/shape-classes.js';
+import { FINDINGS_PAGE, findingLink } from '../reporting/findings-catalogue.js';
 import { regressionCasePath } from '../regression/regression-store.js';
 import type { Finding } from '../runner/finding.js';
 import type { AnyProperty } from '../runner/property.js';
@@ -49,9 +50,10 @@ export function runSummary(s: RunSummaryInput): string {
   for (const f of s.findings) {
     const shape = f.shapeClass in SHAPES ? `${f.shapeClass}, ${SHAPES[f.shapeClass as keyof typeof SHAPES]}` : f.shapeClass;
     lines.push(`  FAIL ${label(s.properties, f.property).padEnd(width)}  ${shape}`, `      ${clip(f.violation.message.split('\n')[0] ?? '')}`);
+    if (isHazardOf(s.properties, f.property)) lines.push(`      upstream Galaxy defect, not introduced by this branch: ${findingLink(f)}`);
   }
   if (s.leftOut.length > 0) {
-    lines.push(`  left out: ${s.leftOut.length} hazard properties (documented hazards of upstream Galaxy code that fail on every profile; --hazards adds them): ${s.leftOut.map((p) => p.id).join(', ')}`);
+    lines.push(`  left out: ${s.leftOut.length} hazard properties (defects in upstream Galaxy code that a branch does not introduce, ${FINDINGS_PAGE}; --hazards adds them): ${s.leftOut.map((p) => p.id).join(', ')}`);
   }
   if (count === 0) return lines.join('\n');
   const first = s.findings[0]!;
@@ -68,7 +70,11 @@ export function runSummary(s: RunSummaryInput): string {
 }
 
 function label(properties: readonly AnyProperty[], id: string): string {
-  return properties.some((p) => p.id === id && p.hazard !== undefined) ? `${id} (hazard)` : id;
+  return isHazardOf(properties, id) ? `${id} (hazard)` : id;
+}
+
+function isHazardOf(properties: readonly AnyProperty[], id: string): boolean {
+  return properties.some((p) => p.id === id && p.hazard !== undefined);
 }
 
 function clip(message: string): string {

@@ -9,9 +9,13 @@ import type { JobContext } from './execute.js';
  * combination: **a Batch over plain datasets makes one job per value** (S2,
  * S3, S5, S6, S18), each stamped with the request's one TES
  * (execute-single-job.ts, `stampExecutionState`). With a map-over,
- * `new_collection_execution_slices` zips the combinations with the
- * precreated structure's leaves and so stops at the shorter (the S14
- * truncation hazard); `WorkflowStepExecutionTracker` (l.883-901) skips a
+ * `ToolExecutionTracker.new_collection_execution_slices` (read at 02d6db70)
+ * enumerates `zip(param_combinations, walk_implicit_collections())`: slice i
+ * runs combination i and fills leaf i of the output structure
+ * (tool-action.ts), and the zip stops at the shorter. S14's M×N
+ * combinations are element-major (`permutations.expand_multi_inputs`), so M
+ * jobs run and leaf i holds the result of element ⌊i/N⌋ (the S14 hazard:
+ * truncation and wrong pairing, hazards-verified §1a); `WorkflowStepExecutionTracker` (l.883-901) skips a
  * slice whose output element is already populated, or, unmapped, a step that
  * already has its job.
  */

@@ -11,8 +11,10 @@ import type { SessionRow } from './session.js';
  * `DefaultToolAction.execute` (lib/galaxy/tools/actions/__init__.py) for one
  * job: its input associations as `_record_inputs` writes them, and its
  * outputs. Under a map-over each output fills its slot in the precreated
- * implicit collection; otherwise a collection output gets its own HDCA held
- * by the job.
+ * implicit collection, the leaf at the slice's index whatever input element
+ * its combination came from (the slice's `dataset_collection_elements`,
+ * execute.py `new_collection_execution_slices`); otherwise a collection
+ * output gets its own HDCA held by the job.
  */
 
 /** The outputs one job created (what `record_success` then records). */

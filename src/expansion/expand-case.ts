@@ -16,6 +16,7 @@ import type {
   MappedCollection,
   ParamValue,
 } from './expansion.js';
+import { firstMisalignment } from './pairing.js';
 import { leafCount, mappedUnits, multiplyShapes, shapeOf, shapesMatch } from './shape.js';
 
 /**
@@ -57,6 +58,13 @@ export function expandCase(c: ToolCase, settings: ExpansionSettings): Expansion 
   }
   if (mapOver !== null && settings.unlinkedMapOverBatch === 'reject' && count !== mapOver.leafCount) {
     return failure(params, 'expansion', 'RequestParameterInvalidException', `${count} parameter combinations do not fit a map-over of ${mapOver.leafCount} elements`);
+  }
+  if (mapOver !== null && settings.unlinkedMapOverBatch === 'reject') {
+    // The same zip pairs combination i with leaf i; a fixed Galaxy refuses a map-over whose combinations are ordered unlike its structure.
+    const misaligned = firstMisalignment({ ok: true, params, template: [], combinations: combos.combinations, mapOver });
+    if (misaligned !== null) {
+      return failure(params, 'expansion', 'RequestParameterInvalidException', `parameter combination ${misaligned.index} runs on ${misaligned.key} element ${misaligned.ran.join('/')} but would fill output element ${misaligned.leaf.join('/')}`);
+    }
   }
   const invalid = validateCombinationValues(params, combos.combinations);
   if (invalid) return { ok: false, params, error: invalid };

@@ -106,6 +106,6 @@ export type Expansion = ExpansionSuccess | ExpansionFailure;
 export interface ExpansionSettings {
   /** Q6: `"linked": null` sent explicitly — multiplied, as the code reads, or linked. */
   readonly linkedNull: 'multiplied' | 'linked';
-  /** Q5: a map-over plus a plain batch whose combinations outnumber the structure — truncated by the executor, or rejected up front. */
+  /** Q5: a map-over whose combinations do not line up with its structure (S14; an unlinked collection crossed with a linked map-over) — zipped by the executor, or rejected up front. */
   readonly unlinkedMapOverBatch: 'truncate' | 'reject';
 }

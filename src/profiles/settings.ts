@@ -46,7 +46,7 @@ export const SETTING_DEFINITIONS = [
   {
     name: 'executor.unlinkedMapOverBatch',
     values: ['truncate', 'reject'],
-    description: 'a map-over plus a plain Batch with more combinations than map-over elements: the executor zips and truncates (S14), or the request is rejected',
+    description: 'a map-over whose combinations do not line up with its elements (a plain Batch unlinked from it, S14; an unlinked collection crossed with a linked map-over): the executor zips them, truncating and filling elements with other elements\' results, or the request is rejected',
     question: 'Q5',
   },
   {

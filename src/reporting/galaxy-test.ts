@@ -1,4 +1,7 @@
 import { InvalidInputError } from '../errors.js';
+import type { ExecutionPlan } from '../executor/execution.js';
+import { shapeDepth } from '../expansion/shape.js';
+import { FINDINGS_PAGE, findingEntryFor } from './findings-catalogue.js';
 import type { ToolCase, JsonValue } from '../model/case.js';
 import type { NestedCollection } from '../model/history.js';
 import { isJsonObject } from '../model/json-checks.js';
@@ -29,10 +32,70 @@ export interface GalaxyTestExport {
 
 export const GALAXY_TOOL_CONF = 'test/functional/tools/sample_tool_conf.xml';
 
-export function galaxyApiTest(c: ToolCase, options: { readonly title: string; readonly violation: string | null; readonly slug: string; readonly expectedJobs: number }): GalaxyTestExport {
+/** One axis of a map-over's output structure: the input collections on it (with the levels of a `dce` source above the mapped part) and how many levels of an output element's path it owns. */
+export interface MapOverAxis {
+  readonly collections: readonly { readonly hdcaId: number; readonly skip: number }[];
+  readonly levels: number;
+}
+
+/** What the test asserts beyond the job count: each a behaviour Galaxy should have, chosen for the finding the case shows. */
+export interface GalaxyChecks {
+  /** Each output element holds the result of its own input elements; the axes in the order of the output structure. */
+  readonly pairing?: readonly MapOverAxis[];
+  /** Extracting a workflow by the map-over's implicit collection jobs id answers without a server error. */
+  readonly extractByIcj?: boolean;
+  /** Extracting a workflow by the jobs' ids and the tool request's id gives one tool step. */
+  readonly extractOneStep?: boolean;
+  /** The tool request's execution state has its ImplicitCollectionJobs row, holding every job (needs the test driver's app). */
+  readonly icjRow?: boolean;
+  /** The finding the test proves: what Galaxy should do, what fails on Galaxy today, and where the findings page explains it. */
+  readonly finding?: { readonly expects: string; readonly failsToday: string; readonly link: string };
+}
+
+/**
+ * The checks for a case and the finding it shows (none for a bare case):
+ * element pairing wherever a map-over's jobs fill output elements, and the
+ * finding's own check, with what the findings page says Galaxy should do.
+ */
+export function galaxyChecksFor(plan: ExecutionPlan, finding: { readonly property: string; readonly violation: { readonly kind: string }; readonly shapeClass: string } | undefined): GalaxyChecks {
+  const entry = finding === undefined ? undefined : findingEntryFor(finding);
+  const pairing = mapOverAxes(plan);
+  return {
+    ...(pairing === undefined ? {} : { pairing }),
+    ...(entry?.anchor === 'representative-job-of-an-empty-map-over' ? { extractByIcj: true } : {}),
+    ...(entry?.anchor === 'extraction-duplicate-steps' ? { extractOneStep: true } : {}),
+    ...(entry?.anchor === 'icj-of-a-map-over-without-outputs' ? { icjRow: true } : {}),
+    ...(entry === undefined ? {} : { finding: { expects: entry.galaxyTest.expects, failsToday: entry.galaxyTest.failsToday, link: `${FINDINGS_PAGE}#${entry.anchor}` } }),
+  };
+}
+
+/**
+ * The axes of a map-over's output structure, for the element pairing check:
+ * the unlinked collections (sorted by key), then the linked ones, as
+ * `MatchingCollections.structure` (lib/galaxy/model/dataset_collections/
+ * matching.py) multiplies them. Only when job outputs fill the precreated
+ * elements (an output left by the filters).
+ */
+function mapOverAxes(plan: ExecutionPlan): readonly MapOverAxis[] | undefined {
+  const { expansion, intent } = plan;
+  if (!expansion.ok || expansion.mapOver === null || intent.activeOutputs.length === 0) return undefined;
+  const { collections } = expansion.mapOver;
+  const axis = (group: typeof collections): MapOverAxis => ({
+    collections: group.map((m) => ({ hdcaId: m.source.hdcaId, skip: m.source.elementPath.length })),
+    levels: shapeDepth(group[0]!.shape),
+  });
+  const linked = collections.filter((m) => m.linked);
+  return [...collections.filter((m) => !m.linked).map((m) => axis([m])), ...(linked.length > 0 ? [axis(linked)] : [])];
+}
+
+export function galaxyApiTest(
+  c: ToolCase,
+  options: { readonly title: string; readonly violation: string | null; readonly slug: string; readonly expectedJobs: number; readonly checks?: GalaxyChecks },
+): GalaxyTestExport {
   if (c.entry === 'workflow-step') {
     throw new InvalidInputError('export --format galaxy-test covers tool-request and legacy cases; a workflow-step case needs a workflow invocation');
   }
+  const checks = options.checks ?? {};
   const slug = options.slug.replace(/[^A-Za-z0-9_]/g, '_');
   const toolId = `cardfuzz_${slug}`;
   const testPath = `lib/galaxy_test/api/test_cardfuzz_${slug}.py`;
@@ -52,7 +115,8 @@ export function galaxyApiTest(c: ToolCase, options: { readonly title: string; re
     `Run it: ./run_tests.sh -api ${testPath}`,
     '',
     `The test builds the case's history, submits its request through ${api}`,
-    `and expects the ${options.expectedJobs} job${options.expectedJobs === 1 ? '' : 's'} Galaxy's code means to run for it.`,
+    `and expects the ${options.expectedJobs} job${options.expectedJobs === 1 ? '' : 's'} Galaxy should run for it, one per parameter combination.`,
+    ...expectationLines(checks),
     `The tool ${toolId} has the case's parameters: ${docstring(describeInputs(c.tool.inputs)) || 'none'}.`,
     ...(c.tool.id === 'fuzz_tool' ? [] : [`(The case was found on the tool ${docstring(c.tool.id)}; where Galaxy has that tool, TOOL_ID can name it instead.)`]),
     '"""',
@@ -64,6 +128,7 @@ export function galaxyApiTest(c: ToolCase, options: { readonly title: string; re
     ')',
     '',
     'from ._framework import ApiTestCase',
+    ...(checks.pairing === undefined ? [] : ['', `MAPPED_AXES = ${pyAxes(checks.pairing)}`]),
     '',
     `TOOL_ID = ${pyString(toolId)}`,
     `EXPECTED_JOBS = ${options.expectedJobs}`,
@@ -90,6 +155,9 @@ export function galaxyApiTest(c: ToolCase, options: { readonly title: string; re
     lines.push(`            hdca[${collection.id}] = self._fetch_collection(history_id, ${pyString(collection.collection_type)}, ${pyLiteral(fetchElements(collection) as JsonValue, 12)})`);
   }
   lines.push(`            inputs = ${pyInputs(c.request as JsonValue, 12)}`);
+  if (checks.pairing !== undefined) {
+    lines.push('            axes = [([(hdca[i], skip) for i, skip in collections], levels) for collections, levels in MAPPED_AXES]');
+  }
   if (c.entry === 'tool-request') {
     lines.push(
       '            response = self.dataset_populator.tool_request_raw(TOOL_ID, inputs, history_id)',
@@ -102,10 +170,15 @@ export function galaxyApiTest(c: ToolCase, options: { readonly title: string; re
   } else {
     lines.push('            response = self.dataset_populator.run_tool_raw(TOOL_ID, inputs, history_id)', '            self._assert_status_code_is(response, 200)');
   }
+  lines.push('            jobs = self.dataset_populator.history_jobs_for_tool(history_id, TOOL_ID)');
+  if (checks.icjRow && c.entry === 'tool-request') lines.push('            self._assert_execution_state_holds_its_jobs(tool_request_id)');
+  if (checks.extractByIcj) lines.push('            self._assert_extraction_by_icj_answers(history_id)');
+  if (checks.extractOneStep && c.entry === 'tool-request') lines.push('            self._assert_extraction_gives_one_step(jobs, tool_request_id)');
+  lines.push('            assert len(jobs) == EXPECTED_JOBS, f"{len(jobs)} jobs ran, Galaxy should run {EXPECTED_JOBS}: {jobs}"');
+  if (checks.pairing !== undefined) lines.push('            self._assert_elements_hold_their_own_results(history_id, axes, jobs)');
   lines.push(
-    '            jobs = self.dataset_populator.history_jobs_for_tool(history_id, TOOL_ID)',
-    '            assert len(jobs) == EXPECTED_JOBS, jobs',
     '',
+    ...helperLines(checks, c.entry),
     '    def _fetch_collection(self, history_id, collection_type, elements):',
     '        payload = {',
     '            "history_id": history_id,',
@@ -131,6 +204,138 @@ export function galaxyApiTest(c: ToolCase, options: { readonly title: string; re
     toolXml: { path: toolPath, text: galaxyToolXml(c.tool.inputs, c.tool.outputs, toolId, options.title) },
     toolConfLine,
   };
+}
+
+function expectationLines(checks: GalaxyChecks): string[] {
+  const lines: string[] = [];
+  if (checks.pairing !== undefined) lines.push('It also expects each output element of the map-over to hold the result of a job that ran', "on that element's own input elements.");
+  if (checks.extractByIcj) lines.push('It also extracts a workflow by the implicit collection jobs id of the map-over and expects', 'an answer without a server error.');
+  if (checks.extractOneStep) lines.push("It also extracts a workflow by the jobs' ids and the tool request's id and expects one tool step.");
+  if (checks.icjRow) lines.push("It also expects the tool request's execution state to have its implicit collection jobs row,", "holding every job (read through the test driver's app: skipped against a remote Galaxy).");
+  if (checks.finding !== undefined) {
+    lines.push(
+      '',
+      `What Galaxy should do: ${docstring(checks.finding.expects)}.`,
+      `Expected to FAIL on Galaxy today: ${docstring(checks.finding.failsToday)}.`,
+      'It passes once Galaxy is fixed.',
+      `The finding: ${docstring(checks.finding.link)} (in cardfuzz's repository).`,
+    );
+  }
+  return lines.length === 0 ? [] : ['', ...lines];
+}
+
+/** The axes as a Python literal: `[([(collection id, levels to skip), ...], levels), ...]`. */
+function pyAxes(axes: readonly MapOverAxis[]): string {
+  return `[${axes.map((a) => `([${a.collections.map((c) => `(${c.hdcaId}, ${c.skip})`).join(', ')}], ${a.levels})`).join(', ')}]`;
+}
+
+/** The helper methods the chosen checks call. */
+function helperLines(checks: GalaxyChecks, entry: ToolCase["entry"]): string[] {
+  const lines: string[] = [];
+  if (checks.pairing !== undefined || checks.extractByIcj) {
+    lines.push(
+      '    def _implicit_output_collections(self, history_id):',
+      '        """The output collections of map-overs in the history (those with implicit collection jobs)."""',
+      '        found = []',
+      '        for content in self._get(f"histories/{history_id}/contents").json():',
+      '            if content["history_content_type"] != "dataset_collection":',
+      '                continue',
+      '            details = self.dataset_populator.get_history_collection_details(history_id, content_id=content["id"])',
+      '            if details.get("implicit_collection_jobs_id"):',
+      '                found.append(details)',
+      '        return found',
+      '',
+    );
+  }
+  if (checks.pairing !== undefined) {
+    lines.push(
+      '    def _element_paths(self, history_id, hdca_id, skip=0):',
+      '        """(src, id) of each element and dataset of a collection -> its element path, less the first `skip` levels."""',
+      '        paths = {}',
+      '',
+      '        def walk(elements, prefix):',
+      '            for element in elements:',
+      '                path = prefix + [element["element_identifier"]]',
+      '                paths[("dce", element["id"])] = path[skip:]',
+      '                if element["element_type"] == "dataset_collection":',
+      '                    walk(element["object"]["elements"], path)',
+      '                else:',
+      '                    paths[("hda", element["object"]["id"])] = path[skip:]',
+      '',
+      '        walk(self.dataset_populator.get_history_collection_details(history_id, content_id=hdca_id)["elements"], [])',
+      '        return paths',
+      '',
+      '    def _assert_elements_hold_their_own_results(self, history_id, axes, jobs):',
+      '        """Each output element holds the result of a job that ran on its own input elements: an output',
+      "        element's path is one path per axis of the map-over, and the job's input element on each axis",
+      '        must be the part of the path that axis owns."""',
+      '        outputs = {}',
+      '        for collection in self._implicit_output_collections(history_id):',
+      '            outputs.update(self._element_paths(history_id, collection["id"]))',
+      '        axis_paths = [([self._element_paths(history_id, hdca_id, skip) for hdca_id, skip in collections], levels) for collections, levels in axes]',
+      '        misplaced = []',
+      '        for job in jobs:',
+      '            details = self.dataset_populator.get_job_details(job["id"], full=True).json()',
+      '            ran_on = [(value.get("src"), value.get("id")) for value in details["inputs"].values()]',
+      '            for name, output in details["outputs"].items():',
+      '                path = outputs.get((output.get("src"), output.get("id")))',
+      '                if path is None:',
+      '                    continue',
+      '                start = 0',
+      '                for paths_by_collection, levels in axis_paths:',
+      '                    own = path[start : start + levels]',
+      '                    start += levels',
+      '                    for paths in paths_by_collection:',
+      '                        used = [paths[key] for key in ran_on if key in paths]',
+      '                        if used and used[0] != own:',
+      '                            element, source = "/".join(path), "/".join(used[0])',
+      '                            misplaced.append(f"output {name} element {element} holds the result of job {job[\'id\']}, computed from input element {source}")',
+      '        assert not misplaced, "; ".join(misplaced)',
+      '',
+    );
+  }
+  if (checks.extractByIcj) {
+    lines.push(
+      '    def _assert_extraction_by_icj_answers(self, history_id):',
+      '        """Extracting a workflow by the implicit collection jobs id of the map-over must not fail with a server error."""',
+      '        collections = self._implicit_output_collections(history_id)',
+      '        assert collections, "the map-over made no output collection"',
+      '        payload = {"workflow_name": "cardfuzz extraction", "implicit_collection_jobs_ids": [collections[0]["implicit_collection_jobs_id"]]}',
+      '        response = self._post("workflows/extract", data=payload, json=True)',
+      '        assert response.status_code < 500, f"extraction answered {response.status_code}: {response.text}"',
+      '',
+    );
+  }
+  if (checks.extractOneStep && entry === 'tool-request') {
+    lines.push(
+      '    def _assert_extraction_gives_one_step(self, jobs, tool_request_id):',
+      "        \"\"\"One tool request is one execution: extracting by its jobs' ids and its id gives one tool step.\"\"\"",
+      '        payload = {"workflow_name": "cardfuzz extraction", "job_ids": [job["id"] for job in jobs], "tool_request_ids": [tool_request_id]}',
+      '        response = self._post("workflows/extract", data=payload, json=True)',
+      '        self._assert_status_code_is(response, 200)',
+      '        download = self._get(f"workflows/{response.json()[\'id\']}/download")',
+      '        self._assert_status_code_is(download, 200)',
+      '        tool_steps = [step for step in download.json()["steps"].values() if step["type"] == "tool"]',
+      '        assert len(tool_steps) == 1, f"{len(tool_steps)} tool steps for one tool request: {tool_steps}"',
+      '',
+    );
+  }
+  if (checks.icjRow && entry === 'tool-request') {
+    lines.push(
+      '    def _assert_execution_state_holds_its_jobs(self, tool_request_id):',
+      "        \"\"\"The tool request's ToolExecutionState has its ImplicitCollectionJobs row, and it holds every job.\"\"\"",
+      '        app = self.driver_or_skip_test_if_remote().app',
+      '        session = app.model.session',
+      '        tool_request = session.get(app.model.ToolRequest, app.security.decode_id(tool_request_id))',
+      '        state = tool_request.tool_execution_state',
+      '        assert state is not None, f"tool request {tool_request_id} has no execution state"',
+      '        icj = state.implicit_collection_jobs',
+      '        assert icj is not None, f"no implicit_collection_jobs row holds execution state {state.id}: its jobs are reachable only through the tool request"',
+      '        assert len(icj.jobs) == EXPECTED_JOBS, f"implicit collection jobs {icj.id} holds {len(icj.jobs)} jobs"',
+      '',
+    );
+  }
+  return lines;
 }
 
 /** Text safe inside a Python triple-quoted docstring. */

@@ -3,6 +3,7 @@ import { BUCKETS } from '../coverage/coverage.js';
 import { SHAPE_IDS, SHAPES, type ShapeId } from '../expansion/shape-classes.js';
 import { nightlyMapTable } from '../cardinality/nightly-map.js';
 import type { NightlySummary, ThroughputSeries } from './nightly-summary.js';
+import { hazardNote, isHazard } from './findings-catalogue.js';
 
 /**
  * One self-contained HTML page for a nightly run: no external resource, plots
@@ -119,7 +120,7 @@ export function nightlyHtml(summary: NightlySummary): string {
   const findings = summary.findings.map(
     (f) => `<article class="finding ${f.status}" data-status="${f.status}">
   <h3><span class="badge ${f.status}">${f.status === 'still-failing' ? 'still failing' : f.status}${f.reappeared ? ' (again)' : ''}</span> ${esc(f.property)} <small>${esc(f.fingerprint)} · ${esc(f.shapeClass)} · first seen ${esc(f.firstSeen.slice(0, 10))}</small></h3>
-  <p class="violation">${esc(f.violation.kind)}${f.violation.table ? ` on ${esc(f.violation.table)}` : ''}${f.violation.constraint ? ` (${esc(f.violation.constraint)})` : ''}: ${esc(f.violation.message)}</p>
+  <p class="violation">${esc(f.violation.kind)}${f.violation.table ? ` on ${esc(f.violation.table)}` : ''}${f.violation.constraint ? ` (${esc(f.violation.constraint)})` : ''}: ${esc(f.violation.message)}</p>${isHazard(f.property) ? `\n  <p class="hazard">${esc(hazardNote(f))}</p>` : ''}
   <p>Replay: <code class="replay">${esc(f.replay)}</code> <button type="button" class="copy">copy</button>${f.regressionFile ? ` · saved as <code>${esc(f.regressionFile)}</code>` : ''}</p>
   <details><summary>minimal case</summary><pre>${esc(JSON.stringify(f.case, null, 2))}</pre></details>
 </article>`,

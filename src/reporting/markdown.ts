@@ -1,5 +1,6 @@
 import type { ReplayedCase } from '../regression/replay-cases.js';
 import type { Finding } from '../runner/finding.js';
+import { FINDINGS_PAGE, HAZARD_NOTE, hazardNote, isHazard } from './findings-catalogue.js';
 import type { PropertyCheck } from '../runner/run-suite.js';
 
 /** A Markdown summary of a gate or campaign, for $GITHUB_STEP_SUMMARY and report folders. */
@@ -39,8 +40,11 @@ export function gateMarkdown(options: {
     const check = options.checks?.find((c) => c.property === id);
     const na = options.notApplicable?.get(id);
     const held = check?.status === 'not-checked' ? `**not checked**: ${(check.reason ?? '').replaceAll('|', '\\|')}` : 'held';
-    lines.push(`| ${id} | ${f ? `**failed** (${f.shapeClass}): ${f.violation.message.replaceAll('|', '\\|')}` : na !== undefined ? `n/a (${na.replaceAll('|', '\\|')})` : held} | ${check ? check.judged.toLocaleString('en-US') : '-'} |`);
+    const failed = f ? `**failed** (${f.shapeClass}): ${f.violation.message.replaceAll('|', '\\|')}${isHazard(id) ? ` — ${hazardNote(f)}` : ''}` : undefined;
+    lines.push(`| ${id}${isHazard(id) ? ' (hazard)' : ''} | ${failed ?? (na !== undefined ? `n/a (${na.replaceAll('|', '\\|')})` : held)} | ${check ? check.judged.toLocaleString('en-US') : '-'} |`);
   }
+  const hazards = options.properties.filter(isHazard);
+  lines.push('', hazards.length > 0 ? `The ${HAZARD_NOTE}.` : `Hazard properties left out (nightly checks them; --hazards includes them): they report defects in upstream Galaxy code that a branch does not introduce, explained at ${FINDINGS_PAGE}.`);
   for (const f of options.findings) {
     lines.push('', `<details><summary>${f.property} — minimal case (${f.shapeClass})</summary>`, '', '```json', JSON.stringify(f.case, null, 2), '```', '', `replay: \`${f.replay}\``, '', '</details>');
   }

@@ -4,6 +4,7 @@ import { mergeNightlyMapRows, nightlyMapLine, type NightlyMapRow } from '../card
 import type { Case } from '../model/case.js';
 import type { Violation } from '../runner/property.js';
 import { junitXml, type JUnitCase } from './junit.js';
+import { HAZARD_NOTE, hazardNote, isHazard } from './findings-catalogue.js';
 
 /**
  * The summary of a nightly run (summary.json), from which every other report
@@ -154,7 +155,7 @@ export function nightlyJunit(summary: NightlySummary): string {
     name: `${f.property} ${f.fingerprint}`,
     classname: 'cardfuzz.nightly.findings',
     properties: { status: f.status, shape: f.shapeClass, firstSeen: f.firstSeen, ...(f.seed !== undefined ? { seed: f.seed } : {}), ...(f.path ? { path: f.path } : {}) },
-    ...(f.status === 'fixed' ? {} : { failure: { message: f.violation.message, type: f.status, details: `replay: ${f.replay}` } }),
+    ...(f.status === 'fixed' ? {} : { failure: { message: f.violation.message, type: f.status, details: `${isHazard(f.property) ? `${hazardNote(f)}\n` : ''}replay: ${f.replay}` } }),
     systemOut: JSON.stringify(f.case, null, 2),
   }));
   const propertyCases: JUnitCase[] = summary.properties.map((id) => {
@@ -208,9 +209,10 @@ export function nightlyMarkdown(summary: NightlySummary): string {
     const list = summary.findings.filter((f) => f.status === status);
     if (list.length === 0) continue;
     lines.push(`### ${status === 'new' ? 'New' : status === 'still-failing' ? 'Still failing' : 'Fixed'}`, '', '| property | shape | violation | first seen |', '|---|---|---|---|');
-    for (const f of list) lines.push(`| ${f.property} | ${f.shapeClass} | ${f.violation.message.replaceAll('|', '\\|')} | ${f.firstSeen.slice(0, 10)} |`);
+    for (const f of list) lines.push(`| ${f.property}${isHazard(f.property) ? ' (hazard)' : ''} | ${f.shapeClass} | ${f.violation.message.replaceAll('|', '\\|')}${isHazard(f.property) ? ` — ${hazardNote(f)}` : ''} | ${f.firstSeen.slice(0, 10)} |`);
     lines.push('');
   }
+  if (summary.properties.some(isHazard)) lines.push(`The ${HAZARD_NOTE}.`, '');
   if (summary.judged !== undefined) {
     lines.push('### Properties', '', '| property | inputs judged |', '|---|---|');
     for (const id of summary.properties) {

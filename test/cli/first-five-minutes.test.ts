@@ -31,7 +31,8 @@ describe('run', () => {
     expect(firstHazard).toBeGreaterThan(0);
     expect(heads.slice(firstHazard).every((l) => l.includes('(hazard)'))).toBe(true);
     expect(heads[0]).toMatch(/^FAIL persists-without-constraint-violations /);
-    expect(r.stdout).toContain('hazard of upstream Galaxy code, not of this profile:');
+    expect(r.stdout).toContain('a defect in upstream Galaxy code that this branch does not introduce:');
+    expect(r.stdout).toMatch(/the finding, with its Galaxy test: docs\/findings.md#[a-z0-9-]+/);
     expect(r.stdout).not.toContain('left out:');
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRegressionCase } from '../../src/regression/regression-case.js';
 import { readGalaxyToolXml } from '../../src/tools/galaxy-tool-xml.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { runCli, tempDir, writeJson } from '../helpers/cli.js';
 import { itNeeding, python3Requirement } from '../helpers/requirements.js';
 
 /**
@@ -72,6 +72,22 @@ describe('export --format galaxy-test', () => {
       const r = spawnSync(python3, ['-m', 'py_compile', test], { encoding: 'utf8' });
       expect([file, r.status, r.stderr]).toEqual([file, 0, '']);
     }
+  });
+
+  it('expects what Galaxy should run, not what it runs: M×N jobs for S14, and each output element holding its own input element’s result', () => {
+    const s14 = {
+      tool: { id: 'cat', inputs: [{ name: 'input1', type: 'data' }, { name: 'input2', type: 'data' }], outputs: [{ name: 'out_file1', type: 'data' }] },
+      history: { datasets: [{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }, { id: 5 }], collections: [{ id: 1, collection_type: 'list', elements: ['e0', 'e1', 'e2'].map((identifier, i) => ({ identifier, dataset: i + 1 })) }] },
+      entry: 'tool-request',
+      request: { input1: { __class__: 'Batch', values: [{ src: 'hdca', id: 1 }] }, input2: { __class__: 'Batch', linked: false, values: [{ src: 'hda', id: 4 }, { src: 'hda', id: 5 }] } },
+    };
+    const { test } = exportTo(writeJson(tempDir(), 's14.json', s14));
+    const text = readFileSync(test, 'utf8');
+    // The model runs 3 jobs (Galaxy's zip); the test expects the 6 combinations, so it fails on Galaxy today.
+    expect(text).toContain('EXPECTED_JOBS = 6');
+    expect(text).toContain('MAPPED_AXES = [([(1, 0)], 1)]');
+    expect(text).toContain('self._assert_elements_hold_their_own_results(history_id, axes, jobs)');
+    expect(text).toContain('self.dataset_populator.get_job_details(job["id"], full=True)');
   });
 
   it('refuses a workflow-step case with one line and exit 2', () => {

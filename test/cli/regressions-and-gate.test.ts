@@ -123,6 +123,21 @@ describe('gate', () => {
     expect(xml).toContain('<failure message="UNIQUE constraint failed: job.tool_execution_state_id"');
   });
 
+  it('says in its Markdown and JUnit that a hazard finding is an upstream Galaxy defect, linked to its entry on the findings page', () => {
+    const dir = tempDir();
+    const r = runCli(['gate', '--profile', 'branch-fixed', '--runs', '500', '--seed', '1', '--hazards', '--regressions', dir, '--junit', join(dir, 'h.xml'), '--markdown', join(dir, 'h.md')]);
+    expect(r.status).toBe(1);
+    const md = readFileSync(join(dir, 'h.md'), 'utf8');
+    expect(md).toMatch(/^\| implicit-jobs-have-representative \(hazard\) \| \*\*failed\*\* \(S8\): .* — upstream Galaxy defect, not introduced by this branch: docs\/findings\.md#representative-job-of-an-empty-map-over \|/m);
+    expect(md).toContain('The hazard properties report defects in upstream Galaxy code that a branch does not introduce');
+    const xml = readFileSync(join(dir, 'h.xml'), 'utf8');
+    expect(xml).toContain('upstream Galaxy defect, not introduced by this branch: docs/findings.md#representative-job-of-an-empty-map-over');
+    // The branch's own properties held: their rows carry no such note.
+    expect(md).toMatch(/^\| persists-without-constraint-violations \| held \|/m);
+    const plain = runCli(['gate', '--profile', 'branch-fixed', '--runs', '200', '--seed', '1', '--regressions', dir]);
+    expect(plain.stdout).toContain('Hazard properties left out (nightly checks them; --hazards includes them): they report defects in upstream Galaxy code that a branch does not introduce, explained at docs/findings.md.');
+  });
+
   it('refuses a bad CARDFUZZ_SEED with one line and exit 2', () => {
     const r = runCli(['gate', '--profile', 'branch-fixed'], { env: { CARDFUZZ_SEED: 'soon' } });
     expect(r.status).toBe(2);

@@ -91,6 +91,19 @@ export const losesLastElementFill: PlanMutation = (plan) => {
   return drop.size === 0 ? plan : withStatements(plan, plan.statements.filter((_, i) => !drop.has(i)));
 };
 
+/** A map-over's jobs fill the wrong output elements: each job's output dataset lands in the next element (rotated). */
+export const rotatesOutputElements: PlanMutation = (plan) => {
+  const fills = plan.statements.flatMap((s, i) => (s.op === 'update' && s.table === 'dataset_collection_element' && s.column === 'hda_id' ? [i] : []));
+  if (fills.length < 2) return plan;
+  const statements = plan.statements.slice();
+  fills.forEach((at, k) => {
+    const s = plan.statements[at]!;
+    const next = plan.statements[fills[(k + 1) % fills.length]!]!;
+    if (s.op === 'update' && next.op === 'update') statements[at] = { ...s, value: next.value };
+  });
+  return withStatements(plan, statements);
+};
+
 /** branch-fixed plus a migration that makes job.tool_request_id unique. */
 export function uniqueJobToolRequestProfile(): Profile {
   const fixed = builtin('branch-fixed');
@@ -112,6 +125,7 @@ export const PLANTED_BUGS: readonly PlantedBug[] = [
   { name: 'queue_jobs task redelivered (Q8)', profile: 'branch-fixed', settings: { 'executor.queueJobsRuns': 'twice' }, caughtBy: ['every-combination-runs-once', 'persists-without-constraint-violations'] },
   { name: 'UNIQUE(job.tool_request_id) added by a profile', profile: uniqueJobToolRequestProfile(), caughtBy: ['persists-without-constraint-violations'] },
   { name: 'upstream executor truncates a map-over with an unlinked plain Batch (S14)', profile: 'upstream', caughtBy: ['every-combination-runs-once'] },
+  { name: 'map-over jobs fill the wrong output elements', profile: 'branch-fixed', settings: { 'executor.unlinkedMapOverBatch': 'reject' }, mutation: rotatesOutputElements, caughtBy: ['every-combination-runs-once'] },
   { name: 'upstream representative_job on an empty map-over (S8)', profile: 'upstream', caughtBy: ['implicit-jobs-have-representative'] },
   { name: 'map-over of a tool without outputs loses its TES links (Q4)', profile: 'branch-fixed', caughtBy: ['execution-state-reaches-its-jobs'] },
   { name: 'scheduler makes a second step row for a step', profile: 'branch-fixed', mutation: duplicatesStepRows, caughtBy: ['one-step-row-per-invocation-step'], cases: 'workflow' },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ToolCase } from '../../src/model/case.js';
 import type { Finding } from '../../src/runner/finding.js';
 import { findingFor, fuzz } from '../helpers/fuzz.js';
-import { setsJobOnMappedStep, stampsTesOnMappedJobs } from '../mutants/planted-bugs.js';
+import { rotatesOutputElements, setsJobOnMappedStep, stampsTesOnMappedJobs } from '../mutants/planted-bugs.js';
 
 /**
  * Each property: a test that it fails on a planted or real bug — with the
@@ -116,6 +116,24 @@ describe('every-combination-runs-once (hazard)', () => {
     const f = expectFinding(findingFor(await fuzz('upstream', { properties: ['every-combination-runs-once'], constraints: { entries: ['workflow-step'] } }), 'every-combination-runs-once'), 'combination-ran-twice');
     expect((f.case as ToolCase).tool.outputs).toEqual([]);
     expect((f.case as ToolCase).step?.job_limit).toBeDefined();
+  });
+  it('fails on upstream when the map-over has outputs: an output element holds a result computed from another element (S14 pairing)', async () => {
+    const f = expectFinding(
+      findingFor(await fuzz('upstream', { properties: ['every-combination-runs-once'], constraints: { entries: ['tool-request'], minOutputs: 1, minCollectionLength: 2, minBatchLength: 2 } }), 'every-combination-runs-once'),
+      'output-from-another-element',
+    );
+    expect(f.violation.message).toMatch(/element \S+ holds job \d+'s result, computed from \S+ element \S+/);
+    expect((f.case as ToolCase).tool.outputs.length).toBeGreaterThan(0);
+  });
+  it('fails when a planted bug fills the wrong output elements, on a profile that otherwise holds', async () => {
+    const f = expectFinding(
+      findingFor(
+        await fuzz('branch-fixed', { mutation: rotatesOutputElements, settings: { 'executor.unlinkedMapOverBatch': 'reject' }, properties: ['every-combination-runs-once'], constraints: { entries: ['tool-request', 'legacy'] } }),
+        'every-combination-runs-once',
+      ),
+      'output-from-another-element',
+    );
+    expect(MAPPED_SHAPES).toContain(f.shapeClass);
   });
   it('holds on tool requests once S14 is rejected up front (executor.unlinkedMapOverBatch=reject)', () =>
     holds('branch-fixed', 'every-combination-runs-once', { settings: { 'executor.unlinkedMapOverBatch': 'reject' }, constraints: { entries: ['tool-request', 'legacy'] } }));

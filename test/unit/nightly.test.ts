@@ -6,7 +6,8 @@ import { InvalidInputError } from '../../src/errors.js';
 import { knownFindings, loadHistory, type HistoryEntry } from '../../src/nightly/findings-history.js';
 import { parseShard, planUnits, shardUnits, unitRuns } from '../../src/nightly/work-units.js';
 import type { CaseDatabase } from '../../src/persistence/case-database.js';
-import { exitCodeOf, mergeSummaries, type NightlyFinding, type NightlySummary } from '../../src/reporting/nightly-summary.js';
+import { nightlyHtml } from '../../src/reporting/html-report.js';
+import { exitCodeOf, mergeSummaries, nightlyJunit, nightlyMarkdown, type NightlyFinding, type NightlySummary } from '../../src/reporting/nightly-summary.js';
 import type { SystemUnderTest } from '../../src/runner/system-under-test.js';
 import { tempDir } from '../helpers/cli.js';
 import { batch, data, hda, ledgerCase, makeCase } from '../helpers/cases.js';
@@ -162,6 +163,23 @@ function summary(shard: string, findings: readonly NightlyFinding[], coverage: C
 describe('nightly summaries', () => {
   const finding = (status: NightlyFinding['status'], fingerprint = 'abc'): NightlyFinding => ({ ...entry('n', '2026-11-26', status, fingerprint), firstSeen: '2026-11-26', lastSeen: '2026-11-26', replay: 'cardfuzz replay x' });
   const empty = emptyCoverage([]);
+
+  it('mark a hazard property’s finding as an upstream Galaxy defect and link its entry on the findings page (Markdown, JUnit, HTML)', () => {
+    const hazard: NightlyFinding = {
+      ...finding('new', 'def'),
+      property: 'implicit-jobs-have-representative',
+      shapeClass: 'S8',
+      violation: { kind: 'would-raise', table: 'implicit_collection_jobs_job_association', columns: [], constraint: 'ImplicitCollectionJobs.representative_job', message: 'implicit collection jobs 1 has no jobs' },
+    };
+    const s = { ...summary('1/1', [finding('new'), hazard], empty), properties: ['persists-without-constraint-violations', 'implicit-jobs-have-representative'] };
+    const link = 'upstream Galaxy defect, not introduced by this branch: docs/findings.md#representative-job-of-an-empty-map-over';
+    const md = nightlyMarkdown(s);
+    expect(md).toContain(`| implicit-jobs-have-representative (hazard) | S8 | implicit collection jobs 1 has no jobs — ${link} |`);
+    expect(md).toContain('| persists-without-constraint-violations | S2 | UNIQUE constraint failed |');
+    expect(md).toContain('The hazard properties report defects in upstream Galaxy code that a branch does not introduce');
+    expect(nightlyJunit(s)).toContain(link);
+    expect(nightlyHtml(s)).toContain(link);
+  });
 
   it('exit 1 on any finding not fixed, 0 when all are fixed, 1 below --min-coverage, 2 on errors', () => {
     expect(summary('0/1', [finding('fixed')], empty).exitCode).toBe(0);

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../files/atomic-write.js';
 import { galaxyWorkflowApiTest } from '../../reporting/galaxy-workflow-test.js';
-import { GALAXY_TOOL_CONF, galaxyApiTest } from '../../reporting/galaxy-test.js';
+import { GALAXY_TOOL_CONF, galaxyApiTest, galaxyChecksFor } from '../../reporting/galaxy-test.js';
 import { planAsSql } from '../../persistence/sql-script.js';
 import { resolveProfile } from '../../profiles/resolve-profile.js';
 import { createSystemUnderTest } from '../../runner/system-under-test.js';
@@ -36,8 +36,8 @@ export async function exportCommand(options: { readonly file: string; readonly f
   const system = createSystemUnderTest(await resolveProfile(profileName), settings);
   const plan = system.plan(c);
   if (options.format === 'galaxy-test') {
-    // The jobs Galaxy's code means to run: what the request should give on a correct system.
-    const expectedJobs = plan.intent.jobs.length;
+    // What Galaxy should run: one job per parameter combination (where Galaxy runs fewer, as in S14, the test fails today).
+    const expectedJobs = plan.intent.combinations;
     const slug = regression?.fingerprint ?? (basename(options.file).replace(/\.json$/i, '').replace(/[^A-Za-z0-9_]/g, '_') || `case_${createHash('sha256').update(JSON.stringify(c)).digest('hex').slice(0, 12)}`);
     const title = regression ? `${regression.property} ${regression.fingerprint} on ${regression.profile}` : `case ${basename(options.file)} on ${system.profile.name}`;
     if (c.entry === 'workflow-invocation') {
@@ -57,7 +57,7 @@ export async function exportCommand(options: { readonly file: string; readonly f
       });
       return writePieces(options.out, [exported.test, ...exported.toolXmls], exported.toolConfLines, io);
     }
-    const exported = galaxyApiTest(c, { title, violation: regression?.violation.message ?? null, slug, expectedJobs });
+    const exported = galaxyApiTest(c, { title, violation: regression?.violation.message ?? null, slug, expectedJobs, checks: galaxyChecksFor(plan, regression) });
     if (options.out !== undefined) {
       for (const piece of [exported.test, exported.toolXml]) {
         const path = join(options.out, piece.path);

@@ -18,6 +18,7 @@ import { describeReplay } from './replay.js';
 import { findDefaultRegressionsDir } from '../project-root.js';
 import { displayPath } from '../run-summary.js';
 import { shellQuote, targetFlags } from '../shared-options.js';
+import { hazardNote } from '../../reporting/findings-catalogue.js';
 
 export interface GateOptions {
   readonly target: TargetOptions;
@@ -48,7 +49,7 @@ export async function gateCommand(options: GateOptions, io: Io): Promise<number>
   const started = performance.now();
   const profile = await resolveTargetProfile(options.target);
   const properties = PROPERTIES.filter((p) => options.hazards || p.hazard === undefined);
-  io.err(`cardfuzz gate: profile ${profile.name}, seed ${options.seed}, ${options.runs} cases, ${properties.length} properties${options.hazards ? ' (hazards included)' : ' (hazard properties left to nightly; --hazards includes them)'}`);
+  io.err(`cardfuzz gate: profile ${profile.name}, seed ${options.seed}, ${options.runs} cases, ${properties.length} properties${options.hazards ? ' (hazards included)' : ' (hazard properties, defects in upstream Galaxy that a branch does not introduce, left to nightly; --hazards includes them)'}`);
 
   // Before any work: the verdicts must not be lost to an unwritable report path.
   if (options.junit) await checkWritableFile(options.junit, '--junit');
@@ -109,11 +110,13 @@ export async function gateCommand(options: GateOptions, io: Io): Promise<number>
       return { name: p.id, classname: 'cardfuzz.properties', properties: { seed: options.seed, runs: group?.runs ?? 0, judged }, failure: { message: reason, type: 'not-checked', details: `${reason}; pass --allow-unchecked to accept it` } };
     }
     if (finding === undefined) return { name: p.id, classname: 'cardfuzz.properties', properties: { seed: options.seed, runs: group?.runs ?? 0, judged } };
+    // A hazard property's finding is a defect of upstream Galaxy, not of the branch: the report says so and links its entry.
+    const hazard: Record<string, string> = p.hazard === undefined ? {} : { hazard: hazardNote(finding) };
     return {
       name: p.id,
       classname: 'cardfuzz.properties',
-      properties: { seed: finding.seed, path: finding.path, fingerprint: finding.fingerprint, shape: finding.shapeClass },
-      failure: { message: finding.violation.message, type: finding.violation.kind, details: `replay: ${finding.replay}` },
+      properties: { seed: finding.seed, path: finding.path, fingerprint: finding.fingerprint, shape: finding.shapeClass, ...hazard },
+      failure: { message: finding.violation.message, type: finding.violation.kind, details: `${p.hazard === undefined ? '' : `${hazardNote(finding)}\n`}replay: ${finding.replay}` },
       systemOut: JSON.stringify(finding.case, null, 2),
     };
   });
