@@ -15,8 +15,8 @@ import { runCli } from './cli.js';
  *     ...
  *     ```
  *
- * The command runs from the project root (`cwd=tmp`: from a new empty folder
- * holding a link to `examples/`), and what it prints, stderr then stdout, is
+ * The command runs from the project root (`cwd=tmp`: from a new folder holding
+ * links to `examples/` and `reports/regressions/`), and what it prints, stderr then stdout, is
  * compared with the block after both are normalised (seeds, times, run ids).
  * A line holding only `...` stands for any number of lines.
  */
@@ -86,6 +86,7 @@ export function normalise(text: string): string {
     .replace(/\d{8}-\d{6}-seed\d+/g, 'RUN_ID')
     .replace(/ in [\d.]+ (?:ms|s|min \d+ s)(?: \([\d,]+ cases\/s\))?/g, ' in T')
     .replace(/\(\d+ ms\)/g, '(T)')
+    .replace(/\(map overhead [\d.]+ m?s\)/g, '(map overhead T)')
     .replace(/^( {2}(?:held|FAILED|not checked)) +[\d,]+ +/gm, '$1 J ');
 }
 
