@@ -64,10 +64,12 @@ describe('docs pages', () => {
     expect([...listed].sort()).toEqual(present.sort());
   });
 
-  it.each(PAGES.map((p) => [p.path, p] as const))('%s: every relative link and every examples/ path it names exists', (_path, page) => {
+  // Paths into this repository; test/functional/, .ci/cardfuzz/ and the recipe's workflow are paths in Galaxy.
+  const REPOSITORY_PATH = /(?<![\w/.])((?:examples|src|generators|properties|\.ci(?!\/cardfuzz)|\.github(?!\/workflows\/cardfuzz-gate)|test(?!\/functional))\/[\w./-]*\w)/g;
+  it.each(PAGES.map((p) => [p.path, p] as const))('%s: every relative link and every path into the repository it names exists', (_path, page) => {
     const missing: string[] = [];
     for (const target of relativeLinks(page)) if (!existsSync(join(root, dirname(page.path), target))) missing.push(target);
-    for (const m of page.text.matchAll(/(?<![\w/.])(examples\/[\w./-]*\w)/g)) if (!existsSync(join(root, m[1]!))) missing.push(m[1]!);
+    for (const m of page.text.matchAll(REPOSITORY_PATH)) if (!existsSync(join(root, m[1]!))) missing.push(m[1]!);
     expect(missing).toEqual([]);
   });
 
