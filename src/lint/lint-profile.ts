@@ -80,7 +80,15 @@ export function lintRules(system: SystemUnderTest, catalog: Catalog): Rule[] {
   return rules;
 }
 
-export async function lintProfile(system: SystemUnderTest, catalog: Catalog, examples: readonly Case[], reduceBudgetMs = 100): Promise<LintConflict[]> {
+/**
+ * Each conflict's example is reduced to the reduction's fixpoint: the model
+ * alone judges it, in milliseconds. The time budget is only a safety net;
+ * at 100 ms a loaded machine stopped the reduction early, and the same
+ * profile printed another example (S3 for S2).
+ */
+const REDUCE_SAFETY_BUDGET_MS = 10_000;
+
+export async function lintProfile(system: SystemUnderTest, catalog: Catalog, examples: readonly Case[], reduceBudgetMs = REDUCE_SAFETY_BUDGET_MS): Promise<LintConflict[]> {
   const rules = lintRules(system, catalog);
   const layouts = system.executor.layouts;
   const tables = new Set(rules.map((r) => r.table));

@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 /**
- * Every file in examples/ runs as the README says, and the README's own
- * examples are those files.
+ * Every file in examples/ runs as the docs say, and the docs' own examples
+ * are those files.
  */
 const root = resolve(import.meta.dirname, '../..');
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const yourOwnBranch = readFileSync(join(root, 'docs/your-own-branch.md'), 'utf8');
+const caseFileFormat = readFileSync(join(root, 'docs/case-file-format.md'), 'utf8');
 const CASES = ['ledger-batch', 'map-over', 'nested-list-paired', 'workflow-step', 'legacy-request', 'workflow-invocation'];
 
 function withoutPostgresEnv(): NodeJS.ProcessEnv {
@@ -60,11 +61,11 @@ describe('examples/', () => {
     expect(schema.stderr.split('\n')[0]).toMatch(/^cardfuzz run: profile branch-fixed/);
   });
 
-  it("the README's profile example is examples/profiles/my-branch.yaml and its case example is examples/cases/ledger-batch.json", () => {
-    const yaml = /```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+  it("the docs' profile file example is examples/profiles/my-branch.yaml and their case example is examples/cases/ledger-batch.json", () => {
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(yourOwnBranch)![1]!;
     const dedent = (t: string) => t.split('\n').map((l) => l.replace(/^ {2}/, '')).join('\n');
     expect(dedent(yaml)).toBe(readFileSync(join(root, 'examples/profiles/my-branch.yaml'), 'utf8'));
-    const json = /## Case files[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)![1]!;
+    const json = /## Case files[\s\S]*?```json\n([\s\S]*?)```/.exec(caseFileFormat)![1]!;
     expect(JSON.parse(json)).toEqual(JSON.parse(readFileSync(join(root, 'examples/cases/ledger-batch.json'), 'utf8')));
   });
 });
