@@ -17,6 +17,7 @@ import { connectionsReachUpstreamOutputs } from './connections-reach-upstream-ou
 import { mappedStepConsumedWhole } from './mapped-step-consumed-whole.js';
 import { invocationFinishes } from './invocation-finishes.js';
 import { extractionRoundTrip } from './extraction-round-trip.js';
+import { oneOutputRowPerStepOutput } from './one-output-row-per-step-output.js';
 
 /** Every property cardfuzz checks, by stable id, in the order they judge a case. */
 export const PROPERTIES: readonly AnyProperty[] = [
@@ -36,6 +37,7 @@ export const PROPERTIES: readonly AnyProperty[] = [
   mappedStepConsumedWhole,
   extractionRoundTrip,
   invocationFinishes,
+  oneOutputRowPerStepOutput,
   migrationUpgradesAnyHistory,
 ];
 

@@ -20,5 +20,6 @@ export const PROPERTY_CHOICES = [
   'mapped-step-consumed-whole',
   'extraction-round-trip',
   'invocation-finishes',
+  'one-output-row-per-step-output',
   'migration-upgrades-any-history',
 ] as const;

@@ -17,6 +17,8 @@ import type { SessionRow } from './session.js';
 export interface StepState {
   readonly wis: SessionRow<'workflow_invocation_step'>;
   readonly implicit: ImplicitCollections | null;
+  /** Slices that made a job on an earlier pass (read only where the profile says the tracker knows them by job). */
+  readonly ran?: ReadonlySet<number>;
 }
 
 /** One `_execute` call. */
@@ -85,14 +87,17 @@ export function execute(pass: PassContext): PassResult {
   const job: JobContext = { pass, collectionInfo: mapOver, tesForJobs, outputs, implicit, step };
   let executed = 0;
   let remaining = false;
+  const ran = new Set(step?.ran ?? []);
   for (const slice of newExecutionSlices(job)) {
     if (executed >= pass.maxJobs) {
       remaining = true;
       break;
     }
     executeSingleJob(slice, job);
+    ran.add(slice.index);
     executed++;
   }
+  if (step !== null) step = { ...step, ran };
   run.session.commit();
   if (!remaining && implicit !== null) finalizeDatasetCollections(run, implicit);
   return { remaining, executed, step, activeOutputs: outputs.map((o) => o.name) };

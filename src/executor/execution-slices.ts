@@ -39,7 +39,8 @@ function sliceAlreadyRan(job: JobContext, index: number): boolean {
   if (step === null) return false;
   if (implicit === null) return step.wis.cells['job_id'] != null;
   const first = implicit.outputs[0];
-  if (first === undefined) return false; // no outputs: nothing shows the work was done
+  // No outputs: nothing shows Galaxy's tracker the work was done; a fixed tracker would know the slice by its job.
+  if (first === undefined) return job.pass.run.rules.knowsSlicesByJob && (step.ran?.has(index) ?? false);
   const leaf = first.leaves[index];
   const { session } = job.pass.run;
   return leaf !== undefined && (session.get(leaf, 'hda_id') !== null || session.get(leaf, 'child_collection_id') !== null);

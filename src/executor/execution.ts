@@ -109,4 +109,8 @@ export interface ExecutorSettings {
   readonly captureBailout: 'skip' | 'mint';
   /** Q9: state capture runs again on each scheduling re-entry, minting a new TES. */
   readonly recaptureOnReentry: 'off' | 'on';
+  /** How a re-entered mapped step knows a slice ran: its filled output element (Galaxy) or its job (fixed). */
+  readonly finishedSlices: 'output-element' | 'job';
+  /** A tool step finished on its first pass records its outputs twice (Galaxy) or once (fixed). */
+  readonly stepOutputRows: 'twice-on-first-pass' | 'once';
 }

@@ -21,6 +21,10 @@ export interface ExecutorRules {
   readonly mintsUnvalidatedStepState: boolean;
   /** Q9: state capture runs again on each scheduling re-entry of a workflow step. */
   readonly recapturesOnReentry: boolean;
+  /** A re-entered mapped step knows its finished slices by their jobs, not only by filled output elements (a fixed Galaxy). */
+  readonly knowsSlicesByJob: boolean;
+  /** `set_step_outputs` adds a first-pass tool step's outputs again after the tracker did (Galaxy). */
+  readonly recordsStepOutputsTwice: boolean;
 }
 
 export function executorRulesOf(settings: ExecutorSettings): ExecutorRules {
@@ -33,5 +37,7 @@ export function executorRulesOf(settings: ExecutorSettings): ExecutorRules {
     queueJobsPasses: settings.queueJobsRuns === 'twice' ? 2 : 1,
     mintsUnvalidatedStepState: settings.captureBailout === 'mint',
     recapturesOnReentry: settings.recaptureOnReentry === 'on',
+    knowsSlicesByJob: settings.finishedSlices === 'job',
+    recordsStepOutputsTwice: settings.stepOutputRows === 'twice-on-first-pass',
   };
 }

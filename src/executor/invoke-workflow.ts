@@ -688,7 +688,8 @@ function setStepOutputs(invoker: Invoker, invocation: Invocation, step: StepNode
   const { session } = invoker;
   run.outputs = outputs;
   run.trace.outputs = [...outputs].map(([name, value]) => ({ name, value }));
-  const alreadyPersisted = run.tool !== null && run.tool.passes > 1;
+  // The tracker's first-pass rows are written again unless the profile models a fixed Galaxy, which records them once.
+  const alreadyPersisted = run.tool !== null && (run.tool.passes > 1 || !invoker.rules.recordsStepOutputsTwice);
   if (!alreadyPersisted) {
     for (const [name, value] of outputs) {
       if (value.kind === 'dataset') session.add('workflow_invocation_step_output_dataset_association', { workflow_invocation_step_id: run.wis.id, dataset_id: value.id, output_name: name });

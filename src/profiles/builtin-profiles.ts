@@ -49,6 +49,8 @@ export const DEFAULT_SETTINGS: Settings = {
   'request.linkedNull': 'multiplied',
   'workflow.captureBailout': 'skip',
   'workflow.recaptureOnReentry': 'off',
+  'workflow.finishedSlices': 'output-element',
+  'workflow.stepOutputRows': 'twice-on-first-pass',
   'extraction.dedup': 'none',
   'extraction.batchStep': 'one-step',
   'extraction.mappedInputs': 'implicit-input-collection',

@@ -68,6 +68,16 @@ export const SETTING_DEFINITIONS = [
     question: 'Q9',
   },
   {
+    name: 'workflow.finishedSlices',
+    values: ['output-element', 'job'],
+    description: "how a mapped workflow step re-entered by the scheduler knows a slice already ran: by its filled output element, as Galaxy's tracker does (a step whose tool has no outputs then re-runs its first slices forever), or by the slice's job (a fixed Galaxy)",
+  },
+  {
+    name: 'workflow.stepOutputRows',
+    values: ['twice-on-first-pass', 'once'],
+    description: "a tool step finished on its first scheduling pass records its outputs twice, as Galaxy's tracker and set_step_outputs both do, or once (a fixed Galaxy)",
+  },
+  {
     name: 'extraction.dedup',
     values: ['none', 'drop', 'merge'],
     description: 'workflow extraction of work items sharing a (tier, source_id) key: keep every item, drop the later ones, or merge their outputs into one step',
@@ -133,5 +143,7 @@ export function executorSettingsOf(s: Settings): ExecutorSettings {
     queueJobsRuns: s['executor.queueJobsRuns'],
     captureBailout: s['workflow.captureBailout'],
     recaptureOnReentry: s['workflow.recaptureOnReentry'],
+    finishedSlices: s['workflow.finishedSlices'],
+    stepOutputRows: s['workflow.stepOutputRows'],
   };
 }

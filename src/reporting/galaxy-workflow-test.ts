@@ -1,4 +1,5 @@
 import type { JsonValue } from '../model/case.js';
+import type { WorkflowTrace } from '../executor/invoke-workflow.js';
 import type { GaWorkflow, WorkflowCase } from '../model/workflow.js';
 import { docstring, fetchElements, GALAXY_TOOL_CONF, galaxyToolXml, pyInputs, pyLiteral, pyString } from './galaxy-test.js';
 
@@ -31,7 +32,17 @@ export interface WorkflowExpectations {
   readonly jobs: number;
 }
 
-export function galaxyWorkflowApiTest(c: WorkflowCase, options: { readonly title: string; readonly violation: string | null; readonly slug: string; readonly expected: WorkflowExpectations }): GalaxyWorkflowTestExport {
+export function galaxyWorkflowApiTest(
+  c: WorkflowCase,
+  options: {
+    readonly title: string;
+    readonly violation: string | null;
+    readonly slug: string;
+    readonly expected: WorkflowExpectations;
+    /** The finding the test proves: what Galaxy should do, what fails on Galaxy today, and where the findings page explains it. */
+    readonly finding?: { readonly expects: string; readonly failsToday: string; readonly link: string };
+  },
+): GalaxyWorkflowTestExport {
   const slug = options.slug.replace(/[^A-Za-z0-9_]/g, '_');
   const toolIds = new Map(c.tools.map((t, i) => [t.id, `cardfuzz_${slug}_${i + 1}`]));
   const testPath = `lib/galaxy_test/api/test_cardfuzz_${slug}.py`;
@@ -46,6 +57,15 @@ export function galaxyWorkflowApiTest(c: WorkflowCase, options: { readonly title
     `"""cardfuzz ${docstring(options.title)}`,
     '',
     ...(options.violation === null ? [] : [`What cardfuzz saw: ${docstring(options.violation)}`, '']),
+    ...(options.finding === undefined
+      ? []
+      : [
+          `What Galaxy should do: ${docstring(options.finding.expects)}.`,
+          `Expected to FAIL on Galaxy today: ${docstring(options.finding.failsToday)}.`,
+          'It passes once Galaxy is fixed.',
+          `The finding: ${options.finding.link} (in cardfuzz's repository).`,
+          '',
+        ]),
     'Where each piece goes in a Galaxy checkout',
     '(cardfuzz export CASE --format galaxy-test --out DIR writes the test and the tools there):',
     `  1. this test: ${testPath}`,
@@ -72,8 +92,8 @@ export function galaxyWorkflowApiTest(c: WorkflowCase, options: { readonly title
     `TOOL_IDS = ${pyLiteral([...toolIds.values()], 0)}`,
     `WORKFLOW = json.loads(${pyString(JSON.stringify(workflow))})`,
     `EXPECTED_INVOCATIONS = ${e.invocations}`,
-    `EXPECTED_STATES = ${pyLiteral([...e.states], 0)}`,
-    `EXPECTED_STEP_ROWS = ${pyLiteral([...e.stepRows], 0)}`,
+    `EXPECTED_STATES = [${e.states.map(pyString).join(', ')}]`,
+    `EXPECTED_STEP_ROWS = [${e.stepRows.join(', ')}]`,
     `EXPECTED_JOBS = ${e.jobs}`,
     '',
     '',
@@ -162,4 +182,22 @@ function renameTools(workflow: GaWorkflow, toolIds: ReadonlyMap<string, string>)
     ]),
   );
   return { ...workflow, a_galaxy_workflow: 'true', 'format-version': '0.1', steps };
+}
+
+/**
+ * What Galaxy should do with the invocation, from the model's trace: each
+ * top-level invocation ends as the model ends it, except one the model
+ * reports as never finishing, which a correct Galaxy schedules; each tool
+ * step runs each combination of its expansion once (the re-runs the model
+ * shows for a defect are not expected).
+ */
+export function workflowExpectations(trace: WorkflowTrace): WorkflowExpectations {
+  const top = trace.invocations.filter((i) => i.parentId === null);
+  return {
+    invocations: top.length,
+    refused: trace.refused,
+    states: top.map((i) => (trace.unfinished.includes(i.id) ? 'scheduled' : i.state)),
+    stepRows: top.map((i) => trace.steps.filter((s) => s.invocationId === i.id && s.wisId !== null).length),
+    jobs: trace.steps.reduce((n, s) => n + (s.type === 'tool' && s.expansion !== null && s.expansion.ok && s.jobs.length > 0 ? s.expansion.combinations.length : 0), 0),
+  };
 }

@@ -1,8 +1,9 @@
-import { caseArbitrary, historyArbitrary } from '../../generators/case.js';
+import { galaxyWorkflowApiTest, workflowExpectations } from '../../src/reporting/galaxy-workflow-test.js';
+import { fuzzCaseArbitrary, historyArbitrary } from '../../generators/case.js';
 import { PROPERTIES } from '../../properties/index.js';
 import { formatFinding } from '../../src/cli/format-finding.js';
 import { resolveProfile } from '../../src/profiles/resolve-profile.js';
-import { FINDINGS, findingEntryFor, type FindingEntry } from '../../src/reporting/findings-catalogue.js';
+import { FINDINGS, FINDINGS_PAGE, findingEntryFor, type FindingEntry } from '../../src/reporting/findings-catalogue.js';
 import { galaxyApiTest, galaxyChecksFor } from '../../src/reporting/galaxy-test.js';
 import type { Finding } from '../../src/runner/finding.js';
 import { runSuite } from '../../src/runner/run-suite.js';
@@ -28,6 +29,7 @@ export const CASE_CAMPAIGN: Readonly<Record<string, { readonly profile: string; 
   'workflow-step-without-outputs-reruns': { profile: 'upstream', seed: 1 },
   'representative-job-of-an-empty-map-over': { profile: 'upstream', seed: 1 },
   'icj-of-a-map-over-without-outputs': { profile: 'branch-fixed', seed: 1 },
+  'step-output-rows-written-twice': { profile: 'upstream', seed: 1 },
 };
 
 export function campaignCommand(profile: string, seed: number): string {
@@ -40,7 +42,7 @@ export async function campaign(profile: string, seed: number): Promise<readonly 
   const result = await runSuite({
     target: { profile: resolved, settings: {}, dialect: 'sqlite' },
     properties: PROPERTIES,
-    caseArbitrary: caseArbitrary(),
+    caseArbitrary: fuzzCaseArbitrary(),
     historyArbitrary: historyArbitrary(),
     seed,
     runs: 2000,
@@ -59,7 +61,11 @@ export function caseBlock(f: Finding, command: string): string {
 
 /** The lines of the exported Galaxy test that state what it expects. */
 export function testBlock(f: Finding): string | null {
-  if (f.case.entry === 'workflow-step' || f.case.entry === 'workflow-invocation') return null;
+  if (f.case.entry === 'workflow-step') return null;
+  if (f.case.entry === 'workflow-invocation') {
+    const lines = exportedWorkflowTest(f).split('\n');
+    return lines.filter((l) => /^EXPECTED_(INVOCATIONS|STATES|JOBS) = /.test(l) || /^Expected to FAIL on Galaxy today: /.test(l)).join('\n');
+  }
   const system = createSystemUnderTest(PROFILE_CACHE.get(f.profile)!, f.settings ?? {});
   const plan = system.plan(f.case);
   const exported = galaxyApiTest(f.case, { title: `${f.property} ${f.fingerprint} on ${f.profile}`, violation: f.violation.message, slug: f.fingerprint, expectedJobs: plan.intent.combinations, checks: galaxyChecksFor(plan, f) });
@@ -68,8 +74,22 @@ export function testBlock(f: Finding): string | null {
   return wanted.map((l) => l.trim()).join('\n');
 }
 
+/** The Galaxy test `export --format galaxy-test` writes for a workflow invocation finding. */
+export function exportedWorkflowTest(f: Finding): string {
+  if (f.case.entry !== 'workflow-invocation') throw new Error('not a workflow invocation finding');
+  const plan = createSystemUnderTest(PROFILE_CACHE.get(f.profile)!, f.settings ?? {}).plan(f.case);
+  const entry = findingEntryFor(f);
+  return galaxyWorkflowApiTest(f.case, {
+    title: `${f.property} ${f.fingerprint} on ${f.profile}`,
+    violation: f.violation.message,
+    slug: f.fingerprint,
+    expected: workflowExpectations(plan.workflow!),
+    ...(entry === undefined ? {} : { finding: { expects: entry.galaxyTest.expects, failsToday: entry.galaxyTest.failsToday, link: `${FINDINGS_PAGE}#${entry.anchor}` } }),
+  }).test.text;
+}
+
 export function exportedTest(f: Finding): string {
-  if (f.case.entry === 'workflow-invocation') throw new Error('a workflow invocation finding exports a workflow test');
+  if (f.case.entry === 'workflow-invocation') return exportedWorkflowTest(f);
   const system = createSystemUnderTest(PROFILE_CACHE.get(f.profile)!, f.settings ?? {});
   const plan = system.plan(f.case);
   return galaxyApiTest(f.case, { title: `${f.property} ${f.fingerprint} on ${f.profile}`, violation: f.violation.message, slug: f.fingerprint, expectedJobs: plan.intent.combinations, checks: galaxyChecksFor(plan, f) }).test.text;

@@ -132,5 +132,6 @@ export const PLANTED_BUGS: readonly PlantedBug[] = [
   { name: 'invocation step output rows lost', profile: 'branch-fixed', mutation: losesStepOutputRows, caughtBy: ['connections-reach-upstream-outputs'], cases: 'workflow' },
   { name: 'a mapped step leaves its last element empty', profile: 'branch-fixed', mutation: losesLastElementFill, caughtBy: ['mapped-step-consumed-whole'], cases: 'workflow' },
   { name: "extraction connects a mapped step to its job's element instead of the collection it mapped over", profile: 'branch-fixed', settings: { 'extraction.mappedInputs': 'element' }, caughtBy: ['extraction-round-trip'], cases: 'workflow' },
+  { name: "upstream scheduler records a first-pass tool step's outputs twice (§4)", profile: 'branch-fixed', caughtBy: ['one-output-row-per-step-output'], cases: 'workflow' },
   { name: 'upstream scheduler re-runs a mapped step without outputs under a job cap (1b)', profile: 'branch-fixed', caughtBy: ['invocation-finishes'], cases: 'workflow' },
 ];

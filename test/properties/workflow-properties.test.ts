@@ -36,6 +36,26 @@ describe('workflow properties on branch-fixed', () => {
   });
 });
 
+describe('the hazard properties of whole invocations hold on a Galaxy fixed as their findings say', () => {
+  it('invocation-finishes holds when a re-entered step knows its slices by their jobs', async () => {
+    const result = await fuzz('branch-fixed', { cases: 'workflow', runs: 800, settings: { 'workflow.finishedSlices': 'job' }, properties: ['invocation-finishes', 'every-combination-runs-once'] });
+    expect(result.findings.filter((f) => f.property === 'invocation-finishes' || f.violation.kind === 'combination-ran-twice').map((f) => f.violation.message)).toEqual([]);
+    expect(result.checks.find((c) => c.property === 'invocation-finishes')).toMatchObject({ status: 'held' });
+  });
+
+  it('one-output-row-per-step-output fails as Galaxy writes first-pass output rows twice, shrunk to an input and one tool step', async () => {
+    const f = findingFor(await fuzz('branch-fixed', { cases: 'workflow', runs: 300, properties: ['one-output-row-per-step-output'] }), 'one-output-row-per-step-output');
+    expect(f?.violation.kind).toBe('duplicate-output-rows');
+    expect(Object.values((f!.case as WorkflowCase).workflow.steps).map((s) => (s.type === 'tool' ? 'tool' : 'input'))).toEqual(['input', 'tool']);
+  });
+
+  it('one-output-row-per-step-output holds when set_step_outputs records them once', async () => {
+    const result = await fuzz('branch-fixed', { cases: 'workflow', runs: 800, settings: { 'workflow.stepOutputRows': 'once' }, properties: ['one-output-row-per-step-output'] });
+    expect(result.findings).toEqual([]);
+    expect(result.checks.find((c) => c.property === 'one-output-row-per-step-output')).toMatchObject({ status: 'held' });
+  });
+});
+
 describe('planted constraints only whole workflows can violate (default campaign: tool and workflow cases mixed)', () => {
   async function minimal(profileFile: string, seed: number): Promise<{ constraint: string | null; steps: string[]; inputs: unknown }> {
     const profile = await loadProfileFile(`test/fixtures/profiles/${profileFile}`);

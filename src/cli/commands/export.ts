@@ -5,7 +5,8 @@ import { parseRegressionCase } from '../../regression/regression-case.js';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../files/atomic-write.js';
-import { galaxyWorkflowApiTest } from '../../reporting/galaxy-workflow-test.js';
+import { galaxyWorkflowApiTest, workflowExpectations } from '../../reporting/galaxy-workflow-test.js';
+import { FINDINGS_PAGE, findingEntryFor } from '../../reporting/findings-catalogue.js';
 import { GALAXY_TOOL_CONF, galaxyApiTest, galaxyChecksFor } from '../../reporting/galaxy-test.js';
 import { planAsSql } from '../../persistence/sql-script.js';
 import { resolveProfile } from '../../profiles/resolve-profile.js';
@@ -41,19 +42,13 @@ export async function exportCommand(options: { readonly file: string; readonly f
     const slug = regression?.fingerprint ?? (basename(options.file).replace(/\.json$/i, '').replace(/[^A-Za-z0-9_]/g, '_') || `case_${createHash('sha256').update(JSON.stringify(c)).digest('hex').slice(0, 12)}`);
     const title = regression ? `${regression.property} ${regression.fingerprint} on ${regression.profile}` : `case ${basename(options.file)} on ${system.profile.name}`;
     if (c.entry === 'workflow-invocation') {
-      const trace = plan.workflow!;
-      const top = trace.invocations.filter((i) => i.parentId === null);
+      const entry = regression === undefined ? undefined : findingEntryFor(regression);
       const exported = galaxyWorkflowApiTest(c, {
         title,
         violation: regression?.violation.message ?? null,
         slug,
-        expected: {
-          invocations: top.length,
-          refused: trace.refused,
-          states: top.map((i) => i.state),
-          stepRows: top.map((i) => trace.steps.filter((s) => s.invocationId === i.id && s.wisId !== null).length),
-          jobs: plan.intent.jobs.length,
-        },
+        expected: workflowExpectations(plan.workflow!),
+        ...(entry === undefined ? {} : { finding: { expects: entry.galaxyTest.expects, failsToday: entry.galaxyTest.failsToday, link: `${FINDINGS_PAGE}#${entry.anchor}` } }),
       });
       return writePieces(options.out, [exported.test, ...exported.toolXmls], exported.toolConfLines, io);
     }
