@@ -39,6 +39,8 @@ export interface RunOptions {
   readonly tools: readonly string[];
   /** Also check the hazard properties when no --property names them. */
   readonly hazards: boolean;
+  /** Read tool XML as a linter would (refuse attributes Galaxy's loader ignores) instead of as Galaxy's loader does. */
+  readonly strict?: boolean;
   /** The signal that asked the run to stop (set by the CLI's handlers), if any: generation stops, findings so far are kept. */
   readonly stopSignal?: () => NodeJS.Signals | null;
 }
@@ -63,10 +65,12 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   const found = options.tools.map((t) => findToolFiles(t));
   if (found.some((f) => f.expanded)) {
     if (options.path !== undefined) throw new InvalidInputError('--path replays one counterexample of one tool: give --tool a file, not a folder or a glob');
-    const folder = { target: options.target, profile, properties, seed: options.seed, runs: options.runs ?? 200, timeLimitMs: options.timeLimitMs, shrinkTimeLimitMs: options.shrinkTimeLimitMs, json: options.json, arguments: options.tools };
-    return runToolFolder(found.flatMap((f) => f.files), folder, io);
+    const folder = { target: options.target, profile, properties, seed: options.seed, runs: options.runs ?? 200, timeLimitMs: options.timeLimitMs, shrinkTimeLimitMs: options.shrinkTimeLimitMs, json: options.json, strict: options.strict === true, arguments: options.tools, ...(options.stopSignal !== undefined ? { shouldStop: () => options.stopSignal!() !== null } : {}) };
+    const code = await runToolFolder(found.flatMap((f) => f.files), folder, io);
+    const signal = options.stopSignal?.() ?? null;
+    return signal !== null ? (SIGNAL_EXIT[signal] ?? 130) : code;
   }
-  const tools = options.tools.map((file) => loadToolFile(file));
+  const tools = options.tools.map((file) => loadToolFile(file, { strict: options.strict === true }));
   const runs = options.runs ?? (options.timeLimitMs === undefined ? 2000 : undefined);
   const budget = options.path !== undefined ? `replaying path ${options.path}` : runs !== undefined ? `${runs.toLocaleString('en-US')} cases` : formatDuration(options.timeLimitMs!);
   io.err(`cardfuzz run: profile ${profile.name}, seed ${options.seed}, ${budget}, ${properties.length} propert${properties.length === 1 ? 'y' : 'ies'}${leftOut.length > 0 ? ` (${leftOut.length} hazard properties left out; --hazards adds them)` : ''}, ${options.target.dialect}`);
@@ -98,7 +102,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     onSchemaGaps: (gaps) => {
       for (const gap of gaps) io.err(`note: ${describeSchemaGap(gap)}`);
     },
-    replayCommand: (f) => `${cardfuzz} run ${targetFlags(options.target)}${options.tools.map((t) => ` --tool ${shellQuote(t)}`).join('')} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
+    replayCommand: (f) => `${cardfuzz} run ${targetFlags(options.target)}${options.tools.map((t) => ` --tool ${shellQuote(t)}`).join('')}${options.strict === true ? ' --strict' : ''} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
   });
   // A cardfuzz error (a lost database, a bug) ends the run with exit 2, after the findings made so far are printed and saved.
   const failure =
