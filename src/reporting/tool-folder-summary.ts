@@ -61,7 +61,7 @@ export function groupFindingsByFingerprint(reports: readonly ToolReport[]): Find
 export function reasonPattern(report: Pick<ToolReport, 'file' | 'reason'>): string {
   const reason = report.reason ?? '';
   const withoutFile = reason.startsWith(report.file) ? reason.slice(report.file.length) : reason;
-  const withoutPlace = withoutFile.replace(/^(:\s*)?(tool(\.[\w$]+|\[\d+\])*:\s*|input [^:]*:\s*)*/, '');
+  const withoutPlace = withoutFile.replace(/^(:\s*)?\/[^:]*:\s*/, '').replace(/^(:\s*)?(tool(\.[\w$]+|\[\d+\])*:\s*|input [^:]*:\s*)*/, '');
   return withoutPlace.replace(/'[^']*'/g, "'…'").replace(/"[^"]*"/g, '"…"').replace(/\(known: [^)]*\)/, '(known: …)');
 }
 

@@ -165,13 +165,20 @@ function readOutputName(object: JsonObject, path: string, reader: Reader): strin
   return name;
 }
 
-function readName(object: JsonObject, path: string): string {
+function readName(object: JsonObject, path: string, reader?: Reader): string {
   let name = object['name'];
   if ((name === undefined || name === null || name === '') && typeof object['argument'] === 'string') {
     // Galaxy's parse_name: a parameter without a name is named after its argument.
     name = object['argument'].replace(/^-+/, '').replaceAll('-', '_');
   }
   const text = expectNonEmptyString(name, `${path}.name`);
+  if (reader?.galaxyLoader === true) {
+    // Galaxy's loader checks no parameter name (a name that is not a Cheetah placeholder is a lint error only);
+    // cardfuzz cannot carry a name that collides with its request keys.
+    if (text.includes('|') || text.startsWith('__')) throw new NotModelledError(`${path}.name: "${text}" is a name Galaxy loads but cardfuzz cannot carry ("|" separates nested request keys; names starting with __ are request-internal keys)`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) reader.rule(`input ${text}`, 'parameter name', 'not a valid Cheetah placeholder (a lint error); Galaxy loads it as it is');
+    return text;
+  }
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(text) || text.startsWith('__')) {
     fail(`${path}.name`, `"${text}" is not a usable parameter name (letters, digits and _, not starting with __)`);
   }
@@ -265,7 +272,7 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
   const type = parameterType(object, path);
   const notModelled = NOT_MODELLED_TYPES[type];
   if (notModelled !== undefined) throw new NotModelledError(`${path}: ${notModelled}`);
-  const name = readName(object, path);
+  const name = readName(object, path, reader);
   const where = `input ${prefix}${name}`;
   const opt = optionalBool(object, 'optional', path);
   // Defaults are left implicit (optional, multiple and inherit_format false, format "data"), so every reader,
@@ -508,7 +515,7 @@ function readConditional(object: JsonObject, path: string, name: string, prefix:
     for (const [key, inputs] of Object.entries(expectObject(object['whens'] ?? {}, `${path}.whens`))) branches.push({ value: key, inputs, path: `${path}.whens.${key}` });
   }
   let test: SelectInput | BooleanInput;
-  if (testType === 'boolean') test = readBoolean(testObject, testPath, readName(testObject, testPath), reader);
+  if (testType === 'boolean') test = readBoolean(testObject, testPath, readName(testObject, testPath, reader), reader);
   else if (testType === 'select') {
     const select = readInput(testObject, testPath, innerPrefix, reader) as SelectInput;
     if (select.dynamic && branches.length > 0) {

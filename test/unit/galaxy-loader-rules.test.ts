@@ -132,6 +132,13 @@ describe('constructs Galaxy resolves by a rule', () => {
     expect(() => readGalaxyToolXml(tool(body, 'id="t" name="t" version="1" profile="23.1"'))).toThrow(/parameter 'b': Cannot set true and false to the same value/);
   });
 
+  it('a parameter name that is not a Cheetah placeholder loads as it is (Galaxy checks no name at load; lint only)', () => {
+    const path = tool('<inputs><conditional name="c"><param name="m" type="select"><option value="a"/></param><when value="a"><param name="fe-min" type="integer" value="2"/></when></conditional></inputs><outputs/>');
+    expect(readGalaxyToolXml(path).tool.inputs[0]).toMatchObject({ whens: { a: [{ name: 'fe-min', type: 'integer', value: 2 }] } });
+    expect(rules(path)).toEqual([['t input fe-min', 'parameter name']]);
+    expect(() => readGalaxyToolXml(tool('<inputs><param name="a|b" type="text"/></inputs><outputs/>'))).toThrow(NotModelledError);
+  });
+
   it("a data_column's legacy default_value wins over value, without its c prefix (ColumnListParameter)", () => {
     const path = tool('<inputs><param name="d" type="data" format="tabular"/><param name="col" type="data_column" data_ref="d" default_value="c3" value="2"/></inputs><outputs/>');
     expect(readGalaxyToolXml(path).tool.inputs[1]).toEqual({ name: 'col', type: 'data_column', value: '3', data_ref: 'd' });
