@@ -175,7 +175,8 @@ function readName(object: JsonObject, path: string, reader?: Reader): string {
   if (reader?.galaxyLoader === true) {
     // Galaxy's loader checks no parameter name (a name that is not a Cheetah placeholder is a lint error only);
     // cardfuzz cannot carry a name that collides with its request keys.
-    if (text.includes('|') || text.startsWith('__')) throw new NotModelledError(`${path}.name: "${text}" is a name Galaxy loads but cardfuzz cannot carry ("|" separates nested request keys; names starting with __ are request-internal keys)`);
+    // A name starting with __ is carried: the legacy API drops such keys as Galaxy's expand_flat_parameters_to_nested does.
+    if (text.includes('|')) throw new NotModelledError(`${path}.name: "${text}" is a name Galaxy loads but cardfuzz cannot carry ("|" separates nested request keys)`);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) reader.rule(`input ${text}`, 'parameter name', 'not a valid Cheetah placeholder (a lint error); Galaxy loads it as it is');
     return text;
   }

@@ -136,6 +136,7 @@ describe('constructs Galaxy resolves by a rule', () => {
     const path = tool('<inputs><conditional name="c"><param name="m" type="select"><option value="a"/></param><when value="a"><param name="fe-min" type="integer" value="2"/></when></conditional></inputs><outputs/>');
     expect(readGalaxyToolXml(path).tool.inputs[0]).toMatchObject({ whens: { a: [{ name: 'fe-min', type: 'integer', value: 2 }] } });
     expect(rules(path)).toEqual([['t input fe-min', 'parameter name']]);
+    expect(readGalaxyToolXml(tool('<inputs><section name="__opts__"><param name="p" type="text"/></section></inputs><outputs/>')).tool.inputs).toEqual([{ name: '__opts__', type: 'section', inputs: [{ name: 'p', type: 'text', value: '' }] }]);
     expect(() => readGalaxyToolXml(tool('<inputs><param name="a|b" type="text"/></inputs><outputs/>'))).toThrow(NotModelledError);
   });
 
