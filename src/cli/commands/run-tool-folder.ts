@@ -1,13 +1,10 @@
-import fc from 'fast-check';
 import { caseForToolArbitrary } from '../../../generators/tool-cases.js';
 import type { AnyProperty } from '../../runner/property.js';
-import { FuzzerError, NotModelledError } from '../../errors.js';
-import type { Finding } from '../../runner/finding.js';
 import type { TargetOptions } from '../../runner/open-target.js';
-import { runSuite } from '../../runner/run-suite.js';
+import { fuzzToolFile } from '../../runner/fuzz-tool-file.js';
 import { isApproximation } from '../../tools/approximations.js';
 import { groupFindingsByFingerprint, notesByConstruct, reasonPattern, tally, type FindingGroup, type ToolReport } from '../../reporting/tool-folder-summary.js';
-import { loadToolFile, type FoundFile } from '../../tools/load-tool.js';
+import type { FoundFile } from '../../tools/load-tool.js';
 import type { Profile } from '../../profiles/profile.js';
 import { formatDuration } from '../durations.js';
 import { formatFinding } from '../format-finding.js';
@@ -73,38 +70,17 @@ export async function runToolFolder(files: readonly FoundFile[], options: ToolFo
   for (const [index, { file }] of toolFiles.entries()) {
     if (options.shouldStop?.() === true) break;
     progress(index);
-    let loaded;
-    try {
-      loaded = loadToolFile(file, { strict: options.strict });
-    } catch (error) {
-      if (!(error instanceof FuzzerError)) throw error;
-      const report: ToolReport = { file, id: null, status: error instanceof NotModelledError ? 'not-modelled' : 'refused', reason: error.message, approximations: [], cases: 0, findings: [], checks: [] };
-      reports.push(report);
-      if (!options.json) io.out(toolLine(report));
-      continue;
-    }
-    // Built exactly as `run --tool FILE` builds it, so a finding's replay command (which names the one file) replays it.
-    const cases = fc.oneof(caseForToolArbitrary(loaded.tool));
-    const result = await runSuite({
-      target: { ...options.target, profile: options.profile, schemaSql: undefined },
-      properties: options.properties,
-      caseArbitrary: cases,
-      historyArbitrary: fc.array(cases, { minLength: 1, maxLength: 3 }),
-      toolFixed: true,
-      seed: options.seed,
-      ...(options.timeLimitMs === undefined ? { runs: options.runs } : { timeLimitMs: options.timeLimitMs }),
-      ...(options.shrinkTimeLimitMs !== undefined ? { shrinkTimeLimitMs: options.shrinkTimeLimitMs } : {}),
-      ...(options.shouldStop !== undefined ? { shouldStop: options.shouldStop, yieldEveryMs: 100 } : {}),
-      replayCommand: (f) => `cardfuzz run ${targetFlags(options.target)} --tool ${shellQuote(file)}${options.strict ? ' --strict' : ''} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
+    const result = await fuzzToolFile(file, {
+      ...options,
+      caseArbitraryFor: caseForToolArbitrary,
+      replayCommand: (tool, f) => `cardfuzz run ${targetFlags(options.target)} --tool ${shellQuote(tool)}${options.strict ? ' --strict' : ''} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
     });
-    if (result.error !== undefined) {
-      io.err(`cardfuzz: internal error while fuzzing ${file}: ${result.error.message}${result.error.input ? ` (input: ${JSON.stringify(result.error.input)})` : ''}`);
+    if ('error' in result) {
+      io.err(`cardfuzz: internal error while fuzzing ${file}: ${result.error}`);
       return 2;
     }
-    const findings = result.findings.map((f): Finding => ({ ...f, settings: options.target.settings }));
-    const report: ToolReport = { file, id: loaded.tool.id, status: findings.length > 0 ? 'findings' : 'ok', approximations: loaded.approximations, cases: result.runs, findings, checks: result.checks };
-    reports.push(report);
-    if (!options.json) io.out(toolLine(report));
+    reports.push(result.report);
+    if (!options.json) io.out(toolLine(result.report));
     if (result.interrupted) break;
   }
   progress(reports.length);
