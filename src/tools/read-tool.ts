@@ -313,6 +313,7 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
     case 'integer':
     case 'float': {
       check(['value'], [type]);
+      if (reader.galaxyLoader) checkGalaxyNumbers(object, name, type);
       // IntegerToolParameter: the value, else (an optional parameter) nothing; cardfuzz falls back to min, then 0.
       const raw = object['value'] ?? object['min'];
       const number = raw === undefined || raw === null || raw === '' ? 0 : readNumber(raw, `${path}.value`, type === 'integer');
@@ -395,6 +396,23 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
       check(['value', 'options', 'multiple'], ['text', 'select']);
       if (why !== null) reader.note(where, `type="${type}"`, why, false);
       return { name, type: 'text', value: textOrFallback(selectedValue(object['value']), `${path}.value`, ''), ...withOptional };
+    }
+  }
+}
+
+/**
+ * basic.py IntegerToolParameter / FloatToolParameter: a non-empty `value`, `min` or `max` that Python's int()
+ * (float()) does not read is a load error, with Galaxy's message.
+ */
+function checkGalaxyNumbers(object: JsonObject, name: string, type: 'integer' | 'float'): void {
+  const pythonInt = /^\s*[+-]?\d+(_\d+)*\s*$/;
+  const pythonFloat = /^\s*[+-]?((\d+(_\d+)*)?\.?\d+(_\d+)*([eE][+-]?\d+)?|\d+\.|inf(inity)?|nan)\s*$/i;
+  for (const key of ['value', 'min', 'max'] as const) {
+    const raw = object[key];
+    if (typeof raw !== 'string' || raw === '') continue;
+    if (!(type === 'integer' ? pythonInt : pythonFloat).test(raw)) {
+      const what = type === 'integer' ? 'an integer' : 'a real number';
+      fail(`parameter '${name}'`, key === 'value' ? `the attribute 'value' must be ${what}` : `attribute '${key}' must be ${what}`);
     }
   }
 }

@@ -151,6 +151,8 @@ describe("where Galaxy's loader refuses a tool, with Galaxy's reason", () => {
     ['an unknown parameter type (ToolParameter.build)', '<inputs><param name="x" type="dataz"/></inputs>', /parameter 'x' uses an unknown type 'dataz'/],
     ['a parameter without a type (ToolParameter.build)', '<inputs><param name="x"/></inputs>', /parameter 'x' requires a 'type'/],
     ['a conditional without a <param> (xml.py parse_test_input_source)', '<inputs><conditional name="c"><when value="a"/></conditional></inputs>', /<conditional> must have a child <param>/],
+    ['an integer value Python cannot read (IntegerToolParameter)', '<inputs><param name="n" type="integer" value="1.5"/></inputs>', /parameter 'n': the attribute 'value' must be an integer/],
+    ['a float min Python cannot read (FloatToolParameter)', '<inputs><param name="f" type="float" value="1" min="low"/></inputs>', /parameter 'f': attribute 'min' must be a real number/],
     ['min on a single data parameter (DataToolParameter)', '<inputs><param name="x" type="data" min="1"/></inputs>', /cannot specify 'min' property on single data parameter/],
   ])('%s', (_, inputs, message) => {
     expect(() => readGalaxyToolXml(tool(`${inputs}<outputs/>`))).toThrow(message);
