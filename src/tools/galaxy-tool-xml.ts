@@ -243,7 +243,12 @@ function outputsToJson(outputs: XmlElement | undefined, notes: LoaderNotes): Jso
     if (element.tag === 'data') return [{ ...notes.keep(element, GALAXY_ELEMENT_ATTRIBUTES.data_output, where), output_type: 'data', ...common }];
     if (element.tag === 'collection') {
       const { type, type_source: typeSource, ...rest } = notes.keep(element, GALAXY_ELEMENT_ATTRIBUTES.collection_output, where) as Record<string, string>;
-      const elements = childElements(element, 'data').map((d) => ({ ...d.attrs }));
+      const elements = childElements(element, 'data').map((d) => {
+        if (childElements(d, 'filter').length > 0) {
+          notes.approximation(`${where}|${d.attrs['name'] ?? ''}`, '<filter> on a collection element', 'cardfuzz creates every static element; Galaxy leaves out those whose filter is false', false);
+        }
+        return { ...d.attrs };
+      });
       return [
         {
           ...rest,

@@ -175,3 +175,12 @@ describe("where Galaxy's loader refuses a tool, with Galaxy's reason", () => {
     ]);
   });
 });
+
+describe('what the model cannot carry is noted, not dropped', () => {
+  it('a <filter> on a static collection element: every element is kept, and the note says so', () => {
+    const path = tool('<inputs><param name="decide" type="boolean"/></inputs><outputs><collection name="pair" type="list"><data name="A"><filter>decide</filter></data><data name="B"/></collection></outputs>');
+    const read = readGalaxyToolXml(path);
+    expect(read.tool.outputs).toEqual([{ type: 'collection', name: 'pair', collection_type: 'list', elements: [{ name: 'A' }, { name: 'B' }] }]);
+    expect(read.approximations.map((a) => [a.at, a.construct, a.kind])).toEqual([['t output pair|A', '<filter> on a collection element', undefined]]);
+  });
+});
