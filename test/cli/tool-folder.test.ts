@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir, writeJson } from '../helpers/cli.js';
@@ -120,6 +120,20 @@ describe('run --tool DIR', () => {
 });
 
 describe('approximations outside run', () => {
+  it("run --tool FILE and nightly print a Galaxy loader note the same way, and the nightly summary keeps it as a Galaxy rule", () => {
+    const dir = tempDir();
+    const tool = join(dir, 'ext.xml');
+    writeFileSync(tool, '<tool id="ext" name="e" version="1"><inputs><param name="i" type="data" ext="txt"/></inputs><outputs><data name="o" format="txt"/></outputs></tool>');
+    const line = "note: ext: attributes Galaxy's loader never reads: ignored: input i: ext (as Galaxy's loader does)";
+    const run = runCli(['run', '--tool', tool, '--runs', '5', '--seed', '3', '--profile', 'branch-fixed', '--property', 'rows-match-model']);
+    expect(run.stderr.split('\n')).toContain(line);
+    const out = join(dir, 'nightly');
+    const nightly = runCli(['nightly', '--runs', '20', '--workers', '1', '--seed', '3', '--profile', 'branch-fixed', '--tool', tool, '--out', out]);
+    expect(nightly.stderr.split('\n')).toContain(line);
+    const summary = JSON.parse(readFileSync(join(out, 'runs', readdirSync(join(out, 'runs'))[0]!, 'summary.json'), 'utf8')) as { approximations: { kind?: string; construct: string }[] };
+    expect(summary.approximations).toEqual([expect.objectContaining({ construct: "attributes Galaxy's loader never reads", kind: 'galaxy-rule' })]);
+  });
+
   it('explain prints the notes and lists them as approximations in --json', () => {
     const dir = tempDir();
     const file = writeJson(dir, 'case.json', {
