@@ -3,7 +3,7 @@ import { isJsonObject } from '../model/json-checks.js';
 import type { Tool } from '../model/tool.js';
 import { formatApproximation, type Approximation } from './approximations.js';
 import { GALAXY_ELEMENT_ATTRIBUTES, GALAXY_PARAMETER_ATTRIBUTES, splitAttributesGalaxyReads } from './galaxy-loader-attributes.js';
-import { readTool, stringAsBool } from './read-tool.js';
+import { profileAtLeast, readTool, stringAsBool } from './read-tool.js';
 import { expandToolMacros } from './xml-macros.js';
 import { childElements, parseXml, readXmlFile, textOf, type XmlElement } from './xml-tree.js';
 
@@ -80,6 +80,11 @@ export function toolXmlToJson(path: string, options: ToolXmlOptions = {}): { rea
   if (!tool.attrs['id']) throw new InvalidInputError(`${path}: Missing tool 'id' for tool at '${path}'`);
   const notes = new LoaderNotes(tool.attrs['id'], options.strict === true);
   const json: Json = notes.keep(tool, GALAXY_TOOL_ATTRIBUTES, 'tool');
+  if (!tool.attrs['version'] && !notes.strict) {
+    // parser/util.py parse_tool_version_with_defaults: below profile 16.04 a tool without a version is 1.0.0.
+    if (profileAtLeast(tool.attrs['profile'], '16.04')) throw new InvalidInputError(`${path}: Missing tool 'version' for tool with id '${tool.attrs['id']}' at '${path}'`);
+    json['version'] = '1.0.0';
+  }
   // Tool.parse_inputs: each <page>'s inputs go into one dict, `self.inputs.update(...)`.
   const inputs = childElements(tool, 'inputs')[0];
   json['inputs'] = inputsToJson(inputs === undefined ? [] : childElements(inputs), '', notes);

@@ -162,6 +162,11 @@ describe("where Galaxy's loader refuses a tool, with Galaxy's reason", () => {
     expect(() => readGalaxyToolXml(tool('<inputs/><outputs/>', 'name="t" version="1"'))).toThrow(/Missing tool 'id' for tool at/);
   });
 
+  it("a tool without a version: 1.0.0 below profile 16.04, refused from 16.04 on (parse_tool_version_with_defaults)", () => {
+    expect(readGalaxyToolXml(tool('<inputs/><outputs/>', 'id="t" name="t"')).tool.version).toBe('1.0.0');
+    expect(() => readGalaxyToolXml(tool('<inputs/><outputs/>', 'id="t" name="t" profile="16.04"'))).toThrow(/Missing tool 'version' for tool with id 't' at/);
+  });
+
   it('the upload tool loads in Galaxy: it is reported as not modelled, not as refused', () => {
     const path = tool('<inputs><upload_dataset name="files"><param name="file_data" type="file"/></upload_dataset></inputs><outputs/>');
     expect(() => readGalaxyToolXml(path)).toThrow(NotModelledError);
