@@ -8,12 +8,16 @@ import { expandToolMacros } from './xml-macros.js';
 import { childElements, parseXml, readXmlFile, textOf, type XmlElement } from './xml-tree.js';
 
 /**
- * Reads a Galaxy tool's XML into cardfuzz's tool model. Macros are expanded
- * first, as Galaxy does (xml-macros.ts); the `<inputs>` and `<outputs>` are
- * then written out in the vocabulary of Galaxy's own tool JSON (attribute
- * names kept, `<option>`s as options, `<when>`s as cases, `<filter>` texts as
- * filters) and read by the one tool reader (read-tool.ts) that reads case
- * files and `/api/tools/{id}?io_details=true` JSON, so the three agree.
+ * Reads a Galaxy tool's XML into cardfuzz's tool model, as Galaxy's classic
+ * loader reads it. Macros are expanded first, as Galaxy does (xml-macros.ts);
+ * the `<inputs>` and `<outputs>` are then written out in the vocabulary of
+ * Galaxy's own tool JSON (the attributes Galaxy reads kept, per
+ * galaxy-loader-attributes.ts, the others listed in one note; `<option>`s as
+ * options, `<when>`s as cases, `<filter>` texts as filters), with the rules
+ * Galaxy's loader applies (a later input or output of one name wins, the first
+ * `<when>` of one value wins), and read by the one tool reader (read-tool.ts)
+ * that reads case files and `/api/tools/{id}?io_details=true` JSON, so the
+ * three agree. `strict` skips the rules and keeps every attribute: a linter's view.
  */
 export interface ToolXml {
   readonly tool: Tool;

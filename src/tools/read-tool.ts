@@ -17,8 +17,9 @@ import { parsePython } from '../executor/python-subset.js';
  * `[label, value, selected]` triples, an output collection's type as
  * `collection_type` or in Galaxy's `structure`. Galaxy attributes that cannot
  * change cardinality are accepted and ignored (galaxy-attributes.ts); any other
- * unknown key is refused with a "did you mean". What the model cannot carry
- * is recorded as an approximation, never dropped silently.
+ * unknown key is refused with a "did you mean", except in tool XML read as
+ * Galaxy's loader reads it (`galaxyLoader`), where it is noted. What the model
+ * cannot carry is recorded as an approximation, never dropped silently.
  */
 export interface ReadToolResult {
   readonly tool: Tool;
