@@ -81,6 +81,7 @@ describe('run --tool DIR', () => {
     expect(r.status).toBe(0);
     const strict = runCli(['run', '--tool', dir, '--runs', '10', '--seed', '3', '--profile', 'branch-fixed', '--property', 'rows-match-model', '--strict']);
     expect(strict.stdout).toMatch(/^refused {3}.*ext\.xml: .*unknown field "ext"/m);
+    expect(strict.stdout).toMatch(/2 tool files: 0 loaded, 2 refused by --strict \(a linter's view\), 0 not modelled/);
     expect(strict.status).toBe(2);
   });
 

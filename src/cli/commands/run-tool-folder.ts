@@ -86,7 +86,7 @@ export async function runToolFolder(files: readonly FoundFile[], options: ToolFo
   progress(reports.length);
   const elapsedMs = performance.now() - started;
   const groups = groupFindingsByFingerprint(reports);
-  const summary = summarise(reports, others, unreadable, groups, elapsedMs);
+  const summary = summarise(reports, others, unreadable, groups, elapsedMs, options.strict);
   if (options.json) {
     io.out(JSON.stringify({ profile: options.profile.name, seed: options.seed, tools: reports, findingGroups: groups, skipped: others, unreadable, summary }, null, 2));
   } else {
@@ -131,7 +131,7 @@ function groupBlock(g: FindingGroup): string {
   return [`fingerprint ${g.fingerprint}: ${g.property} in ${plural(g.tools.length, 'tool')}`, ...listed, ...more, `smallest case (${g.smallest.case.tool.id}):`, formatFinding(g.smallest)].join('\n');
 }
 
-function summarise(reports: readonly ToolReport[], others: readonly Other[], unreadable: readonly Unreadable[], groups: readonly FindingGroup[], elapsedMs: number) {
+function summarise(reports: readonly ToolReport[], others: readonly Other[], unreadable: readonly Unreadable[], groups: readonly FindingGroup[], elapsedMs: number, strict: boolean) {
   const loaded = reports.filter((r) => r.status === 'ok' || r.status === 'findings');
   const refused = reports.filter((r) => r.status === 'refused');
   const notModelled = reports.filter((r) => r.status === 'not-modelled');
@@ -150,7 +150,7 @@ function summarise(reports: readonly ToolReport[], others: readonly Other[], unr
   const byReason = (counts: Record<string, number>): string[] => Object.entries(counts).map(([reason, n]) => `  ${String(n).padStart(5)}  ${reason}`);
   const text = [
     '',
-    `${plural(reports.length, 'tool file')}: ${loaded.length} loaded, ${refused.length} refused by Galaxy's loader, ${notModelled.length} not modelled${others.length > 0 ? `; ${plural(others.length, 'other file')} skipped (macro files, configs, data)` : ''}${unreadable.length > 0 ? `; ${plural(unreadable.length, 'path')} unreadable` : ''}`,
+    `${plural(reports.length, 'tool file')}: ${loaded.length} loaded, ${refused.length} refused ${strict ? 'by --strict (a linter\'s view)' : "by Galaxy's loader"}, ${notModelled.length} not modelled${others.length > 0 ? `; ${plural(others.length, 'other file')} skipped (macro files, configs, data)` : ''}${unreadable.length > 0 ? `; ${plural(unreadable.length, 'path')} unreadable` : ''}`,
     ...(refused.length === 0 ? [] : ['refused, by reason:', ...byReason(refusedByReason)]),
     ...(notModelled.length === 0 ? [] : ['not modelled, by reason:', ...byReason(notModelledByReason)]),
     `approximations: ${plural(approximated.length, 'tool')} approximated, ${countChanging.length} in a way that can change job or collection counts; Galaxy loader rules applied in ${plural(withRules.length, 'tool')}`,
