@@ -186,9 +186,25 @@ function conditionalToJson(element: XmlElement, prefix: string, notes: LoaderNot
       continue;
     }
     seen.add(value);
+    const reachable = testValues(testJson);
+    if (!notes.strict && reachable !== undefined && !reachable.includes(value)) {
+      // Tool.parse_input_elem loads it with a debug log; Conditional.get_current_case never picks it.
+      notes.rule(where, `<when value="${value}">`, `no value of the test parameter selects it (${reachable.join(', ')}): it is never active`);
+    }
     cases.push({ ...notes.keep(when, GALAXY_ELEMENT_ATTRIBUTES.when, `${where} when ${value}`), value, inputs: inputsToJson(childElements(when), `${prefix}${name}|`, notes) });
   }
   return { ...attrs, type: 'conditional', test_param: testJson, cases };
+}
+
+/**
+ * The values a conditional's test parameter can take, as Conditional.get_current_case compares them: a boolean's
+ * truevalue and falsevalue strings, a static select's options; undefined when they are only known at run time.
+ */
+function testValues(test: Json | undefined): string[] | undefined {
+  if (test === undefined) return undefined;
+  if (test['type'] === 'boolean') return [String(test['truevalue'] ?? 'true'), String(test['falsevalue'] ?? 'false')];
+  if (test['type'] !== 'select' || test['is_dynamic'] === true || !Array.isArray(test['options'])) return undefined;
+  return (test['options'] as { value: string }[]).map((o) => o.value);
 }
 
 function paramToJson(element: XmlElement, where: string, notes: LoaderNotes): Json {
@@ -223,7 +239,10 @@ function paramToJson(element: XmlElement, where: string, notes: LoaderNotes): Js
     if (options.length > 0) json['datalist'] = options.map((o) => o.attrs['value'] ?? textOf(o).trim());
   } else if (type === 'select' || options.length > 0 || dynamic) {
     // SelectToolParameter: <options> (or dynamic_options) make the options dynamic; else the <option>s are static.
-    json['options'] = dynamic ? [] : options.map((o) => ({ value: o.attrs['value'] ?? textOf(o).trim(), ...(o.attrs['selected'] !== undefined ? { selected: o.attrs['selected'] } : {}) }));
+    const listed = options.map((o) => ({ value: o.attrs['value'] ?? textOf(o).trim(), ...(o.attrs['selected'] !== undefined ? { selected: o.attrs['selected'] } : {}) }));
+    // xml.py parse_static_options: options go into a dict by value, so a later <option> of one value replaces the
+    // earlier one (its `selected` too), at the earlier one's position.
+    json['options'] = dynamic ? [] : notes.strict ? listed : [...new Map(listed.map((o) => [o.value, o])).values()];
     if (dynamic) json['is_dynamic'] = true;
   }
   if (!notes.strict && type === 'select' && json['multiple'] !== undefined && stringAsBool(String(json['multiple'])) && json['optional'] === undefined) {

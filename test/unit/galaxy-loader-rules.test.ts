@@ -97,6 +97,13 @@ describe('constructs Galaxy resolves by a rule', () => {
     expect(rules(path)).toEqual([['t input c', 'two <when value="a">']]);
   });
 
+  it('a when no test value selects is loaded and never active; a duplicate option value keeps the later option at the earlier place (xml.py parse_static_options)', () => {
+    const path = tool(`<inputs><conditional name="c"><param name="m" type="select"><option value="b"/><option value="a" selected="true"/><option value="a"/></param>
+      <when value="a"/><when value="b"/><when value="z"><param name="never" type="data"/></when></conditional></inputs><outputs/>`);
+    expect(readGalaxyToolXml(path).tool.inputs[0]).toMatchObject({ test_param: { options: ['b', 'a'], value: 'b' }, whens: { a: [], b: [], z: [{ name: 'never' }] } });
+    expect(rules(path)).toEqual([['t input c', '<when value="z">']]);
+  });
+
   it('a select value that is not an option is never read: the default is the selected option, else the first (SelectToolParameter.get_initial_value)', () => {
     const path = tool(`<inputs><param name="s" type="select" value="zzz"><option value="a"/><option value="b"/></param>
       <param name="t" type="select" value="a"><option value="a"/><option value="b" selected="true"/></param></inputs><outputs/>`);
