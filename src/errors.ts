@@ -13,6 +13,12 @@ export class InvalidInputError extends FuzzerError {
   readonly code = 'FUZZ_INVALID_INPUT';
 }
 
+/**
+ * A tool that Galaxy loads but cardfuzz does not model (the upload tool): reported
+ * as "not modelled", never as refused by Galaxy.
+ */
+export class NotModelledError extends InvalidInputError {}
+
 /** A name given on the command line or in a file does not exist. */
 export class UnknownNameError extends FuzzerError {
   readonly code = 'FUZZ_UNKNOWN_NAME';

@@ -9,6 +9,10 @@ import { openTarget } from '../runner/open-target.js';
 import type { AnyProperty, ExecutionProperty } from '../runner/property.js';
 import { runSuite } from '../runner/run-suite.js';
 import { runCardinalityMap } from '../cardinality/run-map.js';
+import type { Tool } from '../model/tool.js';
+import { resolveProfile } from '../profiles/resolve-profile.js';
+import { fuzzToolFile } from '../runner/fuzz-tool-file.js';
+import { loadToolFile } from '../tools/load-tool.js';
 
 /**
  * The benchmark: throughput of the default campaign and per shape family on
@@ -102,6 +106,13 @@ export interface BenchReport {
     /** The map's own work measured inside the map run (observing every case, setup, baseline, witnesses) over the rest of that run: robust to load that changes between two runs. */
     readonly inRunShare: number;
   };
+  /** `run --tool DIR` at scale: tool files loaded per second, and fuzzed per second with a small budget each. */
+  readonly toolFolder?: {
+    readonly files: number;
+    readonly loadedPerSecond: number;
+    readonly runsPerTool: number;
+    readonly fuzzedPerSecond: number;
+  };
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
@@ -121,6 +132,8 @@ export interface BenchOptions {
   readonly upgradeFloor: (histories: readonly (readonly Case[])[]) => Promise<number>;
   /** Runs the same nightly work units on 1, 2, ... worker threads and reports each run. */
   readonly workerScaling?: () => Promise<NonNullable<BenchReport['workers']>>;
+  /** Tool files to measure `run --tool DIR` on (loading, then fuzzing each with `runs` cases), and how their cases are generated. */
+  readonly toolFolder?: { readonly files: readonly string[]; readonly runs: number; readonly caseArbitraryFor: (tool: Tool) => fc.Arbitrary<Case> };
   /** A PostgreSQL server to measure next to SQLite. */
   readonly postgres?: {
     readonly url: string;
@@ -132,6 +145,33 @@ export interface BenchOptions {
     readonly upgradeFloor: (url: string, histories: readonly (readonly Case[])[]) => Promise<number>;
     readonly server: (url: string) => Promise<string>;
   };
+}
+
+/**
+ * `run --tool DIR` throughput: every file loaded (as Galaxy's loader reads it) until a second has passed,
+ * then each fuzzed once with the budget a tool-shed run gives it (branch-fixed, seed 1), by the same
+ * function `run --tool DIR` runs.
+ */
+async function measureToolFolder(folder: NonNullable<BenchOptions['toolFolder']>, properties: readonly AnyProperty[]): Promise<NonNullable<BenchReport['toolFolder']>> {
+  const load = (file: string): void => {
+    try {
+      loadToolFile(file);
+    } catch {
+      // A refused tool costs its reading too; it is part of a checkout.
+    }
+  };
+  let loads = 0;
+  const loadStarted = performance.now();
+  while (performance.now() - loadStarted < 1000) for (const file of folder.files) (load(file), loads++);
+  const loadedPerSecond = loads / ((performance.now() - loadStarted) / 1000);
+  const profile = await resolveProfile('branch-fixed');
+  const fuzzStarted = performance.now();
+  for (const file of folder.files) {
+    const result = await fuzzToolFile(file, { target: { profile: 'branch-fixed', settings: {}, dialect: 'sqlite' }, profile, properties, seed: 1, runs: folder.runs, strict: false, caseArbitraryFor: folder.caseArbitraryFor, replayCommand: () => '' });
+    if ('error' in result) throw new Error(`${file}: ${result.error}`);
+  }
+  const fuzzedPerSecond = folder.files.length / ((performance.now() - fuzzStarted) / 1000);
+  return { files: folder.files.length, loadedPerSecond, runsPerTool: folder.runs, fuzzedPerSecond };
 }
 
 export function stats(values: readonly number[]): Stats {
@@ -213,6 +253,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   if ((options.cardinalityMapRuns ?? 0) > 0) {
     options.onStage?.(`the cardinality map against a plain campaign of ${options.cardinalityMapRuns} cases`);
     cardinalityMap = await measureCardinalityMap(options, options.cardinalityMapRuns!);
+  }
+
+  let toolFolder: BenchReport['toolFolder'];
+  if (options.toolFolder !== undefined && options.toolFolder.files.length > 0) {
+    options.onStage?.(`run --tool DIR over ${options.toolFolder.files.length} tool files`);
+    toolFolder = await measureToolFolder(options.toolFolder, options.properties.filter((p) => p.family === 'execution' && p.hazard === undefined));
   }
 
   let memory: BenchReport['memory'];
@@ -318,6 +364,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ...(workers ? { workers } : {}),
     ...(postgres ? { postgres } : {}),
     ...(cardinalityMap ? { cardinalityMap } : {}),
+    ...(toolFolder ? { toolFolder } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ function describeInputs(c: ToolCase): string {
     inputs.map((i) => {
       if (i.type === 'section' || i.type === 'repeat') return `${i.name} (${i.type}: ${names(i.inputs).join(', ')})`;
       if (i.type === 'conditional') return `${i.name} (conditional on ${i.test_param.name})`;
-      if (i.type === 'data_collection') return `${i.name} (data_collection ${i.collection_type})`;
+      if (i.type === 'data_collection') return `${i.name} (data_collection ${i.collection_type ?? 'of any type'})`;
       if (i.type === 'data') return `${i.name} (data${i.multiple ? ', multiple' : ''}${i.optional ? ', optional' : ''})`;
       return `${i.name} (${i.type})`;
     });

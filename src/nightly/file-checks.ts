@@ -155,7 +155,8 @@ export function parseNightlySummary(value: unknown, path: string): NightlySummar
     (v, p) =>
       expectArray(v, p).map((a, i) => {
         const q = expectObject(a, `${p}[${i}]`);
-        return { at: expectString(q['at'], `${p}[${i}].at`), construct: expectString(q['construct'], `${p}[${i}].construct`), note: expectString(q['note'], `${p}[${i}].note`), changesCounts: expectBoolean(q['changesCounts'], `${p}[${i}].changesCounts`) };
+        const kind = q['kind'] === undefined ? undefined : expectOneOf(q['kind'], ['galaxy-rule'] as const, `${p}[${i}].kind`);
+        return { at: expectString(q['at'], `${p}[${i}].at`), construct: expectString(q['construct'], `${p}[${i}].construct`), note: expectString(q['note'], `${p}[${i}].note`), changesCounts: expectBoolean(q['changesCounts'], `${p}[${i}].changesCounts`), ...(kind === undefined ? {} : { kind }) };
       }),
     path,
   );

@@ -14,11 +14,21 @@ export interface Approximation {
   readonly note: string;
   /** Whether the approximation can change how many jobs or implicit collections Galaxy makes. */
   readonly changesCounts: boolean;
+  /**
+   * `galaxy-rule`: not an approximation but what Galaxy's own loader does with
+   * the construct (an attribute it never reads, a duplicate name it resolves by
+   * a rule); the model is exactly Galaxy's. Absent: an approximation.
+   */
+  readonly kind?: 'galaxy-rule';
 }
+
+/** Whether a note is an approximation (as opposed to a Galaxy loader rule applied as Galaxy applies it). */
+export const isApproximation = (a: Approximation): boolean => a.kind !== 'galaxy-rule';
 
 /** One line, as the CLI prints it after `note: `. */
 export function formatApproximation(a: Approximation): string {
-  return `${a.at}: ${a.construct}: ${a.note}${a.changesCounts ? ' (can change job or collection counts)' : ''}`;
+  const rule = a.kind === 'galaxy-rule' ? " (as Galaxy's loader does)" : '';
+  return `${a.at}: ${a.construct}: ${a.note}${a.changesCounts ? ' (can change job or collection counts)' : ''}${rule}`;
 }
 
 /** Collects approximations while a tool is read; one per (at, construct). */

@@ -130,6 +130,8 @@ export const IGNORED_GALAXY_ATTRIBUTES: readonly IgnoredKey[] = [
   { key: 'from_parameter', on: ['select'], why: 'options read from another parameter: read as a dynamic select' },
   { key: 'options_filter_attribute', on: ['select'], why: 'how dynamic options are filtered' },
   { key: 'hierarchy', on: ['select'], why: 'drill_down: how options nest' },
+  { key: 'separator', on: ['select'], why: 'how a multiple value is joined on the command line; still one value' },
+  { key: 'group', on: ['select'], why: 'group_tag: which tag group the options come from' },
   { key: 'cache', on: ['repeat'], why: 'tool build JSON: the form state of each repeat instance' },
   { key: 'default', on: ['repeat'], why: 'how many instances the form starts with; a request gives its own' },
   // --- outputs -------------------------------------------------------------------------------
@@ -205,11 +207,16 @@ export function didYouMean(key: string, candidates: readonly string[]): string |
 /**
  * Refuses a key that is neither modelled nor on the ignored list for these
  * scopes, naming the closest known key. `modelled` are the keys the reader
- * reads at this place.
+ * reads at this place. With `onUnknown`, such a key is passed to it instead
+ * of being refused.
  */
-export function checkGalaxyKeys(object: JsonObject, modelled: readonly string[], scopes: readonly KeyScope[], path: string): void {
+export function checkGalaxyKeys(object: JsonObject, modelled: readonly string[], scopes: readonly KeyScope[], path: string, onUnknown?: (key: string) => void): void {
   for (const key of Object.keys(object)) {
     if (modelled.includes(key) || ignoredBecause(key, scopes) !== undefined) continue;
+    if (onUnknown !== undefined) {
+      onUnknown(key);
+      continue;
+    }
     const known = [...modelled, ...ignoredKeys(scopes)];
     const guess = didYouMean(key, known);
     fail(path, `unknown field "${key}"${guess === undefined ? '' : ` (did you mean "${guess}"?)`}; it is neither modelled nor on the list of Galaxy attributes that cannot change cardinality (src/tools/galaxy-attributes.ts)`);

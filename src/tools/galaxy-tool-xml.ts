@@ -2,17 +2,22 @@ import { InvalidInputError } from '../errors.js';
 import { isJsonObject } from '../model/json-checks.js';
 import type { Tool } from '../model/tool.js';
 import { formatApproximation, type Approximation } from './approximations.js';
-import { readTool } from './read-tool.js';
+import { GALAXY_ELEMENT_ATTRIBUTES, GALAXY_PARAMETER_ATTRIBUTES, splitAttributesGalaxyReads } from './galaxy-loader-attributes.js';
+import { profileAtLeast, readTool, stringAsBool } from './read-tool.js';
 import { expandToolMacros } from './xml-macros.js';
 import { childElements, parseXml, readXmlFile, textOf, type XmlElement } from './xml-tree.js';
 
 /**
- * Reads a Galaxy tool's XML into cardfuzz's tool model. Macros are expanded
- * first, as Galaxy does (xml-macros.ts); the `<inputs>` and `<outputs>` are
- * then written out in the vocabulary of Galaxy's own tool JSON (attribute
- * names kept, `<option>`s as options, `<when>`s as cases, `<filter>` texts as
- * filters) and read by the one tool reader (read-tool.ts) that reads case
- * files and `/api/tools/{id}?io_details=true` JSON, so the three agree.
+ * Reads a Galaxy tool's XML into cardfuzz's tool model, as Galaxy's classic
+ * loader reads it. Macros are expanded first, as Galaxy does (xml-macros.ts);
+ * the `<inputs>` and `<outputs>` are then written out in the vocabulary of
+ * Galaxy's own tool JSON (the attributes Galaxy reads kept, per
+ * galaxy-loader-attributes.ts, the others listed in one note; `<option>`s as
+ * options, `<when>`s as cases, `<filter>` texts as filters), with the rules
+ * Galaxy's loader applies (a later input or output of one name wins, the first
+ * `<when>` of one value wins), and read by the one tool reader (read-tool.ts)
+ * that reads case files and `/api/tools/{id}?io_details=true` JSON, so the
+ * three agree. `strict` skips the rules and keeps every attribute: a linter's view.
  */
 export interface ToolXml {
   readonly tool: Tool;
@@ -23,57 +28,205 @@ export interface ToolXml {
 
 type Json = { [key: string]: unknown };
 
-/** The tool XML as Galaxy's tool JSON would describe it (before reading). */
-export function toolXmlToJson(path: string): Json {
+/**
+ * How the XML is read. `galaxy` (the default) reads what Galaxy's classic
+ * loader reads and resolves what it resolves by its rules, with a note each;
+ * `strict` keeps every attribute and refuses what the reader does not know,
+ * as a linter would.
+ */
+export interface ToolXmlOptions {
+  readonly strict?: boolean;
+}
+
+/**
+ * What the conversion noted while applying Galaxy's loader: the attributes
+ * Galaxy never reads (one note per tool lists them), and each rule applied.
+ */
+class LoaderNotes {
+  readonly ignored: string[] = [];
+  readonly rules: Approximation[] = [];
+  constructor(
+    readonly toolId: string,
+    readonly strict: boolean,
+  ) {}
+
+  /** The attributes of `element` Galaxy reads (`reads`); in strict mode all of them. */
+  keep(element: XmlElement, reads: readonly string[], where: string): Json {
+    if (this.strict) return { ...element.attrs };
+    const { kept, ignored } = splitAttributesGalaxyReads(element.attrs, reads);
+    if (ignored.length > 0) this.ignored.push(`${where}: ${ignored.join(', ')}`);
+    return kept;
+  }
+
+  rule(where: string, construct: string, note: string): void {
+    this.rules.push({ at: `${this.toolId} ${where}`, construct, note, changesCounts: false, kind: 'galaxy-rule' });
+  }
+
+  approximation(where: string, construct: string, note: string, changesCounts: boolean): void {
+    this.rules.push({ at: `${this.toolId} ${where}`, construct, note, changesCounts });
+  }
+
+  all(): Approximation[] {
+    const ignored: Approximation[] =
+      this.ignored.length === 0
+        ? []
+        : [{ at: this.toolId, construct: "attributes Galaxy's loader never reads", note: `ignored: ${this.ignored.join('; ')}`, changesCounts: false, kind: 'galaxy-rule' }];
+    return [...ignored, ...this.rules];
+  }
+}
+
+/** The tool XML as Galaxy's tool JSON would describe it (before reading), with the notes of Galaxy's loader rules applied. */
+export function toolXmlToJson(path: string, options: ToolXmlOptions = {}): { readonly json: Json; readonly notes: readonly Approximation[] } {
   const root = parseXml(readXmlFile(path), path);
   if (root.tag !== 'tool') throw new InvalidInputError(`${path}: the root element is <${root.tag}>, not <tool>`);
   const { tool } = expandToolMacros(root, path);
-  const json: Json = { ...tool.attrs };
-  const section = (tag: string): XmlElement | undefined => childElements(tool, tag)[0];
-  json['inputs'] = inputsToJson(section('inputs')?.children.filter((c): c is XmlElement => 'tag' in c) ?? []);
-  json['outputs'] = outputsToJson(section('outputs'));
-  return json;
+  // tools/__init__.py Tool.parse: "Missing tool 'id' for tool at '...'".
+  if (!tool.attrs['id']) throw new InvalidInputError(`${path}: Missing tool 'id' for tool at '${path}'`);
+  const notes = new LoaderNotes(tool.attrs['id'], options.strict === true);
+  const json: Json = notes.keep(tool, GALAXY_TOOL_ATTRIBUTES, 'tool');
+  if (!tool.attrs['version'] && !notes.strict) {
+    // parser/util.py parse_tool_version_with_defaults: below profile 16.04 a tool without a version is 1.0.0.
+    if (profileAtLeast(tool.attrs['profile'], '16.04')) throw new InvalidInputError(`${path}: Missing tool 'version' for tool with id '${tool.attrs['id']}' at '${path}'`);
+    json['version'] = '1.0.0';
+  }
+  // Tool.parse_inputs: each <page>'s inputs go into one dict, `self.inputs.update(...)`.
+  const inputs = childElements(tool, 'inputs')[0];
+  json['inputs'] = inputsToJson(inputs === undefined ? [] : childElements(inputs), '', notes);
+  json['outputs'] = outputsToJson(childElements(tool, 'outputs')[0], notes);
+  return { json, notes: notes.all() };
 }
 
-export function readGalaxyToolXml(path: string): ToolXml {
-  const json = toolXmlToJson(path);
-  if (!json['id']) throw new InvalidInputError(`${path}: <tool> has no id`);
-  const { tool, approximations } = readTool(json, `${path}: tool`);
-  return { tool, approximations, warnings: approximations.map(formatApproximation) };
+export function readGalaxyToolXml(path: string, options: ToolXmlOptions = {}): ToolXml {
+  const { json, notes } = toolXmlToJson(path, options);
+  const { tool, approximations } = readTool(json, `${path}: tool`, { galaxyLoader: options.strict !== true });
+  const all = [...notes, ...approximations];
+  return { tool, approximations: all, warnings: all.map(formatApproximation) };
 }
 
-function inputsToJson(elements: readonly XmlElement[]): Json[] {
-  return elements.flatMap((element): Json[] => {
+/**
+ * `<tool>` attributes Galaxy reads (xml.py `XmlToolSource.parse_*`, tools/__init__.py `Tool.parse`,
+ * `check_workflow_compatible`).
+ */
+const GALAXY_TOOL_ATTRIBUTES = ['id', 'name', 'version', 'profile', 'tool_type', 'display_interface', 'require_login', 'license', 'python_template_version', 'workflow_compatible'];
+
+/** Galaxy's `parse_name`: the name, else the argument without its leading dashes, other dashes as underscores. */
+function galaxyName(attrs: Readonly<Record<string, string>>): string | undefined {
+  return attrs['name'] ?? attrs['argument']?.replace(/^-+/, '').replaceAll('-', '_');
+}
+
+/**
+ * Tool.parse_input_elem fills a plain dict keyed by name, so a later input of
+ * the same name replaces the earlier one, at the earlier one's position (dict
+ * insertion order); across <page>s `self.inputs.update` does the same.
+ */
+function laterDefinitionWins(inputs: readonly Json[], prefix: string, notes: LoaderNotes): Json[] {
+  if (notes.strict) return [...inputs];
+  const byName = new Map<string, Json>();
+  const unnamed: Json[] = [];
+  for (const input of inputs) {
+    const name = galaxyName(input as Record<string, string>);
+    if (name === undefined) {
+      unnamed.push(input);
+      continue;
+    }
+    if (byName.has(name)) notes.rule(`input ${prefix}${name}`, 'duplicate input name', "defined twice at one level: the later definition is used, at the first one's position (Tool.parse_input_elem fills a dict by name)");
+    byName.set(name, input);
+  }
+  return [...byName.values(), ...unnamed];
+}
+
+function inputsToJson(elements: readonly XmlElement[], prefix: string, notes: LoaderNotes): Json[] {
+  const inputs = elements.flatMap((element): Json[] => {
+    const name = galaxyName(element.attrs) ?? '';
+    const where = `input ${prefix}${name}`;
     switch (element.tag) {
       case 'page': // legacy multi-page forms: the pages' inputs, in order
-        return inputsToJson(childElements(element));
+        return inputsToJson(childElements(element), prefix, notes);
       case 'param':
-        return [paramToJson(element)];
-      case 'conditional': {
-        const [test, ...whens] = childElements(element).filter((c) => c.tag === 'param' || c.tag === 'when');
-        return [
-          {
-            ...element.attrs,
-            type: 'conditional',
-            test_param: test?.tag === 'param' ? paramToJson(test) : undefined,
-            cases: whens.filter((w) => w.tag === 'when').map((w) => ({ ...w.attrs, value: w.attrs['value'] ?? '', inputs: inputsToJson(childElements(w)) })),
-          },
-        ];
-      }
+        return [paramToJson(element, where, notes)];
+      case 'conditional':
+        return [conditionalToJson(element, prefix, notes)];
       case 'repeat':
       case 'section':
+        return [{ ...notes.keep(element, GALAXY_ELEMENT_ATTRIBUTES[element.tag], where), type: element.tag, inputs: inputsToJson(childElements(element), `${prefix}${name}|`, notes) }];
       case 'upload_dataset':
-        return [{ ...element.attrs, type: element.tag, inputs: inputsToJson(childElements(element)) }];
+        return [{ ...element.attrs, type: element.tag, inputs: inputsToJson(childElements(element), `${prefix}${name}|`, notes) }];
       default:
         return []; // not a parameter (Galaxy reads only param, conditional, repeat, section, upload_dataset)
     }
   });
+  return laterDefinitionWins(inputs, prefix, notes);
 }
 
-function paramToJson(element: XmlElement): Json {
-  const json: Json = { ...element.attrs };
+function conditionalToJson(element: XmlElement, prefix: string, notes: LoaderNotes): Json {
+  const name = galaxyName(element.attrs) ?? '';
+  const where = `input ${prefix}${name}`;
+  const attrs = notes.keep(element, GALAXY_ELEMENT_ATTRIBUTES.conditional, where);
+  // xml.py parse_test_input_source: `elem.find("param")`, the first <param> child wherever it stands.
+  const test = childElements(element, 'param')[0];
+  if (test === undefined && !notes.strict) throw new InvalidInputError(`${where}: <conditional> must have a child <param>`);
+  const testName = test === undefined ? '' : (galaxyName(test.attrs) ?? '');
+  let testJson = test === undefined ? undefined : paramToJson(test, `input ${prefix}${name}|${testName}`, notes);
+  if (testJson !== undefined && !notes.strict && testJson['optional'] !== undefined) {
+    // Tool.parse_input_elem: "... optional ... this is invalid and will be ignored": the test parameter is never optional.
+    const { optional: _optional, ...rest } = testJson;
+    testJson = rest;
+    notes.rule(`input ${prefix}${name}|${testName}`, "optional on a conditional's test parameter", 'Galaxy forces it to false (Tool.parse_input_elem)');
+  }
+  if (testJson !== undefined && !notes.strict && stringAsBool(String(testJson['multiple'] ?? 'false'))) {
+    notes.approximation(`input ${prefix}${name}|${testName}`, `multiple="true" on a conditional's test parameter`, 'Galaxy loads it (lint warns); a list value matches no when at run time (Conditional.get_current_case), so cardfuzz sends single values', false);
+  }
+  const seen = new Set<string>();
+  const cases: Json[] = [];
+  for (const when of childElements(element, 'when')) {
+    const value = when.attrs['value'] ?? '';
+    if (seen.has(value) && !notes.strict) {
+      // Conditional.get_current_case returns the first case whose value matches: a second <when> for one value never runs.
+      notes.rule(`${where}`, `two <when value="${value}">`, 'the first is used; the second can never be active (Conditional.get_current_case takes the first match)');
+      continue;
+    }
+    seen.add(value);
+    const reachable = testValues(testJson);
+    if (!notes.strict && reachable !== undefined && !reachable.includes(value)) {
+      // Tool.parse_input_elem loads it with a debug log; Conditional.get_current_case never picks it.
+      notes.rule(where, `<when value="${value}">`, `no value of the test parameter selects it (${reachable.join(', ')}): it is never active`);
+    }
+    cases.push({ ...notes.keep(when, GALAXY_ELEMENT_ATTRIBUTES.when, `${where} when ${value}`), value, inputs: inputsToJson(childElements(when), `${prefix}${name}|`, notes) });
+  }
+  return { ...attrs, type: 'conditional', test_param: testJson, cases };
+}
+
+/**
+ * The values a conditional's test parameter can take, as Conditional.get_current_case compares them: a boolean's
+ * truevalue and falsevalue strings, a static select's options; undefined when they are only known at run time.
+ */
+function testValues(test: Json | undefined): string[] | undefined {
+  if (test === undefined) return undefined;
+  if (test['type'] === 'boolean') return [String(test['truevalue'] ?? 'true'), String(test['falsevalue'] ?? 'false')];
+  if (test['type'] !== 'select' || test['is_dynamic'] === true || !Array.isArray(test['options'])) return undefined;
+  return (test['options'] as { value: string }[]).map((o) => o.value);
+}
+
+function paramToJson(element: XmlElement, where: string, notes: LoaderNotes): Json {
+  const type = element.attrs['type'];
+  const name = galaxyName(element.attrs) ?? '';
+  if (!notes.strict) {
+    // basic.py ToolParameter.build: the two load errors of a parameter's type.
+    if (!type) throw new InvalidInputError(`${where}: parameter '${name}' requires a 'type'`);
+    if (GALAXY_PARAMETER_ATTRIBUTES[type] === undefined) throw new InvalidInputError(`${where}: parameter '${name}' uses an unknown type '${type}'`);
+  }
+  const json: Json = notes.keep(element, type === undefined ? [] : (GALAXY_PARAMETER_ATTRIBUTES[type] ?? []), where);
+  if (!notes.strict && (type === 'data_column' || type === 'group_tag') && element.attrs['default_value'] !== undefined) {
+    // ColumnListParameter / SelectTagParameter: the legacy `default_value` wins over `value`.
+    json['value'] = element.attrs['default_value'];
+    delete json['default_value'];
+  }
+  if (!notes.strict && type === 'data_column' && typeof json['value'] === 'string') {
+    // ColumnListParameter._strip_c: "c2" is column 2.
+    json['value'] = json['value'].trim().replace(/^c(\d+)$/i, '$1');
+  }
   const options = childElements(element, 'option');
-  if (element.attrs['type'] === 'drill_down') {
+  if (type === 'drill_down') {
     // DrillDownSelectToolParameter: nested <option name value [selected]> inside <options>; from_file makes them dynamic.
     const nested = (e: XmlElement): XmlElement[] => childElements(e, 'option').flatMap((o) => [o, ...nested(o)]);
     const tree = childElements(element, 'options').flatMap((o) => (o.attrs['from_file'] === undefined ? nested(o) : []));
@@ -81,20 +234,32 @@ function paramToJson(element: XmlElement): Json {
     return json;
   }
   const dynamic = childElements(element, 'options').length > 0 || element.attrs['dynamic_options'] !== undefined;
-  if (element.attrs['type'] === 'text' || element.attrs['type'] === undefined) {
+  if (type === 'text' || type === undefined) {
     // TextToolParameter: <option>s are suggestions (its datalist), not a choice.
     if (options.length > 0) json['datalist'] = options.map((o) => o.attrs['value'] ?? textOf(o).trim());
-  } else if (element.attrs['type'] === 'select' || options.length > 0 || dynamic) {
+  } else if (type === 'select' || options.length > 0 || dynamic) {
     // SelectToolParameter: <options> (or dynamic_options) make the options dynamic; else the <option>s are static.
-    json['options'] = dynamic ? [] : options.map((o) => ({ value: o.attrs['value'] ?? textOf(o).trim(), ...(o.attrs['selected'] !== undefined ? { selected: o.attrs['selected'] } : {}) }));
+    const listed = options.map((o) => ({ value: o.attrs['value'] ?? textOf(o).trim(), ...(o.attrs['selected'] !== undefined ? { selected: o.attrs['selected'] } : {}) }));
+    // xml.py parse_static_options: options go into a dict by value, so a later <option> of one value replaces the
+    // earlier one (its `selected` too), at the earlier one's position.
+    json['options'] = dynamic ? [] : notes.strict ? listed : [...new Map(listed.map((o) => [o.value, o])).values()];
     if (dynamic) json['is_dynamic'] = true;
+  }
+  if (!notes.strict && type === 'select' && json['multiple'] !== undefined && stringAsBool(String(json['multiple'])) && json['optional'] === undefined) {
+    // SelectToolParameter: `parse_optional(self.multiple)`, a multiple select is optional unless it says otherwise.
+    json['optional'] = 'true';
   }
   return json;
 }
 
-function outputsToJson(outputs: XmlElement | undefined): Json[] {
+/**
+ * xml.py `parse_outputs`: outputs go into dicts keyed by name, so a later
+ * output of the same name replaces the earlier one, at the earlier one's position.
+ */
+function outputsToJson(outputs: XmlElement | undefined, notes: LoaderNotes): Json[] {
   if (outputs === undefined) return [];
-  return childElements(outputs).flatMap((element): Json[] => {
+  const list = childElements(outputs).flatMap((element): Json[] => {
+    const where = `output ${element.attrs['name'] ?? ''}`;
     const filters = childElements(element, 'filter').map((f) => textOf(f).trim());
     const discover = childElements(element, 'discover_datasets').map((d) => ({ ...d.attrs }));
     const common: Json = {
@@ -103,10 +268,15 @@ function outputsToJson(outputs: XmlElement | undefined): Json[] {
       ...(childElements(element, 'actions').length > 0 ? { actions: true } : {}),
       ...(childElements(element, 'change_format').length > 0 ? { change_format: true } : {}),
     };
-    if (element.tag === 'data') return [{ ...element.attrs, output_type: 'data', ...common }];
+    if (element.tag === 'data') return [{ ...notes.keep(element, GALAXY_ELEMENT_ATTRIBUTES.data_output, where), output_type: 'data', ...common }];
     if (element.tag === 'collection') {
-      const { type, type_source: typeSource, ...rest } = element.attrs;
-      const elements = childElements(element, 'data').map((d) => ({ ...d.attrs }));
+      const { type, type_source: typeSource, ...rest } = notes.keep(element, GALAXY_ELEMENT_ATTRIBUTES.collection_output, where) as Record<string, string>;
+      const elements = childElements(element, 'data').map((d) => {
+        if (childElements(d, 'filter').length > 0) {
+          notes.approximation(`${where}|${d.attrs['name'] ?? ''}`, '<filter> on a collection element', 'cardfuzz creates every static element; Galaxy leaves out those whose filter is false', false);
+        }
+        return { ...d.attrs };
+      });
       return [
         {
           ...rest,
@@ -124,6 +294,19 @@ function outputsToJson(outputs: XmlElement | undefined): Json[] {
     }
     return [];
   });
+  if (notes.strict) return list;
+  const byName = new Map<string, Json>();
+  const unnamed: Json[] = [];
+  for (const output of list) {
+    const name = output['name'];
+    if (typeof name !== 'string') {
+      unnamed.push(output);
+      continue;
+    }
+    if (byName.has(name)) notes.rule(`output ${name}`, 'duplicate output name', "defined twice: the later definition is used, at the first one's position (xml.py parse_outputs fills a dict by name)");
+    byName.set(name, output);
+  }
+  return [...byName.values(), ...unnamed];
 }
 
 /** Whether a parsed JSON document looks like a tool (for `--tool FILE.json`). */

@@ -1,4 +1,5 @@
 import { isValidCollectionType } from '../model/collection-types.js';
+import { NotModelledError } from '../errors.js';
 import { describeJson, expectArray, expectNonEmptyString, expectObject, fail, isJsonObject, type JsonObject } from '../model/json-checks.js';
 import type { BooleanInput, CollectionOutput, CollectionOutputElement, DataOutput, DiscoverDatasets, OutputFilter, ScalarValue, SelectInput, Tool, ToolInput, ToolOutput } from '../model/tool.js';
 import { ApproximationLog, type Approximation } from './approximations.js';
@@ -16,8 +17,9 @@ import { parsePython } from '../executor/python-subset.js';
  * `[label, value, selected]` triples, an output collection's type as
  * `collection_type` or in Galaxy's `structure`. Galaxy attributes that cannot
  * change cardinality are accepted and ignored (galaxy-attributes.ts); any other
- * unknown key is refused with a "did you mean". What the model cannot carry
- * is recorded as an approximation, never dropped silently.
+ * unknown key is refused with a "did you mean", except in tool XML read as
+ * Galaxy's loader reads it (`galaxyLoader`), where it is noted. What the model
+ * cannot carry is recorded as an approximation, never dropped silently.
  */
 export interface ReadToolResult {
   readonly tool: Tool;
@@ -58,13 +60,13 @@ const TEXT_LIKE: Readonly<Record<string, string | null>> = {
   directory_uri: 'a directory URI is sent as text',
   library_data: 'library datasets are not history items and never batch or map; sent as text',
   rules: 'a rules value is one JSON document; sent as text',
+  file: 'an uploaded file comes with the request, not from the history, and never batches or maps; sent as text',
+  ftpfile: 'an FTP file name comes with the request, not from the history, and never batches or maps; sent as text',
 };
 
-const REFUSED_TYPES: Readonly<Record<string, string>> = {
+/** What Galaxy loads but cardfuzz does not model: the tool is reported as not modelled, never as refused by Galaxy. */
+const NOT_MODELLED_TYPES: Readonly<Record<string, string>> = {
   upload_dataset: "upload tools are not modelled: an <upload_dataset>'s files come with the request, not from the history, and Galaxy runs them through its upload action, not the tool execution path cardfuzz models",
-  file: 'file parameters belong to the upload tool (not modelled: files come with the request, not from the history)',
-  ftpfile: 'ftpfile parameters belong to the upload tool (not modelled: files come with the request, not from the history)',
-  hidden_data: 'hidden_data parameters are a legacy form hack Galaxy no longer documents; not modelled',
 };
 
 /** Galaxy's `string_as_bool`: `true`, `yes`, `on` and `1` (any case) are true. */
@@ -72,16 +74,55 @@ export function stringAsBool(value: string): boolean {
   return ['true', 'yes', 'on', '1'].includes(value.trim().toLowerCase());
 }
 
+export interface ReadToolOptions {
+  /**
+   * The tool comes from Galaxy tool XML read as Galaxy's loader reads it
+   * (galaxy-tool-xml.ts has kept only the attributes Galaxy reads): what Galaxy
+   * loads is accepted, with a note where the model cannot carry it, and only
+   * Galaxy's own load errors refuse the tool. Otherwise (case files, Galaxy's
+   * tool JSON, `--strict`) an unknown key is refused with a "did you mean".
+   */
+  readonly galaxyLoader?: boolean;
+}
+
 class Reader {
   readonly log = new ApproximationLog();
   /** API-JSON shaped (Galaxy served it), as opposed to a case file or XML. */
   fromGalaxyJson = false;
+  /** The tool's `profile` (absent: 16.01). */
+  profile: string | undefined;
 
-  constructor(readonly toolId: string) {}
+  constructor(
+    readonly toolId: string,
+    readonly galaxyLoader: boolean,
+  ) {}
 
   note(where: string, construct: string, note: string, changesCounts: boolean): void {
     this.log.add({ at: `${this.toolId} ${where}`, construct, note, changesCounts });
   }
+
+  rule(where: string, construct: string, note: string): void {
+    this.log.add({ at: `${this.toolId} ${where}`, construct, note, changesCounts: false, kind: 'galaxy-rule' });
+  }
+
+  /**
+   * checkGalaxyKeys; reading Galaxy's XML as its loader does, a key Galaxy reads
+   * but cardfuzz neither models nor lists as unable to change cardinality is noted
+   * (it may change counts), not refused.
+   */
+  check(object: JsonObject, modelled: readonly string[], scopes: readonly KeyScope[], path: string, where: string): void {
+    checkGalaxyKeys(object, modelled, scopes, path, this.galaxyLoader ? (key) => this.note(where, `attribute ${key}`, 'Galaxy reads it; cardfuzz does not model it and ignores it', true) : undefined);
+  }
+}
+
+/** Whether `profile` is at least `release` (tool profiles are Galaxy release numbers such as 16.04 or 23.1). */
+export function profileAtLeast(profile: string | undefined, release: string): boolean {
+  const parts = (v: string): number[] => v.split('.').map((p) => Number.parseInt(p, 10) || 0);
+  const [a, b] = [parts(profile ?? '16.01'), parts(release)];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  }
+  return true;
 }
 
 function readBool(value: unknown, path: string): boolean {
@@ -116,13 +157,30 @@ function readString(value: unknown, path: string): string {
   fail(path, `expected a string, got ${describeJson(value)}`);
 }
 
-function readName(object: JsonObject, path: string): string {
+/** An output's name: Galaxy checks none (xml.py `_parse_output`); a name that is not a Cheetah placeholder is only a lint warning. */
+function readOutputName(object: JsonObject, path: string, reader: Reader): string {
+  if (!reader.galaxyLoader) return readName(object, path);
+  const name = readString(object['name'], `${path}.name`);
+  if (name === '') fail(`${path}.name`, 'an output without a name');
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) reader.rule(`output ${name}`, 'output name', 'not a valid Cheetah placeholder (a lint warning); Galaxy loads it as it is');
+  return name;
+}
+
+function readName(object: JsonObject, path: string, reader?: Reader): string {
   let name = object['name'];
   if ((name === undefined || name === null || name === '') && typeof object['argument'] === 'string') {
     // Galaxy's parse_name: a parameter without a name is named after its argument.
     name = object['argument'].replace(/^-+/, '').replaceAll('-', '_');
   }
   const text = expectNonEmptyString(name, `${path}.name`);
+  if (reader?.galaxyLoader === true) {
+    // Galaxy's loader checks no parameter name (a name that is not a Cheetah placeholder is a lint error only);
+    // cardfuzz cannot carry a name that collides with its request keys.
+    // A name starting with __ is carried: the legacy API drops such keys as Galaxy's expand_flat_parameters_to_nested does.
+    if (text.includes('|')) throw new NotModelledError(`${path}.name: "${text}" is a name Galaxy loads but cardfuzz cannot carry ("|" separates nested request keys)`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) reader.rule(`input ${text}`, 'parameter name', 'not a valid Cheetah placeholder (a lint error); Galaxy loads it as it is');
+    return text;
+  }
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(text) || text.startsWith('__')) {
     fail(`${path}.name`, `"${text}" is not a usable parameter name (letters, digits and _, not starting with __)`);
   }
@@ -151,11 +209,12 @@ function parameterType(object: JsonObject, path: string): string {
   return text;
 }
 
-export function readTool(value: unknown, path: string): ReadToolResult {
+export function readTool(value: unknown, path: string, options: ReadToolOptions = {}): ReadToolResult {
   const object = expectObject(value, path);
   const id = expectNonEmptyString(object['id'], `${path}.id`);
-  const reader = new Reader(id);
-  checkGalaxyKeys(object, ['id', 'version', 'tool_type', 'inputs', 'outputs'], ['tool'], path);
+  const reader = new Reader(id, options.galaxyLoader === true);
+  reader.check(object, ['id', 'version', 'tool_type', 'inputs', 'outputs'], ['tool'], path, 'tool');
+  reader.profile = typeof object['profile'] === 'string' || typeof object['profile'] === 'number' ? String(object['profile']) : undefined;
   // Galaxy's own JSON carries `model_class` on the tool, each parameter and each output (Dictifiable.to_dict).
   const hasModelClass = (list: unknown): boolean => Array.isArray(list) && list.some((o) => isJsonObject(o) && 'model_class' in o);
   reader.fromGalaxyJson = 'model_class' in object || hasModelClass(object['inputs']) || hasModelClass(object['outputs']);
@@ -213,17 +272,20 @@ function formatOf(object: JsonObject, path: string): { format?: string } {
 function readInput(value: unknown, path: string, prefix: string, reader: Reader): ToolInput {
   const object = expectObject(value, path);
   const type = parameterType(object, path);
-  const refused = REFUSED_TYPES[type];
-  if (refused !== undefined) fail(path, refused);
-  const name = readName(object, path);
+  const notModelled = NOT_MODELLED_TYPES[type];
+  if (notModelled !== undefined) throw new NotModelledError(`${path}: ${notModelled}`);
+  const name = readName(object, path, reader);
   const where = `input ${prefix}${name}`;
   const opt = optionalBool(object, 'optional', path);
   // Defaults are left implicit (optional, multiple and inherit_format false, format "data"), so every reader,
   // whether it spells a default out (Galaxy's JSON does) or not, gives the same model.
   const withOptional = opt ? { optional: true } : {};
-  const check = (modelled: readonly string[], scopes: readonly KeyScope[]): void => checkGalaxyKeys(object, [...COMMON, ...modelled], ['param', ...scopes], path);
+  const check = (modelled: readonly string[], scopes: readonly KeyScope[]): void => reader.check(object, [...COMMON, ...modelled], ['param', ...scopes], path, where);
   switch (type) {
+    case 'hidden_data':
     case 'data': {
+      // HiddenDataToolParameter is a DataToolParameter that the form does not show.
+      if (type === 'hidden_data') reader.note(where, 'type="hidden_data"', 'read as a data parameter (a dataset the form does not show)', false);
       check(['multiple', 'min', 'max', 'format', 'extensions'], ['data']);
       const multiple = optionalBool(object, 'multiple', path);
       const min = optionalBound(object, 'min', path);
@@ -252,6 +314,7 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
     case 'integer':
     case 'float': {
       check(['value'], [type]);
+      if (reader.galaxyLoader) checkGalaxyNumbers(object, name, type);
       // IntegerToolParameter: the value, else (an optional parameter) nothing; cardfuzz falls back to min, then 0.
       const raw = object['value'] ?? object['min'];
       const number = raw === undefined || raw === null || raw === '' ? 0 : readNumber(raw, `${path}.value`, type === 'integer');
@@ -262,7 +325,7 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
       return { name, type: 'text', value: textOrFallback(object['value'], `${path}.value`, ''), ...withOptional };
     }
     case 'boolean':
-      return readBoolean(object, path, name);
+      return readBoolean(object, path, name, reader);
     case 'select': {
       check(['options', 'value', 'multiple', 'dynamic'], ['select']);
       return readSelect(object, path, name, where, reader);
@@ -313,7 +376,7 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
     case 'conditional':
       return readConditional(object, path, name, prefix, reader);
     case 'repeat': {
-      checkGalaxyKeys(object, ['name', 'type', 'min', 'max', 'inputs'], ['repeat'], path);
+      reader.check(object, ['name', 'type', 'min', 'max', 'inputs'], ['repeat'], path, where);
       const min = optionalBound(object, 'min', path) ?? 0;
       const declaredMax = optionalBound(object, 'max', path);
       const max = declaredMax ?? Math.max(min, 4);
@@ -322,7 +385,7 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
       return { name, type: 'repeat', min, max, inputs: readInputs(object['inputs'] ?? [], `${path}.inputs`, `${prefix}${name}|`, reader) };
     }
     case 'section':
-      checkGalaxyKeys(object, ['name', 'type', 'inputs'], ['section'], path);
+      reader.check(object, ['name', 'type', 'inputs'], ['section'], path, where);
       return { name, type: 'section', inputs: readInputs(object['inputs'] ?? [], `${path}.inputs`, `${prefix}${name}|`, reader) };
     default: {
       const why = TEXT_LIKE[type];
@@ -334,6 +397,23 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
       check(['value', 'options', 'multiple'], ['text', 'select']);
       if (why !== null) reader.note(where, `type="${type}"`, why, false);
       return { name, type: 'text', value: textOrFallback(selectedValue(object['value']), `${path}.value`, ''), ...withOptional };
+    }
+  }
+}
+
+/**
+ * basic.py IntegerToolParameter / FloatToolParameter: a non-empty `value`, `min` or `max` that Python's int()
+ * (float()) does not read is a load error, with Galaxy's message.
+ */
+function checkGalaxyNumbers(object: JsonObject, name: string, type: 'integer' | 'float'): void {
+  const pythonInt = /^\s*[+-]?\d+(_\d+)*\s*$/;
+  const pythonFloat = /^\s*[+-]?((\d+(_\d+)*)?\.?\d+(_\d+)*([eE][+-]?\d+)?|\d+\.|inf(inity)?|nan)\s*$/i;
+  for (const key of ['value', 'min', 'max'] as const) {
+    const raw = object[key];
+    if (typeof raw !== 'string' || raw === '') continue;
+    if (!(type === 'integer' ? pythonInt : pythonFloat).test(raw)) {
+      const what = type === 'integer' ? 'an integer' : 'a real number';
+      fail(`parameter '${name}'`, key === 'value' ? `the attribute 'value' must be ${what}` : `attribute '${key}' must be ${what}`);
     }
   }
 }
@@ -409,15 +489,20 @@ function readSelect(object: JsonObject, path: string, name: string, where: strin
   };
 }
 
-function readBoolean(object: JsonObject, path: string, name: string): BooleanInput {
-  checkGalaxyKeys(object, [...COMMON, 'checked', 'value', 'truevalue', 'falsevalue'], ['param', 'boolean'], path);
+function readBoolean(object: JsonObject, path: string, name: string, reader: Reader): BooleanInput {
+  reader.check(object, [...COMMON, 'checked', 'value', 'truevalue', 'falsevalue'], ['param', 'boolean'], path, `input ${name}`);
   // XML and case files say `checked`; Galaxy's JSON gives the initial value as `value` (BooleanToolParameter.get_initial_value).
   const checkedAttr = optionalBool(object, 'checked', path);
   const valueAttr = optionalBool(object, 'value', path);
   if (checkedAttr !== undefined && valueAttr !== undefined && checkedAttr !== valueAttr) fail(path, '"value" and "checked" disagree');
   const truevalue = object['truevalue'] === undefined || object['truevalue'] === null ? undefined : readString(object['truevalue'], `${path}.truevalue`);
   const falsevalue = object['falsevalue'] === undefined || object['falsevalue'] === null ? undefined : readString(object['falsevalue'], `${path}.falsevalue`);
-  if ((truevalue ?? 'true') === (falsevalue ?? 'false')) fail(`${path}.truevalue`, 'truevalue and falsevalue are the same string, so a conditional cannot tell them apart');
+  if ((truevalue ?? 'true') === (falsevalue ?? 'false')) {
+    // parser/util.py boolean_true_and_false_values: an error from profile 23.1 on; below it Galaxy loads the tool.
+    if (!reader.galaxyLoader) fail(`${path}.truevalue`, 'truevalue and falsevalue are the same string, so a conditional cannot tell them apart');
+    if (profileAtLeast(reader.profile, '23.1')) fail(path, `parameter '${name}': Cannot set true and false to the same value`);
+    reader.rule(`input ${name}`, `truevalue = falsevalue = "${truevalue ?? 'true'}"`, 'Galaxy loads it below profile 23.1; both values reach the same when (Conditional.get_current_case)');
+  }
   const opt = optionalBool(object, 'optional', path);
   return {
     name,
@@ -431,7 +516,7 @@ function readBoolean(object: JsonObject, path: string, name: string): BooleanInp
 }
 
 function readConditional(object: JsonObject, path: string, name: string, prefix: string, reader: Reader): ToolInput {
-  checkGalaxyKeys(object, ['name', 'type', 'test_param', 'whens', 'cases'], ['conditional'], path);
+  reader.check(object, ['name', 'type', 'test_param', 'whens', 'cases'], ['conditional'], path, `input ${prefix}${name}`);
   const testPath = `${path}.test_param`;
   const testObject = expectObject(object['test_param'], testPath);
   const testType = parameterType(testObject, testPath);
@@ -443,14 +528,14 @@ function readConditional(object: JsonObject, path: string, name: string, prefix:
     expectArray(object['cases'], `${path}.cases`).forEach((c, i) => {
       const p = `${path}.cases[${i}]`;
       const when = expectObject(c, p);
-      checkGalaxyKeys(when, ['value', 'inputs'], ['when'], p);
+      reader.check(when, ['value', 'inputs'], ['when'], p, `input ${prefix}${name}`);
       branches.push({ value: readString(when['value'], `${p}.value`), inputs: when['inputs'] ?? [], path: `${p}.inputs` });
     });
   } else {
     for (const [key, inputs] of Object.entries(expectObject(object['whens'] ?? {}, `${path}.whens`))) branches.push({ value: key, inputs, path: `${path}.whens.${key}` });
   }
   let test: SelectInput | BooleanInput;
-  if (testType === 'boolean') test = readBoolean(testObject, testPath, readName(testObject, testPath));
+  if (testType === 'boolean') test = readBoolean(testObject, testPath, readName(testObject, testPath, reader), reader);
   else if (testType === 'select') {
     const select = readInput(testObject, testPath, innerPrefix, reader) as SelectInput;
     if (select.dynamic && branches.length > 0) {
@@ -477,12 +562,12 @@ function readConditional(object: JsonObject, path: string, name: string, prefix:
 const DISCOVER_KEYS = ['pattern', 'directory', 'format', 'ext', 'visible', 'assign_primary_output', 'recurse', 'match_relative_path', 'sort_by', 'from_provided_metadata'];
 
 /** `<discover_datasets>` (XML attributes) or Galaxy's JSON `discover_datasets` (DatasetCollectionDescription.to_dict). */
-function readDiscover(value: unknown, path: string): DiscoverDatasets[] {
+function readDiscover(value: unknown, path: string, reader: Reader, where: string): DiscoverDatasets[] {
   const items = Array.isArray(value) ? value : [value];
   return items.map((item, i) => {
     const p = Array.isArray(value) ? `${path}[${i}]` : path;
     const o = expectObject(item, p);
-    checkGalaxyKeys(o, DISCOVER_KEYS, ['discover'], p);
+    reader.check(o, DISCOVER_KEYS, ['discover'], p, where);
     const out: Record<string, string | boolean> = {};
     for (const key of ['pattern', 'directory', 'format', 'ext', 'sort_by'] as const) if (o[key] !== undefined && o[key] !== null) out[key] = readString(o[key], `${p}.${key}`);
     for (const key of ['visible', 'assign_primary_output', 'recurse', 'match_relative_path', 'from_provided_metadata'] as const) if (o[key] !== undefined && o[key] !== null) out[key] = readBool(o[key], `${p}.${key}`);
@@ -504,7 +589,7 @@ function optionalText(object: JsonObject, key: string, path: string): Record<str
 function readOutput(value: unknown, path: string, reader: Reader): ToolOutput[] {
   const object = expectObject(value, path);
   const kind = object['output_type'] ?? object['type'];
-  const name = readName(object, path);
+  const name = readOutputName(object, path, reader);
   const where = `output ${name}`;
   // ToolExpressionOutput: integer, float, text, and boolean (spelled `bool` in Galaxy's JSON).
   if (kind === 'integer' || kind === 'float' || kind === 'text' || kind === 'boolean' || kind === 'bool') {
@@ -517,7 +602,7 @@ function readOutput(value: unknown, path: string, reader: Reader): ToolOutput[] 
   const hidden = optionalBool(object, 'hidden', path);
   const structure = object['structure'] === undefined ? object : expectObject(object['structure'], `${path}.structure`);
   const discoverRaw = structure['discover_datasets'] ?? object['discover_datasets'];
-  const discover = discoverRaw === undefined || discoverRaw === null || (Array.isArray(discoverRaw) && discoverRaw.length === 0) ? undefined : readDiscover(discoverRaw, `${path}.discover_datasets`);
+  const discover = discoverRaw === undefined || discoverRaw === null || (Array.isArray(discoverRaw) && discoverRaw.length === 0) ? undefined : readDiscover(discoverRaw, `${path}.discover_datasets`, reader, where);
   const shared = {
     name,
     ...(filter === undefined ? {} : { filter }),
@@ -529,11 +614,11 @@ function readOutput(value: unknown, path: string, reader: Reader): ToolOutput[] 
     ...(discover === undefined ? {} : { discover_datasets: discover }),
   };
   if (kind === 'data') {
-    checkGalaxyKeys(object, common, ['output', 'data_output'], path);
+    reader.check(object, common, ['output', 'data_output'], path, where);
     return [{ type: 'data', ...shared } satisfies DataOutput];
   }
-  checkGalaxyKeys(object, [...common, 'collection_type', 'structured_like', 'type_source', 'collection_type_source', 'structure', 'inherit_format', 'elements'], ['output', 'collection_output'], path);
-  if (structure !== object) checkGalaxyKeys(structure, ['collection_type', 'collection_type_source', 'structured_like', 'discover_datasets'], ['structure'], `${path}.structure`);
+  reader.check(object, [...common, 'collection_type', 'structured_like', 'type_source', 'collection_type_source', 'structure', 'inherit_format', 'elements'], ['output', 'collection_output'], path, where);
+  if (structure !== object) reader.check(structure, ['collection_type', 'collection_type_source', 'structured_like', 'discover_datasets'], ['structure'], `${path}.structure`, where);
   const declared = structure['collection_type'];
   let collectionType: string | undefined;
   if (declared !== undefined && declared !== null && declared !== '') {
@@ -547,7 +632,7 @@ function readOutput(value: unknown, path: string, reader: Reader): ToolOutput[] 
     fail(path, 'Output collection types must specify source of collection type information (e.g. structured_like or type_source).');
   }
   if (collectionType !== undefined && typeSource !== undefined) fail(path, 'Cannot set both type and type_source on collection output.');
-  const elements = object['elements'] === undefined || object['elements'] === null ? undefined : readElements(object['elements'], `${path}.elements`);
+  const elements = object['elements'] === undefined || object['elements'] === null ? undefined : readElements(object['elements'], `${path}.elements`, reader, where);
   const inheritFormat = optionalBool(object, 'inherit_format', path);
   return [
     {
@@ -563,11 +648,11 @@ function readOutput(value: unknown, path: string, reader: Reader): ToolOutput[] 
 }
 
 /** A collection output's static `<data>` elements. */
-function readElements(value: unknown, path: string): CollectionOutputElement[] {
+function readElements(value: unknown, path: string, reader: Reader, where: string): CollectionOutputElement[] {
   const elements = expectArray(value, path).map((e, i) => {
     const p = `${path}[${i}]`;
     const o = expectObject(e, p);
-    checkGalaxyKeys(o, ['name', 'format', 'format_source', 'metadata_source'], ['output', 'data_output'], p);
+    reader.check(o, ['name', 'format', 'format_source', 'metadata_source'], ['output', 'data_output'], p, where);
     return { name: expectNonEmptyString(o['name'], `${p}.name`), ...optionalText(o, 'format', p), ...optionalText(o, 'format_source', p), ...optionalText(o, 'metadata_source', p) };
   });
   checkUniqueNames(elements.map((e) => e.name), path);

@@ -237,6 +237,25 @@ describe('finding tools in a folder or a glob', () => {
     expect(() => findToolFiles(`${dir}/*.nothing`)).toThrow(/matches no file/);
     expect(findToolFiles(join(dir, 'a.xml'))).toEqual({ files: [{ file: join(dir, 'a.xml'), kind: 'tool' }], expanded: false });
   });
+
+  it("tells tools from toolbox configs and macro files as Galaxy's looks_like_a_tool does, and skips .git", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, '.git'));
+    writeTool(join(dir, '.git'), 'hidden.xml', '<tool id="h" name="h" version="1"/>');
+    writeTool(dir, 'tool_conf.xml', '<toolbox><section id="s" name="S"><tool file="a.xml"/></section></toolbox>');
+    writeTool(dir, 'macros.xml', '<macros><xml name="m"><param name="x" type="text"/></xml></macros>');
+    writeTool(dir, 'late.xml', `<!--${'x'.repeat(6000)}--><tool id="late" name="l" version="1"/>`);
+    writeTool(dir, 'empty.xml', '');
+    writeTool(dir, 'prolog.xml', '<?xml version="1.0"?>\n<!-- a tool -->\n<tool id="p" name="p" version="1"><inputs/></tool>');
+    expect(findToolFiles(dir).files.map((f) => [f.file.slice(dir.length + 1), f.kind === 'other' ? f.what : f.kind])).toEqual([
+      ['empty.xml', 'an empty file'],
+      // `<tool ` comes after the first 5 KiB: Galaxy's sniff passes the file over.
+      ['late.xml', `no "<tool " in its first 5 KiB (Galaxy's looks_like_a_tool passes it over)`],
+      ['macros.xml', '<macros> file'],
+      ['prolog.xml', 'tool'],
+      ['tool_conf.xml', "<toolbox> file (it names <tool>s; Galaxy's loader fails it: Missing tool 'id')"],
+    ]);
+  });
 });
 
 describe('approximations in the nightly report', () => {

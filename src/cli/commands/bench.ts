@@ -1,4 +1,8 @@
+import { join } from 'node:path';
 import { fuzzCaseArbitrary, historyArbitrary } from '../../../generators/case.js';
+import { caseForToolArbitrary } from '../../../generators/tool-cases.js';
+import { findToolFiles } from '../../tools/load-tool.js';
+import { projectRoot } from '../project-root.js';
 import { PROPERTIES } from '../../../properties/index.js';
 import { runBench, type BenchReport } from '../../bench/run-bench.js';
 import { writeFileAtomic } from '../../files/atomic-write.js';
@@ -70,6 +74,10 @@ export function benchMarkdown(r: BenchReport): string {
     const m = r.cardinalityMap;
     lines.push(`| cardinality map vs a plain campaign of the same ${n(m.runs)} cases (branch-fixed, seed 3, best of three) | ${n(m.mapSeconds, 2)} s / ${n(m.plainSeconds, 2)} s: **${m.overhead >= 0 ? '+' : ''}${n(100 * m.overhead, 1)} %**; the map's own work inside its run: **+${n(100 * m.inRunShare, 1)} %** (budget +10 %) |`);
   }
+  if (r.toolFolder) {
+    const t = r.toolFolder;
+    lines.push(`| run --tool DIR over the ${n(t.files)} fixture tool files (test/fixtures/tools) | loaded: **${n(t.loadedPerSecond)} tools/s**; fuzzed with ${n(t.runsPerTool)} cases each (branch-fixed): **${n(t.fuzzedPerSecond, 1)} tools/s** |`);
+  }
   for (const [k, v] of Object.entries(r.extra ?? {})) lines.push(`| ${k} | ${String(v)} |`);
   lines.push('', '| shape family | cases | statements per case | cardfuzz pipeline (plan, write, read, all checks) | raw floor | ratio |', '|---|---|---|---|---|---|');
   for (const f of r.families) lines.push(`| ${f.family} | ${n(f.cases)} | ${n(f.statementsPerCase, 1)} | ${n(f.pipelineCasesPerSecond)} cases/s | ${n(f.floorCasesPerSecond)} cases/s | ${n(f.ratio, 2)}× |`);
@@ -122,6 +130,9 @@ async function measureWorkerScaling(cases: number, workers: number): Promise<Non
 /** `cardfuzz bench`: measures, writes reports/bench.json and reports/bench.md, prints the table. */
 export async function benchCommand(options: BenchCommandOptions, io: Io): Promise<number> {
   const postgres = options.databaseUrl === undefined ? undefined : await import('../../persistence/dialects/postgres/postgres-raw-floor.js');
+  // The fixture tools stand for a checkout: tools with macros, refused ones and macro files among them.
+  const root = projectRoot();
+  const toolFiles = root === null ? [] : findToolFiles(join(root, 'test/fixtures/tools')).files.filter((f) => f.kind === 'tool').map((f) => f.file);
   const report = await runBench({
     properties: PROPERTIES,
     caseArbitrary: fuzzCaseArbitrary(),
@@ -145,6 +156,7 @@ export async function benchCommand(options: BenchCommandOptions, io: Io): Promis
       const plans = histories.map((h) => h.map((c) => previous.plan(c)));
       return measureSqliteUpgradeFloor(previous.databaseSpec('sqlite'), upgradeSteps(previous.profile, target.profile, 'sqlite'), plans, previous.executor.layouts).historiesPerSecond;
     },
+    ...(toolFiles.length > 0 ? { toolFolder: { files: toolFiles, runs: 20, caseArbitraryFor: caseForToolArbitrary } } : {}),
     ...(options.workerRuns > 0 ? { workerScaling: () => measureWorkerScaling(options.workerRuns, options.workers) } : {}),
     ...(postgres !== undefined && options.databaseUrl !== undefined
       ? {

@@ -23,6 +23,7 @@ const builder = (yargs: Argv) =>
     .option('hazards', { type: 'boolean', default: false, describe: 'also check the hazard properties (documented hazards of upstream Galaxy code; they fail on every profile)' })
     .option('verbose', { type: 'boolean', default: false, describe: 'one note per table or column the schema lacks, instead of one line for all' })
     .option('tool', { type: 'string', array: true, describe: 'a tool to fuzz requests for: Galaxy tool XML, /api/tools/{id}?io_details=true JSON, or a folder or glob of tools (each fuzzed on its own; repeatable)' })
+    .option('strict', { type: 'boolean', default: false, describe: "read tool XML as a linter would: refuse attributes Galaxy's loader never reads and constructs it resolves by a rule (default: load what Galaxy loads, with a note)" })
     .option('save', { type: 'string', describe: `save each finding as a regression case under this folder (default ${DEFAULT_REGRESSIONS_DIR} when given without a value)` });
 
 export const runCommandModule: CommandModule<object, ArgsOf<typeof builder>> = {
@@ -53,6 +54,7 @@ export const runCommandModule: CommandModule<object, ArgsOf<typeof builder>> = {
           save: args.save === undefined ? undefined : args.save === '' ? defaultSaveDir() : args.save,
           hazards: args.hazards,
           verbose: args.verbose,
+          strict: args.strict,
           stopSignal: stop.signal,
         },
         io,

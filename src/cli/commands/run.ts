@@ -41,6 +41,8 @@ export interface RunOptions {
   readonly hazards: boolean;
   /** One note line per piece the schema lacks, instead of one line for all. */
   readonly verbose?: boolean;
+  /** Read tool XML as a linter would (refuse attributes Galaxy's loader ignores) instead of as Galaxy's loader does. */
+  readonly strict?: boolean;
   /** The signal that asked the run to stop (set by the CLI's handlers), if any: generation stops, findings so far are kept. */
   readonly stopSignal?: () => NodeJS.Signals | null;
 }
@@ -68,10 +70,12 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   const found = options.tools.map((t) => findToolFiles(t));
   if (found.some((f) => f.expanded)) {
     if (options.path !== undefined) throw new InvalidInputError('--path replays one counterexample of one tool: give --tool a file, not a folder or a glob');
-    const folder = { target: options.target, profile, properties, seed: options.seed, runs: options.runs ?? 200, timeLimitMs: options.timeLimitMs, shrinkTimeLimitMs: options.shrinkTimeLimitMs, json: options.json, arguments: options.tools };
-    return runToolFolder(found.flatMap((f) => f.files), folder, io);
+    const folder = { target: options.target, profile, properties, seed: options.seed, runs: options.runs ?? 200, timeLimitMs: options.timeLimitMs, shrinkTimeLimitMs: options.shrinkTimeLimitMs, json: options.json, strict: options.strict === true, arguments: options.tools, ...(options.stopSignal !== undefined ? { shouldStop: () => options.stopSignal!() !== null } : {}) };
+    const code = await runToolFolder(found.flatMap((f) => f.files), folder, io);
+    const signal = options.stopSignal?.() ?? null;
+    return signal !== null ? (SIGNAL_EXIT[signal] ?? 130) : code;
   }
-  const tools = options.tools.map((file) => loadToolFile(file));
+  const tools = options.tools.map((file) => loadToolFile(file, { strict: options.strict === true }));
   const runs = options.runs ?? (options.timeLimitMs === undefined ? 2000 : undefined);
   const budget = options.path !== undefined ? `replaying path ${options.path}` : runs !== undefined ? `${runs.toLocaleString('en-US')} cases` : formatDuration(options.timeLimitMs!);
   io.err(`cardfuzz run: profile ${profile.name}, seed ${options.seed}, ${budget}, ${properties.length} propert${properties.length === 1 ? 'y' : 'ies'}${leftOut.length > 0 ? ` (${leftOut.length} hazard properties left out; --hazards adds them)` : ''}, ${options.target.dialect}`);
@@ -104,7 +108,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     onSchemaGaps: (gaps) => {
       for (const line of schemaGapNotes(gaps, options.verbose ?? false)) io.err(line);
     },
-    replayCommand: (f) => `${cardfuzz} run ${targetFlags(options.target)}${options.tools.map((t) => ` --tool ${shellQuote(t)}`).join('')} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
+    replayCommand: (f) => `${cardfuzz} run ${targetFlags(options.target)}${options.tools.map((t) => ` --tool ${shellQuote(t)}`).join('')}${options.strict === true ? ' --strict' : ''} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
   });
   // A cardfuzz error (a lost database, a bug) ends the run with exit 2, after the findings made so far are printed and saved.
   const failure =

@@ -1,0 +1,198 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readGalaxyToolXml } from '../../src/tools/galaxy-tool-xml.js';
+import { NotModelledError } from '../../src/errors.js';
+import { tempDir } from '../helpers/cli.js';
+
+/**
+ * Galaxy tool XML is read as Galaxy's classic loader reads it: what it never
+ * reads is ignored (one note per tool), what it resolves by a rule is resolved
+ * by that rule (a note each), and a tool is refused only where the loader
+ * refuses it, with its reason. Each tool here is written for the test; the
+ * expected model is the one Galaxy builds, spelled out.
+ */
+function tool(body: string, attrs = 'id="t" name="t" version="1"'): string {
+  const path = join(tempDir('cardfuzz-loader-'), 't.xml');
+  writeFileSync(path, `<tool ${attrs}><command>true</command>${body}</tool>`);
+  return path;
+}
+
+const rules = (path: string): [string, string][] =>
+  readGalaxyToolXml(path)
+    .approximations.filter((a) => a.kind === 'galaxy-rule')
+    .map((a) => [a.at, a.construct]);
+
+describe("attributes Galaxy's loader never reads", () => {
+  it('ignores them, lists them in one note, and builds the model the tool has without them', () => {
+    const noisy = tool(`<inputs>
+        <param name="reads" type="data" ext="fastqsanger" format="fastqsanger" metadata_name="x"/>
+        <param name="label_text" type="text" value="a" display="radio" size="40" min="1" checked="true" description="d"/>
+        <param name="n" type="integer" value="3" min_equals="1"/>
+        <conditional name="c" label="ignored too">
+          <param name="mode" type="select" multiple="true" display="radio"><option value="x"/><option value="y"/></param>
+          <when value="x"/><when value="y"><param name="extra" type="data" ext="bed"/></when>
+        </conditional>
+      </inputs><outputs><data name="out" format="txt" metadata_name="m"/></outputs>`);
+    const clean = tool(`<inputs>
+        <param name="reads" type="data" format="fastqsanger"/>
+        <param name="label_text" type="text" value="a"/>
+        <param name="n" type="integer" value="3"/>
+        <conditional name="c">
+          <param name="mode" type="select" multiple="true" display="radio"><option value="x"/><option value="y"/></param>
+          <when value="x"/><when value="y"><param name="extra" type="data"/></when>
+        </conditional>
+      </inputs><outputs><data name="out" format="txt"/></outputs>`);
+    const read = readGalaxyToolXml(noisy);
+    expect(read.tool).toEqual(readGalaxyToolXml(clean).tool);
+    expect(read.tool.inputs[0]).toEqual({ name: 'reads', type: 'data', format: 'fastqsanger' });
+    const ignored = read.approximations.filter((a) => a.construct === "attributes Galaxy's loader never reads");
+    expect(ignored).toEqual([
+      {
+        at: 't',
+        construct: "attributes Galaxy's loader never reads",
+        note: 'ignored: input reads: ext, metadata_name; input label_text: display, size, min, checked, description; input n: min_equals; input c: label; input c|extra: ext; output out: metadata_name',
+        changesCounts: false,
+        kind: 'galaxy-rule',
+      },
+    ]);
+  });
+
+  it("loads Galaxy's gx_data-style tools, where `ext` on a data parameter is never read: any dataset is accepted", () => {
+    const path = tool('<inputs><param name="parameter" type="data" ext="data" multiple="true"/><param name="c" type="data_collection" ext="txt" collection_type="list"/></inputs><outputs><data name="output" format="data"/></outputs>');
+    expect(readGalaxyToolXml(path).tool.inputs).toEqual([
+      { name: 'parameter', type: 'data', multiple: true },
+      { name: 'c', type: 'data_collection', collection_type: 'list' },
+    ]);
+  });
+
+  it('refuses them with --strict, as a linter would, naming the closest known attribute', () => {
+    const path = tool('<inputs><param name="reads" type="data" formt="bed"/></inputs><outputs/>');
+    expect(readGalaxyToolXml(path).tool.inputs).toEqual([{ name: 'reads', type: 'data' }]);
+    expect(() => readGalaxyToolXml(path, { strict: true })).toThrow(/unknown field "formt" \(did you mean "format"\?\)/);
+  });
+});
+
+describe('constructs Galaxy resolves by a rule', () => {
+  it('a duplicate parameter name: the later definition wins, at the first one\'s position (Tool.parse_input_elem)', () => {
+    const path = tool('<inputs><param name="x" type="integer" value="1"/><param name="y" type="text"/><param name="x" type="data" multiple="true"/></inputs><outputs/>');
+    const { tool: model } = readGalaxyToolXml(path);
+    expect(model.inputs).toEqual([
+      { name: 'x', type: 'data', multiple: true },
+      { name: 'y', type: 'text', value: '' },
+    ]);
+    expect(rules(path)).toEqual([['t input x', 'duplicate input name']]);
+    expect(() => readGalaxyToolXml(path, { strict: true })).toThrow(/duplicate name "x"/);
+  });
+
+  it('the same rule across <page>s and between a parameter and a section', () => {
+    const path = tool('<inputs><page><param name="s" type="text"/></page><page><section name="s"><param name="d" type="data"/></section></page></inputs><outputs/>');
+    expect(readGalaxyToolXml(path).tool.inputs).toEqual([{ name: 's', type: 'section', inputs: [{ name: 'd', type: 'data' }] }]);
+  });
+
+  it('two <when> for one value: the first is used, the second never runs (Conditional.get_current_case)', () => {
+    const path = tool(`<inputs><conditional name="c"><param name="m" type="select"><option value="a"/><option value="b"/></param>
+      <when value="a"><param name="first" type="data"/></when><when value="b"/><when value="a"><param name="second" type="data_collection"/></when></conditional></inputs><outputs/>`);
+    expect(readGalaxyToolXml(path).tool.inputs[0]).toMatchObject({ whens: { a: [{ name: 'first', type: 'data' }], b: [] } });
+    expect(rules(path)).toEqual([['t input c', 'two <when value="a">']]);
+  });
+
+  it('a when no test value selects is loaded and never active; a duplicate option value keeps the later option at the earlier place (xml.py parse_static_options)', () => {
+    const path = tool(`<inputs><conditional name="c"><param name="m" type="select"><option value="b"/><option value="a" selected="true"/><option value="a"/></param>
+      <when value="a"/><when value="b"/><when value="z"><param name="never" type="data"/></when></conditional></inputs><outputs/>`);
+    expect(readGalaxyToolXml(path).tool.inputs[0]).toMatchObject({ test_param: { options: ['b', 'a'], value: 'b' }, whens: { a: [], b: [], z: [{ name: 'never' }] } });
+    expect(rules(path)).toEqual([['t input c', '<when value="z">']]);
+  });
+
+  it('a select value that is not an option is never read: the default is the selected option, else the first (SelectToolParameter.get_initial_value)', () => {
+    const path = tool(`<inputs><param name="s" type="select" value="zzz"><option value="a"/><option value="b"/></param>
+      <param name="t" type="select" value="a"><option value="a"/><option value="b" selected="true"/></param></inputs><outputs/>`);
+    expect(readGalaxyToolXml(path).tool.inputs).toEqual([
+      { name: 's', type: 'select', options: ['a', 'b'], value: 'a' },
+      { name: 't', type: 'select', options: ['a', 'b'], value: 'b' },
+    ]);
+    expect(() => readGalaxyToolXml(path, { strict: true })).toThrow(/"zzz" is not one of the options a, b/);
+  });
+
+  it('an output name with a dot loads as it is (xml.py _parse_output checks no name)', () => {
+    const path = tool('<inputs><param name="i" type="data"/></inputs><outputs><data name="out.fasta" format="fasta"/></outputs>');
+    expect(readGalaxyToolXml(path).tool.outputs).toEqual([{ type: 'data', name: 'out.fasta', format: 'fasta' }]);
+    expect(rules(path)).toEqual([['t output out.fasta', 'output name']]);
+  });
+
+  it('a duplicate output name: the later definition wins, at the first one\'s position (xml.py parse_outputs)', () => {
+    const path = tool('<inputs/><outputs><data name="o" format="txt"/><data name="p" format="bed"/><collection name="o" type="list"/></outputs>');
+    expect(readGalaxyToolXml(path).tool.outputs).toEqual([
+      { type: 'collection', name: 'o', collection_type: 'list' },
+      { type: 'data', name: 'p', format: 'bed' },
+    ]);
+  });
+
+  it("a conditional's optional test parameter is read as required (Tool.parse_input_elem forces it)", () => {
+    const path = tool('<inputs><conditional name="c"><param name="b" type="boolean" optional="true"/><when value="true"/><when value="false"/></conditional></inputs><outputs/>');
+    expect(readGalaxyToolXml(path).tool.inputs[0]).toEqual({ name: 'c', type: 'conditional', test_param: { name: 'b', type: 'boolean', value: false }, whens: { true: [], false: [] } });
+  });
+
+  it('a boolean whose truevalue equals its falsevalue loads below profile 23.1 and is refused from 23.1 on, with Galaxy\'s message', () => {
+    const body = '<inputs><param name="b" type="boolean" truevalue="--x" falsevalue="--x"/></inputs><outputs/>';
+    expect(readGalaxyToolXml(tool(body, 'id="t" name="t" version="1" profile="22.05"')).tool.inputs).toEqual([{ name: 'b', type: 'boolean', value: false, truevalue: '--x', falsevalue: '--x' }]);
+    expect(() => readGalaxyToolXml(tool(body, 'id="t" name="t" version="1" profile="23.1"'))).toThrow(/parameter 'b': Cannot set true and false to the same value/);
+  });
+
+  it('a parameter name that is not a Cheetah placeholder loads as it is (Galaxy checks no name at load; lint only)', () => {
+    const path = tool('<inputs><conditional name="c"><param name="m" type="select"><option value="a"/></param><when value="a"><param name="fe-min" type="integer" value="2"/></when></conditional></inputs><outputs/>');
+    expect(readGalaxyToolXml(path).tool.inputs[0]).toMatchObject({ whens: { a: [{ name: 'fe-min', type: 'integer', value: 2 }] } });
+    expect(rules(path)).toEqual([['t input fe-min', 'parameter name']]);
+    expect(readGalaxyToolXml(tool('<inputs><section name="__opts__"><param name="p" type="text"/></section></inputs><outputs/>')).tool.inputs).toEqual([{ name: '__opts__', type: 'section', inputs: [{ name: 'p', type: 'text', value: '' }] }]);
+    expect(() => readGalaxyToolXml(tool('<inputs><param name="a|b" type="text"/></inputs><outputs/>'))).toThrow(NotModelledError);
+  });
+
+  it("a data_column's legacy default_value wins over value, without its c prefix (ColumnListParameter)", () => {
+    const path = tool('<inputs><param name="d" type="data" format="tabular"/><param name="col" type="data_column" data_ref="d" default_value="c3" value="2"/></inputs><outputs/>');
+    expect(readGalaxyToolXml(path).tool.inputs[1]).toEqual({ name: 'col', type: 'data_column', value: '3', data_ref: 'd' });
+  });
+});
+
+describe("where Galaxy's loader refuses a tool, with Galaxy's reason", () => {
+  it.each([
+    ['an unknown parameter type (ToolParameter.build)', '<inputs><param name="x" type="dataz"/></inputs>', /parameter 'x' uses an unknown type 'dataz'/],
+    ['a parameter without a type (ToolParameter.build)', '<inputs><param name="x"/></inputs>', /parameter 'x' requires a 'type'/],
+    ['a conditional without a <param> (xml.py parse_test_input_source)', '<inputs><conditional name="c"><when value="a"/></conditional></inputs>', /<conditional> must have a child <param>/],
+    ['an integer value Python cannot read (IntegerToolParameter)', '<inputs><param name="n" type="integer" value="1.5"/></inputs>', /parameter 'n': the attribute 'value' must be an integer/],
+    ['a float min Python cannot read (FloatToolParameter)', '<inputs><param name="f" type="float" value="1" min="low"/></inputs>', /parameter 'f': attribute 'min' must be a real number/],
+    ['min on a single data parameter (DataToolParameter)', '<inputs><param name="x" type="data" min="1"/></inputs>', /cannot specify 'min' property on single data parameter/],
+  ])('%s', (_, inputs, message) => {
+    expect(() => readGalaxyToolXml(tool(`${inputs}<outputs/>`))).toThrow(message);
+  });
+
+  it("a tool without an id (Tool.parse: Missing tool 'id')", () => {
+    expect(() => readGalaxyToolXml(tool('<inputs/><outputs/>', 'name="t" version="1"'))).toThrow(/Missing tool 'id' for tool at/);
+  });
+
+  it("a tool without a version: 1.0.0 below profile 16.04, refused from 16.04 on (parse_tool_version_with_defaults)", () => {
+    expect(readGalaxyToolXml(tool('<inputs/><outputs/>', 'id="t" name="t"')).tool.version).toBe('1.0.0');
+    expect(() => readGalaxyToolXml(tool('<inputs/><outputs/>', 'id="t" name="t" profile="16.04"'))).toThrow(/Missing tool 'version' for tool with id 't' at/);
+  });
+
+  it('the upload tool loads in Galaxy: it is reported as not modelled, not as refused', () => {
+    const path = tool('<inputs><upload_dataset name="files"><param name="file_data" type="file"/></upload_dataset></inputs><outputs/>');
+    expect(() => readGalaxyToolXml(path)).toThrow(NotModelledError);
+  });
+
+  it('file and ftpfile parameters outside an upload tool are sent as text', () => {
+    const path = tool('<inputs><param name="f" type="file"/><param name="g" type="ftpfile"/></inputs><outputs/>');
+    expect(readGalaxyToolXml(path).tool.inputs).toEqual([
+      { name: 'f', type: 'text', value: '' },
+      { name: 'g', type: 'text', value: '' },
+    ]);
+  });
+});
+
+describe('what the model cannot carry is noted, not dropped', () => {
+  it('a <filter> on a static collection element: every element is kept, and the note says so', () => {
+    const path = tool('<inputs><param name="decide" type="boolean"/></inputs><outputs><collection name="pair" type="list"><data name="A"><filter>decide</filter></data><data name="B"/></collection></outputs>');
+    const read = readGalaxyToolXml(path);
+    expect(read.tool.outputs).toEqual([{ type: 'collection', name: 'pair', collection_type: 'list', elements: [{ name: 'A' }, { name: 'B' }] }]);
+    expect(read.approximations.map((a) => [a.at, a.construct, a.kind])).toEqual([['t output pair|A', '<filter> on a collection element', undefined]]);
+  });
+});
