@@ -10,8 +10,8 @@ import { itNeeding, python3Requirement } from '../helpers/requirements.js';
 
 /**
  * docs/findings.md is regenerated, not typed: the campaigns of
- * `cardfuzz run --profile P --hazards --seed S` (three profiles, seeds 1 and
- * 2) give each entry its minimal cases and the profiles it fails on, and the
+ * `cardfuzz run --profile P --hazards --seed S` (three profiles, seeds 1, 2 and 20
+ * give each entry its minimal cases and the profiles it fails on, and the
  * Galaxy test export gives the excerpts the page shows. A change to the
  * model, the generators, the shrinker or the export that changes any of them
  * fails here until the page is brought up to date.

@@ -18,14 +18,14 @@ import { createSystemUnderTest } from '../../src/runner/system-under-test.js';
  */
 
 export const PAGE_PROFILES = ['upstream', 'branch-1f87eebce', 'branch-fixed'] as const;
-export const PAGE_SEEDS = [1, 2] as const;
+export const PAGE_SEEDS = [1, 2, 20] as const;
 
 /** The campaign whose finding is shown as an entry's minimal case. */
 export const CASE_CAMPAIGN: Readonly<Record<string, { readonly profile: string; readonly seed: number }>> = {
   'ledger-unique-job-execution-state': { profile: 'branch-1f87eebce', seed: 1 },
   'extraction-duplicate-steps': { profile: 'branch-1f87eebce', seed: 1 },
   's14-unlinked-batch-on-a-map-over': { profile: 'upstream', seed: 1 },
-  'crossed-map-over-pairing': { profile: 'upstream', seed: 2 },
+  'crossed-map-over-pairing': { profile: 'upstream', seed: 20 },
   'workflow-step-without-outputs-reruns': { profile: 'upstream', seed: 1 },
   'representative-job-of-an-empty-map-over': { profile: 'upstream', seed: 1 },
   'icj-of-a-map-over-without-outputs': { profile: 'branch-fixed', seed: 1 },
