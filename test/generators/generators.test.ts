@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { caseArbitrary } from '../../generators/case.js';
+import { caseArbitrary, fuzzCaseArbitrary } from '../../generators/case.js';
+import { workflowCaseArbitrary } from '../../generators/workflow.js';
+import { NO_SINGLE_EXPANSION } from '../../src/executor/execute-case.js';
 import { expandCase } from '../../src/expansion/expand-case.js';
 import { classifyShapes, SHAPE_IDS, type ShapeId } from '../../src/expansion/shape-classes.js';
 import { parseCase } from '../../src/model/parse-case.js';
@@ -19,10 +21,20 @@ describe('caseArbitrary', () => {
     expect(fc.sample(caseArbitrary(), { numRuns: 50, seed: 7 })).toEqual(samples.slice(0, 50));
   });
 
-  it('reaches every shape S1–S22, the workflow-step shapes and the legacy entry', () => {
+  it('reaches every shape S1–S22, the workflow-step shapes and the legacy entry; the default mix adds the workflow invocation shapes', () => {
     const counts = new Map<ShapeId, number>();
     for (const c of samples) for (const s of classifyShapes(c, expandCase(c, expansionSettingsOf(DEFAULT_SETTINGS)))) counts.set(s, (counts.get(s) ?? 0) + 1);
-    expect(SHAPE_IDS.filter((s) => (counts.get(s) ?? 0) === 0)).toEqual([]);
+    const invocationShapes: readonly ShapeId[] = ['WI', 'WS', 'WB'];
+    expect(SHAPE_IDS.filter((s) => !invocationShapes.includes(s) && (counts.get(s) ?? 0) === 0)).toEqual([]);
+    const mixed = new Map<ShapeId, number>();
+    for (const c of fc.sample(fuzzCaseArbitrary(), { numRuns: 1000, seed: 7 })) for (const s of classifyShapes(c, NO_SINGLE_EXPANSION)) mixed.set(s, (mixed.get(s) ?? 0) + 1);
+    expect(invocationShapes.filter((s) => (mixed.get(s) ?? 0) === 0)).toEqual([]);
+  });
+
+  it('generates workflow invocation cases that parseCase accepts unchanged, the same for the same seed', () => {
+    const workflows = fc.sample(workflowCaseArbitrary(), { numRuns: 500, seed: 7 });
+    for (const c of workflows) expect(parseCase(JSON.parse(JSON.stringify(c)))).toEqual(c);
+    expect(fc.sample(workflowCaseArbitrary(), { numRuns: 20, seed: 7 })).toEqual(workflows.slice(0, 20));
   });
 
   it('biases towards cardinality boundaries: empty, single and several', () => {
