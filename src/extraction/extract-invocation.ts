@@ -65,7 +65,9 @@ export function extractInvocation(snapshot: Snapshot, selection: ExtractionSelec
     const first = snapshot.icjJobs.filter((a) => a.icjId === icj && a.jobId !== null).sort((a, b) => (a.orderIndex ?? 0) - (b.orderIndex ?? 0) || a.jobId! - b.jobId!)[0];
     if (first !== undefined) items.push({ job: first.jobId!, icj });
   }
-  if (selection.entry === 'extract_steps_by_ids') items.sort((a, b) => a.job - b.job);
+  // Both paths build steps in job order: the ID path sorts its work items by (representative) job id; the
+  // HID path walks the history's jobs in the order they were created (`WorkflowSummary`).
+  items.sort((a, b) => a.job - b.job);
   for (const item of items) {
     const outputsOfIcj = item.icj === null ? [] : snapshot.outputCollections.filter((o) => o.icjId === item.icj);
     const connections = new Map<string, number>();

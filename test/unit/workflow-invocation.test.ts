@@ -3,6 +3,7 @@ import type { CaseDatabase } from '../../src/persistence/case-database.js';
 import type { SystemUnderTest } from '../../src/runner/system-under-test.js';
 import { list } from '../helpers/cases.js';
 import { sqliteTarget } from '../helpers/targets.js';
+import { extractionRoundTrip } from '../../properties/extraction-round-trip.js';
 import { CAT1, MULTI, NO_OUTPUTS, WorkflowBuilder, rowsOf, tool, workflowCase } from '../helpers/workflows.js';
 
 /**
@@ -269,6 +270,22 @@ describe('whole workflow invocations (conformance with Galaxy API tests)', () =>
     );
     expect(trace.steps[1]!.jobs.map((j) => j.combination)).toEqual([0, 0, 0, 0, 0]);
     expect(trace.unfinished).toEqual([trace.invocations[0]!.id]);
+  });
+
+  it('extraction gives back the connection through an approved pause into a subworkflow, whose inner job runs after its consumer’s step row exists', async () => {
+    const inner = new WorkflowBuilder('inner');
+    const innerInput = inner.dataInput('inner_input');
+    inner.tool('cat1', { input1: [innerInput, 'output'] }, { outputs: [{ output_name: 'out_file1', label: 'inner_out' }] });
+    const w = new WorkflowBuilder();
+    const input = w.dataInput('input1');
+    const pause = w.pause([input, 'output']);
+    const sub = w.subworkflow(inner.build(), { inner_input: [pause, 'output'] });
+    w.tool('cat1', { input1: [sub, 'inner_out'] });
+    const c = workflowCase({ workflow: w.build(), tools: [CAT1], datasets: 1, inputs: { 0: hda(1) }, scheduling: { review: 'approve' } });
+    const { plan, outcome } = await planAndWrite(c);
+    // The consumer's step row comes before the inner step's (it waited while the pause did), its job after.
+    expect(plan.workflow!.steps.map((s) => `${s.invocationId}:${s.orderIndex}`)).toEqual(['1:0', '1:1', '1:2', '1:3', '2:0', '2:1']);
+    expect(extractionRoundTrip.check({ case: c, plan, outcome, system: target.system })).toBeNull();
   });
 
   it('step output rows on a tool step’s first pass are written twice, as Galaxy’s tracker and set_step_outputs both add them (hazards-verified §4)', async () => {
