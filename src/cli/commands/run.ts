@@ -1,5 +1,9 @@
 import fc from 'fast-check';
 import { fuzzCaseArbitrary, historyArbitrary } from '../../../generators/case.js';
+import { workflowFileCaseArbitrary } from '../../../generators/workflow-file-cases.js';
+import type { Case } from '../../model/case.js';
+import type { WorkflowFile } from '../../model/read-workflow-file.js';
+import { findWorkflowFiles, loadWorkflowFile } from '../../tools/load-workflow.js';
 import { caseForToolArbitrary } from '../../../generators/tool-cases.js';
 import { findToolFiles, loadToolFile } from '../../tools/load-tool.js';
 import { runToolFolder } from './run-tool-folder.js';
@@ -37,6 +41,8 @@ export interface RunOptions {
   readonly save: string | undefined;
   /** Galaxy tool XML files: fuzz requests for these tools instead of generated ones. */
   readonly tools: readonly string[];
+  /** Galaxy workflow files or folders: fuzz invocations of these workflows (their tool steps run `tools` where given). */
+  readonly workflows?: readonly string[];
   /** Also check the hazard properties when no --property names them. */
   readonly hazards: boolean;
   /** One note line per piece the schema lacks, instead of one line for all. */
@@ -55,8 +61,10 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   // As in gate and nightly: the hazard properties fail on every profile (their finding is upstream
   // Galaxy's), so a default run checks the profile's own properties and a fixed branch can come out green.
   // A run over --tool generates tool executions only: the properties of whole workflow invocations have nothing to judge there.
+  const workflowMode = (options.workflows ?? []).length > 0;
+  const toolsOnly = options.tools.length > 0 && !workflowMode;
   const properties = findProperties(options.properties).filter(
-    (p) => options.properties !== undefined || ((options.hazards || p.hazard === undefined) && !(options.tools.length > 0 && p.family === 'execution' && p.workflowOnly === true)),
+    (p) => options.properties !== undefined || ((options.hazards || p.hazard === undefined) && !(toolsOnly && p.family === 'execution' && p.workflowOnly === true)),
   );
   const leftOut = options.properties !== undefined || options.hazards ? [] : PROPERTIES.filter((p) => p.hazard !== undefined);
   if (options.path !== undefined && !/^\d+(:\d+)*$/.test(options.path)) {
@@ -67,7 +75,8 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   const profile = await resolveTargetProfile(options.target);
   // Before the first case: a campaign must not run only to lose its findings to an unwritable folder.
   if (options.save !== undefined) await checkWritableDirectory(options.save, '--save');
-  const found = options.tools.map((t) => findToolFiles(t));
+  const workflows = workflowMode ? loadWorkflows(options, io) : null;
+  const found = workflowMode ? [] : options.tools.map((t) => findToolFiles(t));
   if (found.some((f) => f.expanded)) {
     if (options.path !== undefined) throw new InvalidInputError('--path replays one counterexample of one tool: give --tool a file, not a folder or a glob');
     const folder = { target: options.target, profile, properties, seed: options.seed, runs: options.runs ?? 200, timeLimitMs: options.timeLimitMs, shrinkTimeLimitMs: options.shrinkTimeLimitMs, json: options.json, strict: options.strict === true, arguments: options.tools, ...(options.stopSignal !== undefined ? { shouldStop: () => options.stopSignal!() !== null } : {}) };
@@ -75,7 +84,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     const signal = options.stopSignal?.() ?? null;
     return signal !== null ? (SIGNAL_EXIT[signal] ?? 130) : code;
   }
-  const tools = options.tools.map((file) => loadToolFile(file, { strict: options.strict === true }));
+  const tools = workflowMode ? [] : options.tools.map((file) => loadToolFile(file, { strict: options.strict === true }));
   const runs = options.runs ?? (options.timeLimitMs === undefined ? 2000 : undefined);
   const budget = options.path !== undefined ? `replaying path ${options.path}` : runs !== undefined ? `${runs.toLocaleString('en-US')} cases` : formatDuration(options.timeLimitMs!);
   io.err(`cardfuzz run: profile ${profile.name}, seed ${options.seed}, ${budget}, ${properties.length} propert${properties.length === 1 ? 'y' : 'ies'}${leftOut.length > 0 ? ` (${leftOut.length} hazard properties left out; --hazards adds them)` : ''}, ${options.target.dialect}`);
@@ -83,14 +92,19 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   const reporters = new Map<string, ReturnType<typeof progressReporter>>();
   const status = terminalStatus(io);
   for (const warning of tools.flatMap((t) => t.warnings)) io.err(`note: ${warning}`);
-  const cases = tools.length === 0 ? fuzzCaseArbitrary() : fc.oneof(...tools.map((t) => caseForToolArbitrary(t.tool)));
-  const histories = tools.length === 0 ? historyArbitrary() : fc.array(cases, { minLength: 1, maxLength: 3 });
+  const cases: fc.Arbitrary<Case> =
+    workflows !== null
+      ? fc.oneof(...workflows.map((w) => workflowFileCaseArbitrary(w) as fc.Arbitrary<Case>))
+      : tools.length === 0
+        ? fuzzCaseArbitrary()
+        : fc.oneof(...tools.map((t) => caseForToolArbitrary(t.tool) as fc.Arbitrary<Case>));
+  const histories = tools.length === 0 && workflows === null ? historyArbitrary() : fc.array(cases, { minLength: 1, maxLength: 3 });
   const result = await runSuite({
     target: { ...options.target, profile, schemaSql: undefined },
     properties,
     caseArbitrary: cases,
     historyArbitrary: histories,
-    toolFixed: tools.length > 0,
+    toolFixed: tools.length > 0 || workflows !== null,
     seed: options.seed,
     ...(runs !== undefined ? { runs } : {}),
     ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
@@ -108,7 +122,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     onSchemaGaps: (gaps) => {
       for (const line of schemaGapNotes(gaps, options.verbose ?? false)) io.err(line);
     },
-    replayCommand: (f) => `${cardfuzz} run ${targetFlags(options.target)}${options.tools.map((t) => ` --tool ${shellQuote(t)}`).join('')}${options.strict === true ? ' --strict' : ''} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
+    replayCommand: (f) => `${cardfuzz} run ${targetFlags(options.target)}${(options.workflows ?? []).map((w) => ` --workflow ${shellQuote(w)}`).join('')}${options.tools.map((t) => ` --tool ${shellQuote(t)}`).join('')}${options.strict === true ? ' --strict' : ''} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
   });
   // A cardfuzz error (a lost database, a bug) ends the run with exit 2, after the findings made so far are printed and saved.
   const failure =
@@ -215,6 +229,7 @@ function orderFindings(findings: readonly Finding[], properties: readonly AnyPro
 /** This campaign's command line (same seed and budget), to rerun it with another flag. */
 function campaignCommand(cardfuzz: string, options: RunOptions): string {
   const parts = [`${cardfuzz} run ${targetFlags(options.target)}`];
+  for (const w of options.workflows ?? []) parts.push(`--workflow ${shellQuote(w)}`);
   for (const t of options.tools) parts.push(`--tool ${shellQuote(t)}`);
   for (const p of options.properties ?? []) parts.push(`--property ${p}`);
   if (options.hazards) parts.push('--hazards');
@@ -244,4 +259,38 @@ async function saveFindings(findings: readonly Finding[], dir: string, target: T
     await judge.close();
   }
   return out;
+}
+
+/**
+ * The workflows of `--workflow` (files, or every .ga workflow under a folder),
+ * their tool steps running the `--tool` tools where given; one line per file
+ * Galaxy would refuse, and the notes on what the files stood in for. With one
+ * file, a refusal is the run's error (exit 2).
+ */
+function loadWorkflows(options: RunOptions, io: Io): WorkflowFile[] {
+  const tools = options.tools.flatMap((t) => findToolFiles(t).files).flatMap((f) => {
+    if (f.kind !== 'tool') return [];
+    try {
+      return [loadToolFile(f.file, { strict: options.strict === true }).tool];
+    } catch (error) {
+      if (!isFuzzerError(error)) throw error;
+      io.err(`note: tool ${f.file} not used: ${error.message}`);
+      return [];
+    }
+  });
+  const files = (options.workflows ?? []).flatMap((w) => findWorkflowFiles(w));
+  if (files.length === 0) throw new InvalidInputError(`--workflow ${(options.workflows ?? []).join(' ')}: no Galaxy workflow (.ga) found`);
+  const loaded: WorkflowFile[] = [];
+  for (const file of files) {
+    try {
+      loaded.push(loadWorkflowFile(file, tools));
+      io.err(`workflow ${file}: loaded`);
+    } catch (error) {
+      if (!isFuzzerError(error) || files.length === 1) throw error;
+      io.err(`workflow ${file}: refused: ${error.message}`);
+    }
+  }
+  for (const note of loaded.flatMap((w) => w.notes)) io.err(`note: ${note}`);
+  if (loaded.length === 0) throw new InvalidInputError(`--workflow: none of the ${files.length} workflow files could be read (see above)`);
+  return loaded;
 }

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+/**
+ * `run --workflow FILE|DIR` fuzzes invocations of workflows as Galaxy exports
+ * them (.ga): histories and inputs the workflow accepts, its tool steps run by
+ * what the workflow says of them (or the --tool tools), every property judged
+ * over whole invocations.
+ */
+describe('run --workflow', () => {
+  it('fuzzes invocations of a .ga workflow found in a folder, judging the workflow properties', () => {
+    const r = runCli(['run', '--workflow', 'test/fixtures/workflows', '--profile', 'branch-fixed', '--runs', '200', '--seed', '3']);
+    expect(r.stderr).toContain('workflow test/fixtures/workflows/map-subworkflow-reduce.ga: loaded');
+    expect(r.stderr).toMatch(/note: .*tool cat1 is not given \(--tool\): its step stands in for it/);
+    expect(r.status).toBe(0);
+    for (const p of ['one-step-row-per-invocation-step', 'connections-reach-upstream-outputs', 'mapped-step-consumed-whole', 'extraction-round-trip']) {
+      expect(r.stdout).toMatch(new RegExp(`held +[\\d,]+ +${p}`));
+    }
+  });
+
+  it('finds the doubled step output rows with --hazards, with a replay line that names the workflow', () => {
+    const r = runCli(['run', '--workflow', 'test/fixtures/workflows/map-subworkflow-reduce.ga', '--profile', 'branch-fixed', '--runs', '100', '--seed', '3', '--hazards', '--property', 'one-output-row-per-step-output']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('FAIL one-output-row-per-step-output');
+    expect(r.stdout).toMatch(/replay: .* --workflow test\/fixtures\/workflows\/map-subworkflow-reduce\.ga .*--property one-output-row-per-step-output/);
+  });
+
+  it('refuses a workflow Galaxy would not build with one line and exit 2', () => {
+    const r = runCli(['run', '--workflow', 'test/fixtures/workflows-bad/no-tool-id.ga', '--profile', 'branch-fixed', '--runs', '10']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('tool step 1 names no tool_id');
+  });
+});
