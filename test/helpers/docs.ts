@@ -86,6 +86,7 @@ export function normalise(text: string): string {
     .replace(/\d{8}-\d{6}-seed\d+/g, 'RUN_ID')
     .replace(/ in [\d.]+ (?:ms|s|min \d+ s)(?: \([\d,]+ cases\/s\))?/g, ' in T')
     .replace(/\(\d+ ms\)/g, '(T)')
+    .replace(/ \([\d.]+ tools\/s\)/g, ' (R tools/s)')
     .replace(/\(map overhead [\d.]+ m?s\)/g, '(map overhead T)')
     .replace(/^( {2}(?:held|FAILED|not checked)) +[\d,]+ +/gm, '$1 J ');
 }
