@@ -376,14 +376,13 @@ type Replacement = { readonly ok: true; readonly value: StepValue } | { readonly
  * output the upstream step does not have fails the invocation with
  * `output_not_found` (`InvocationFailureOutputNotFound`).
  */
-function replacementForConnection(invocation: Invocation, step: StepNode, from: number, outputName: string): Replacement {
+function replacementForConnection(invocation: Invocation, from: number, outputName: string): Replacement {
   const upstream = invocation.steps.get(from);
   const node = invocation.stored.graph.steps.find((s) => s.orderIndex === from)!;
   if (!stepOutputNames(node).includes(outputName)) return { ok: false, outcome: { kind: 'failed', reason: 'output_not_found', details: `${outputName} of step ${from}`, dependent: from } };
   if (upstream === undefined || upstream.outputs === null) return { ok: false, outcome: DELAYED };
   const value = upstream.outputs.get(outputName) ?? { kind: 'none' as const };
   if (value.kind === 'collection' && (value.collection.populated_state ?? 'ok') !== 'ok') return { ok: false, outcome: DELAYED };
-  void step;
   return { ok: true, value };
 }
 
@@ -395,7 +394,7 @@ function executeModule(invoker: Invoker, invocation: Invocation, step: StepNode,
     case 'parameter_input':
       return inputModule(invoker, invocation, step, run);
     case 'pause':
-      return pauseModule(invoker, invocation, step, run, pass, scheduling);
+      return pauseModule(invoker, invocation, step, run, scheduling);
     case 'subworkflow':
       return subworkflowModule(invoker, invocation, step, run, pass, scheduling);
     case 'tool':
@@ -421,11 +420,11 @@ function inputModule(invoker: Invoker, invocation: Invocation, step: StepNode, r
  * value, recorded then; refused, the invocation is cancelled with
  * `cancelled_on_review`; not reviewed, it stays delayed.
  */
-function pauseModule(invoker: Invoker, invocation: Invocation, step: StepNode, run: StepRun, pass: number, scheduling: SchedulingOptions): ModuleOutcome {
+function pauseModule(invoker: Invoker, invocation: Invocation, step: StepNode, run: StepRun, scheduling: SchedulingOptions): ModuleOutcome {
   if (run.trace.passes === 1) {
     const connection = step.connections.get('input')?.[0];
     if (connection !== undefined) {
-      const replacement = replacementForConnection(invocation, step, connection.id, connection.output_name);
+      const replacement = replacementForConnection(invocation, connection.id, connection.output_name);
       if (!replacement.ok) {
         run.trace.passes = 0; // not reached yet: the pause starts once its input is there
         return replacement.outcome;
@@ -436,7 +435,6 @@ function pauseModule(invoker: Invoker, invocation: Invocation, step: StepNode, r
     run.trace.state = 'scheduled';
     return { kind: 'delayed', jobs: 0 };
   }
-  void pass;
   if (scheduling.review === undefined) return DELAYED;
   if (scheduling.review === 'cancel') return { kind: 'cancelled', reason: 'cancelled_on_review' };
   const connection = step.connections.get('input')?.[0];
@@ -463,7 +461,7 @@ function subworkflowModule(invoker: Invoker, invocation: Invocation, step: StepN
         child.inputs.set(inner.orderIndex, { kind: 'none' });
         continue;
       }
-      const replacement = replacementForConnection(invocation, step, connection.id, connection.output_name);
+      const replacement = replacementForConnection(invocation, connection.id, connection.output_name);
       if (!replacement.ok) {
         child.inputs.clear();
         return replacement.outcome;
@@ -496,7 +494,7 @@ function toolModule(invoker: Invoker, invocation: Invocation, step: StepNode, ru
   if (run.tool === null) {
     const values = new Map<string, StepValue[]>();
     for (const connection of run.trace.connections) {
-      const replacement = replacementForConnection(invocation, step, connection.from, connection.outputName);
+      const replacement = replacementForConnection(invocation, connection.from, connection.outputName);
       if (!replacement.ok) return replacement.outcome;
       connection.value = replacement.value;
       values.set(connection.input, [...(values.get(connection.input) ?? []), replacement.value]);

@@ -32,6 +32,18 @@ export interface GalaxyTestExport {
 
 export const GALAXY_TOOL_CONF = 'test/functional/tools/sample_tool_conf.xml';
 
+/** The test's helper that builds a history collection through the fetch API (shared by the tool and workflow exports). */
+export const FETCH_COLLECTION_HELPER: readonly string[] = [
+  '    def _fetch_collection(self, history_id, collection_type, elements):',
+  '        payload = {',
+  '            "history_id": history_id,',
+  '            "targets": [{"destination": {"type": "hdca"}, "collection_type": collection_type, "elements": elements}],',
+  '        }',
+  '        response = self.dataset_populator.fetch(payload, wait=True)',
+  '        self._assert_status_code_is(response, 200)',
+  '        return response.json()["output_collections"][0]["id"]',
+];
+
 /** One axis of a map-over's output structure: the input collections on it (with the levels of a `dce` source above the mapped part) and how many levels of an output element's path it owns. */
 export interface MapOverAxis {
   readonly collections: readonly { readonly hdcaId: number; readonly skip: number }[];
@@ -179,14 +191,7 @@ export function galaxyApiTest(
   lines.push(
     '',
     ...helperLines(checks, c.entry),
-    '    def _fetch_collection(self, history_id, collection_type, elements):',
-    '        payload = {',
-    '            "history_id": history_id,',
-    '            "targets": [{"destination": {"type": "hdca"}, "collection_type": collection_type, "elements": elements}],',
-    '        }',
-    '        response = self.dataset_populator.fetch(payload, wait=True)',
-    '        self._assert_status_code_is(response, 200)',
-    '        return response.json()["output_collections"][0]["id"]',
+    ...FETCH_COLLECTION_HELPER,
     '',
     '    def _dce(self, history_id, hdca_id, element_path):',
     '        elements = self.dataset_populator.get_history_collection_details(history_id, content_id=hdca_id)["elements"]',

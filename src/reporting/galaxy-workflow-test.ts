@@ -1,7 +1,7 @@
 import type { JsonValue } from '../model/case.js';
 import type { WorkflowTrace } from '../executor/invoke-workflow.js';
 import type { GaWorkflow, WorkflowCase } from '../model/workflow.js';
-import { docstring, fetchElements, GALAXY_TOOL_CONF, galaxyToolXml, pyInputs, pyLiteral, pyString } from './galaxy-test.js';
+import { docstring, FETCH_COLLECTION_HELPER, fetchElements, GALAXY_TOOL_CONF, galaxyToolXml, pyInputs, pyLiteral, pyString } from './galaxy-test.js';
 
 /**
  * A workflow invocation case as a Galaxy API test: a pytest in the style of
@@ -156,14 +156,7 @@ export function galaxyWorkflowApiTest(
     '                response = self._put(f"invocations/{invocation_id}/steps/{step[\'id\']}", {"action": action}, json=True)',
     '                self._assert_status_code_is(response, 200)',
     '',
-    '    def _fetch_collection(self, history_id, collection_type, elements):',
-    '        payload = {',
-    '            "history_id": history_id,',
-    '            "targets": [{"destination": {"type": "hdca"}, "collection_type": collection_type, "elements": elements}],',
-    '        }',
-    '        response = self.dataset_populator.fetch(payload, wait=True)',
-    '        self._assert_status_code_is(response, 200)',
-    '        return response.json()["output_collections"][0]["id"]',
+    ...FETCH_COLLECTION_HELPER,
     '',
   );
   return { test: { path: testPath, text: lines.join('\n') }, toolXmls, toolConfLines };
