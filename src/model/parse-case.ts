@@ -2,6 +2,7 @@ import { InvalidInputError } from '../errors.js';
 import { CASE_FORMAT_VERSION, ENTRIES, type Case, type ToolCase, type WorkflowStepOptions } from './case.js';
 import { WORKFLOW_STEP_TYPES, type GaStep, type GaWorkflow, type SchedulingOptions, type WorkflowCase } from './workflow.js';
 import { workflowGraph, WorkflowRefused } from './workflow-graph.js';
+import { Gxformat2Error, looksLikeGxformat2, pythonToWorkflow } from './gxformat2.js';
 import { isValidCollectionType } from './collection-types.js';
 import type { CollectionElement, History, HistoryCollection, HistoryDataset, NestedCollection } from './history.js';
 import {
@@ -191,7 +192,8 @@ function checkPairedIdentifiers(head: string, identifiers: readonly string[], pa
 
 
 /**
- * A workflow invocation case: the workflow as Galaxy exports it (`.ga`), the
+ * A workflow invocation case: the workflow as Galaxy exports it (`.ga`, or
+ * gxformat2 written as JSON, converted as Galaxy's import converts it), the
  * tools its steps name, the history, the invocation request and the
  * scheduling options. A workflow Galaxy would not build is refused with
  * Galaxy's reason; one Galaxy builds but cannot run is kept, for the model to
@@ -208,7 +210,7 @@ function readWorkflowCase(object: JsonObject, source: string): { case: Case; app
     approximations.push(...read.approximations);
     return read.tool;
   });
-  const workflow = parseGaWorkflow(object['workflow'], `${source}.workflow`, 0);
+  const workflow = parseGaWorkflow(gaFromGxformat2(object['workflow'], `${source}.workflow`), `${source}.workflow`, 0);
   const history = parseHistory(object['history'], `${source}.history`);
   const invocationObject = expectObject(object['invocation'], `${source}.invocation`);
   expectKnownKeys(invocationObject, ['inputs', 'batch'], `${source}.invocation`);
@@ -230,6 +232,17 @@ function readWorkflowCase(object: JsonObject, source: string): { case: Case; app
     ...(scheduling === undefined ? {} : { scheduling }),
   };
   return { case: c, approximations };
+}
+
+/** A gxformat2 workflow (`class: GalaxyWorkflow`) as the `.ga` Galaxy's import builds from it; anything else as it is. */
+function gaFromGxformat2(value: unknown, path: string): unknown {
+  if (!looksLikeGxformat2(value)) return value;
+  try {
+    return pythonToWorkflow(value);
+  } catch (error) {
+    if (error instanceof Gxformat2Error) fail(path, `Galaxy cannot import this gxformat2 workflow: ${error.message}`);
+    throw error;
+  }
 }
 
 function parseGaWorkflow(value: unknown, path: string, depth: number): GaWorkflow {

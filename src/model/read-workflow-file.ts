@@ -3,10 +3,12 @@ import type { Tool, ToolInput, ToolOutput } from './tool.js';
 import { WORKFLOW_STEP_TYPES, type GaConnection, type GaStep, type GaWorkflow } from './workflow.js';
 import { workflowGraph, WorkflowRefused } from './workflow-graph.js';
 import { isJsonObject } from './json-checks.js';
+import { Gxformat2Error, looksLikeGxformat2, pythonToWorkflow } from './gxformat2.js';
 
 /**
- * A workflow as Galaxy exports it (`.ga` JSON, format-version 0.1), read for
- * `run --workflow`: its steps, connections and subworkflows as they are, and
+ * A workflow as Galaxy exports it (`.ga` JSON, format-version 0.1, or
+ * gxformat2 converted to it as Galaxy's import does, see gxformat2.ts), read
+ * for `run --workflow`: its steps, connections and subworkflows as they are, and
  * the tool behind each tool step. A tool given with `--tool` is used as it is;
  * otherwise the step's own description stands in for it (what a `.ga` says of
  * a tool step: the inputs it connects and the outputs it lists), and a note
@@ -26,8 +28,8 @@ export function looksLikeGaWorkflow(value: unknown): boolean {
   return isJsonObject(value) && value['a_galaxy_workflow'] === 'true';
 }
 
-export function readWorkflowFile(value: unknown, source: string, givenTools: readonly Tool[] = []): WorkflowFile {
-  if (!looksLikeGaWorkflow(value)) throw new InvalidInputError(`${source}: not a Galaxy workflow (.ga JSON with "a_galaxy_workflow": "true"); gxformat2 YAML is not read yet`);
+export function readWorkflowFile(document: unknown, source: string, givenTools: readonly Tool[] = []): WorkflowFile {
+  const value = nativeWorkflow(document, source);
   const tools = new Map<string, Tool>(givenTools.map((t) => [t.id, t]));
   const inferred = new Map<string, Tool>();
   const notes: string[] = [];
@@ -40,6 +42,20 @@ export function readWorkflowFile(value: unknown, source: string, givenTools: rea
     throw error;
   }
   return { workflow, tools: all, notes };
+}
+
+/** A `.ga` document as it is; a gxformat2 one as Galaxy's import converts it. */
+export function nativeWorkflow(document: unknown, source: string): unknown {
+  if (looksLikeGaWorkflow(document)) return document;
+  if (looksLikeGxformat2(document)) {
+    try {
+      return pythonToWorkflow(document);
+    } catch (error) {
+      if (error instanceof Gxformat2Error) throw new InvalidInputError(`${source}: Galaxy cannot import this gxformat2 workflow: ${error.message}`);
+      throw error;
+    }
+  }
+  throw new InvalidInputError(`${source}: not a Galaxy workflow (.ga JSON with "a_galaxy_workflow": "true", or gxformat2 with "class: GalaxyWorkflow")`);
 }
 
 function readLevel(value: unknown, source: string, tools: ReadonlyMap<string, Tool>, inferred: Map<string, Tool>, notes: string[], depth: number): GaWorkflow {

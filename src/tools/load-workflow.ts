@@ -1,14 +1,20 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { FileAccessError, InvalidInputError } from '../errors.js';
+import { parse as parseYaml } from 'yaml';
+import { looksLikeGxformat2 } from '../model/gxformat2.js';
 import { looksLikeGaWorkflow, readWorkflowFile, type WorkflowFile } from '../model/read-workflow-file.js';
 import type { Tool } from '../model/tool.js';
 
 /**
  * Finds and reads Galaxy workflow files for `run --workflow`: a file, or
- * every `.ga` / `.json` file under a folder that is a `.ga` workflow
- * (`"a_galaxy_workflow": "true"`); other JSON files are skipped.
+ * every file under a folder that is a workflow Galaxy imports: `.ga` / `.json`
+ * with `"a_galaxy_workflow": "true"`, or gxformat2 `.yml` / `.yaml` (usually
+ * `.gxwf.yml`) with `class: GalaxyWorkflow`. Other JSON and YAML files (a
+ * workflow's `-tests.yml`, configs) are skipped.
  */
+
+const WORKFLOW_EXTENSIONS = new Set(['.ga', '.json', '.yml', '.yaml']);
 
 const SKIPPED_FOLDERS = new Set(['.git', '.hg', '.venv', 'node_modules']);
 
@@ -33,19 +39,27 @@ export function findWorkflowFiles(argument: string): string[] {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!SKIPPED_FOLDERS.has(entry.name)) walk(path, depth + 1);
-      } else if (entry.isFile() && ['.ga', '.json'].includes(extname(entry.name)) && isGaWorkflowFile(path)) found.push(path);
+      } else if (entry.isFile() && WORKFLOW_EXTENSIONS.has(extname(entry.name)) && isWorkflowFile(path)) found.push(path);
     }
   };
   walk(argument, 0);
   return found;
 }
 
-function isGaWorkflowFile(path: string): boolean {
+function isWorkflowFile(path: string): boolean {
   try {
-    return statSync(path).size < 16 * 1024 * 1024 && looksLikeGaWorkflow(JSON.parse(readFileSync(path, 'utf8')));
+    if (statSync(path).size >= 16 * 1024 * 1024) return false;
+    const document = parseWorkflowText(readFileSync(path, 'utf8'), path);
+    return looksLikeGaWorkflow(document) || looksLikeGxformat2(document);
   } catch {
     return false;
   }
+}
+
+/** JSON for `.ga` / `.json`, YAML (a superset of JSON) for the rest. */
+function parseWorkflowText(text: string, path: string): unknown {
+  const body = text.replace(/^\uFEFF/, '');
+  return ['.ga', '.json'].includes(extname(path)) ? JSON.parse(body) : parseYaml(body, { maxAliasCount: 1000 });
 }
 
 /** Reads one workflow file; its tool steps run the given tools where their ids match, else what the step describes. */
@@ -56,11 +70,16 @@ export function loadWorkflowFile(path: string, tools: readonly Tool[]): Workflow
   } catch (error) {
     throw new FileAccessError(`${path}: cannot read: ${(error as Error).message}`);
   }
-  let json: unknown;
+  let document: unknown;
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    document = parseWorkflowText(text, path);
   } catch (error) {
-    throw new InvalidInputError(`${path}: not JSON (${(error as Error).message}); gxformat2 YAML workflows are not read yet`);
+    const kind = ['.ga', '.json'].includes(extname(path)) ? 'JSON' : 'YAML';
+    throw new InvalidInputError(`${path}: not ${kind} (${firstLine((error as Error).message)})`);
   }
-  return readWorkflowFile(json, path, tools);
+  return readWorkflowFile(document, path, tools);
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
 }

@@ -31,4 +31,25 @@ describe('run --workflow', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('tool step 1 names no tool_id');
   });
+
+  it('reads gxformat2 workflows as Galaxy imports them, skipping the test files beside them', () => {
+    const r = runCli(['run', '--workflow', 'test/fixtures/workflows-gxformat2', '--profile', 'branch-fixed', '--runs', '150', '--seed', '3']);
+    expect(r.stderr).toContain('workflow test/fixtures/workflows-gxformat2/map-subworkflow-reduce.gxwf.yml: loaded');
+    expect(r.stderr).not.toContain('gxwf-tests.yml');
+    expect(r.status).toBe(0);
+    for (const p of ['one-step-row-per-invocation-step', 'connections-reach-upstream-outputs', 'mapped-step-consumed-whole', 'extraction-round-trip']) {
+      expect(r.stdout).toMatch(new RegExp(`held +[\\d,]+ +${p}`));
+    }
+  });
+
+  it('refuses a gxformat2 workflow Galaxy cannot import, or a file that is not YAML, with one line and exit 2', () => {
+    const unknown = runCli(['run', '--workflow', 'test/fixtures/workflows-gxformat2-bad/unknown-source.gxwf.yml', '--profile', 'branch-fixed', '--runs', '10']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unknown.stderr).toContain('Galaxy cannot import this gxformat2 workflow: step first\'s input "input1" connects to "raeds", which names no input or step of the workflow');
+    const broken = runCli(['run', '--workflow', 'test/fixtures/workflows-gxformat2-bad/not-yaml.gxwf.yml', '--profile', 'branch-fixed', '--runs', '10']);
+    expect(broken.status).toBe(2);
+    expect(broken.stderr.trim().split('\n')).toHaveLength(1);
+    expect(broken.stderr).toMatch(/not-yaml\.gxwf\.yml: not YAML \(/);
+  });
 });

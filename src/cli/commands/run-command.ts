@@ -23,7 +23,7 @@ const builder = (yargs: Argv) =>
     .option('hazards', { type: 'boolean', default: false, describe: 'also check the hazard properties (documented hazards of upstream Galaxy code; they fail on every profile)' })
     .option('verbose', { type: 'boolean', default: false, describe: 'one note per table or column the schema lacks, instead of one line for all' })
     .option('tool', { type: 'string', array: true, describe: 'a tool to fuzz requests for: Galaxy tool XML, /api/tools/{id}?io_details=true JSON, or a folder or glob of tools (each fuzzed on its own; repeatable)' })
-    .option('workflow', { type: 'string', array: true, describe: "a Galaxy workflow (.ga) or a folder of them: fuzz invocations of it (repeatable); its tool steps run the --tool tools where given, else what the workflow says of them" })
+    .option('workflow', { type: 'string', array: true, describe: "a Galaxy workflow (.ga or gxformat2 .gxwf.yml) or a folder of them: fuzz invocations of it (repeatable); its tool steps run the --tool tools where given, else what the workflow says of them" })
     .option('strict', { type: 'boolean', default: false, describe: "read tool XML as a linter would: refuse attributes Galaxy's loader never reads and constructs it resolves by a rule (default: load what Galaxy loads, with a note)" })
     .option('save', { type: 'string', describe: `save each finding as a regression case under this folder (default ${DEFAULT_REGRESSIONS_DIR} when given without a value)` });
 

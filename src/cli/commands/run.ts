@@ -262,7 +262,7 @@ async function saveFindings(findings: readonly Finding[], dir: string, target: T
 }
 
 /**
- * The workflows of `--workflow` (files, or every .ga workflow under a folder),
+ * The workflows of `--workflow` (files, or every `.ga` or gxformat2 workflow under a folder),
  * their tool steps running the `--tool` tools where given; one line per file
  * Galaxy would refuse, and the notes on what the files stood in for. With one
  * file, a refusal is the run's error (exit 2).
@@ -279,7 +279,7 @@ function loadWorkflows(options: RunOptions, io: Io): WorkflowFile[] {
     }
   });
   const files = (options.workflows ?? []).flatMap((w) => findWorkflowFiles(w));
-  if (files.length === 0) throw new InvalidInputError(`--workflow ${(options.workflows ?? []).join(' ')}: no Galaxy workflow (.ga) found`);
+  if (files.length === 0) throw new InvalidInputError(`--workflow ${(options.workflows ?? []).join(' ')}: no Galaxy workflow (.ga, or gxformat2 .yml) found`);
   const loaded: WorkflowFile[] = [];
   for (const file of files) {
     try {
