@@ -7,14 +7,21 @@ import { leafDatasetsOf } from './connections-reach-upstream-outputs.js';
  * job fills each leaf), and the next step consumes it whole: mapping over it
  * again reads every element once, reducing it reads every element in one job
  * (galaxy-workflows §1.6, §1.7, §2).
+ *
+ * Judged on the tool's data outputs. A collection output mapped over gives a
+ * nested implicit collection whose per-job element is itself a collection,
+ * filled by the job (its static elements, or discovered ones once it ran);
+ * cardfuzz writes that level without elements (executor/output-collections.ts),
+ * so its datasets are not there to count, and such an output is not judged.
  */
 export const mappedStepConsumedWhole = defineExecutionProperty({
   id: 'mapped-step-consumed-whole',
   summary: "a mapped step's implicit collection has one element per mapped element, and the next step reads all of them",
   workflowOnly: true,
   needs: { columns: [['dataset_collection_element', 'hda_id'], ['history_dataset_collection_association', 'collection_id']] },
-  check({ plan, outcome }) {
+  check({ case: c, plan, outcome }) {
     const trace = plan.workflow;
+    const tools = c.entry === 'workflow-invocation' ? c.tools : [];
     const snapshot = outcome.snapshot;
     if (trace === null || snapshot === null) return NOT_JUDGED;
     let judged = 0;
@@ -23,6 +30,8 @@ export const mappedStepConsumedWhole = defineExecutionProperty({
       const mappedOver = step.expansion.mapOver.leafCount;
       for (const output of step.outputs ?? []) {
         if (output.value.kind !== 'collection') continue;
+        const declared = tools.find((t) => t.id === step.toolId)?.outputs.find((o) => o.name === output.name);
+        if (declared?.type === 'collection') continue;
         judged++;
         const leaves = leafDatasetsOf(snapshot, output.value.id);
         if (leaves.length !== Math.min(mappedOver, step.expansion.combinations.length)) {

@@ -3,7 +3,9 @@ import type { CaseDatabase } from '../../src/persistence/case-database.js';
 import type { SystemUnderTest } from '../../src/runner/system-under-test.js';
 import { list } from '../helpers/cases.js';
 import { sqliteTarget } from '../helpers/targets.js';
+import { NOT_JUDGED } from '../../src/runner/property.js';
 import { extractionRoundTrip } from '../../properties/extraction-round-trip.js';
+import { mappedStepConsumedWhole } from '../../properties/mapped-step-consumed-whole.js';
 import { CAT1, MULTI, NO_OUTPUTS, WorkflowBuilder, rowsOf, tool, workflowCase } from '../helpers/workflows.js';
 
 /**
@@ -286,6 +288,28 @@ describe('whole workflow invocations (conformance with Galaxy API tests)', () =>
     // The consumer's step row comes before the inner step's (it waited while the pause did), its job after.
     expect(plan.workflow!.steps.map((s) => `${s.invocationId}:${s.orderIndex}`)).toEqual(['1:0', '1:1', '1:2', '1:3', '2:0', '2:1']);
     expect(extractionRoundTrip.check({ case: c, plan, outcome, system: target.system })).toBeNull();
+  });
+
+  it('a tool with a discovered list output mapped over a list: one job per element, a list:list collection; mapped-step-consumed-whole judges data outputs only', async () => {
+    // Like Galaxy's collection_split_on_column test tool: a data input, a `list` output filled by <discover_datasets>.
+    const SPLIT = tool('split_on_column', [{ name: 'input1', type: 'data' }], [{ name: 'split_output', type: 'collection', collection_type: 'list', discover_datasets: [{ pattern: '__name_and_ext__', directory: 'outputs' }] } as never]);
+    const w = new WorkflowBuilder();
+    const input = w.collectionInput('input1', 'list');
+    const split = w.tool('split_on_column', { input1: [input, 'output'] });
+    w.tool('cat1', { input1: [split, 'split_output'] });
+    const c = workflowCase({ workflow: w.build(), tools: [SPLIT, CAT1], datasets: 2, collections: [list(1, [1, 2])], inputs: { 0: hdca(1) } });
+    const { plan, outcome, rows } = await planAndWrite(c);
+    expect(rows['implicit_collection_jobs']).toBeGreaterThanOrEqual(1);
+    const splitStep = plan.workflow!.steps.find((s) => s.orderIndex === 1)!;
+    expect(splitStep.jobs).toHaveLength(2);
+    // Its elements are the job's to discover: nothing to count, so not judged (a data output would be).
+    expect(mappedStepConsumedWhole.check({ case: c, plan, outcome, system: target.system })).toBe(NOT_JUDGED);
+    const m = new WorkflowBuilder();
+    const coll = m.collectionInput('input1', 'list');
+    m.tool('cat1', { input1: [coll, 'output'] });
+    const d = workflowCase({ workflow: m.build(), tools: [CAT1], datasets: 2, collections: [list(1, [1, 2])], inputs: { 0: hdca(1) } });
+    const data = await planAndWrite(d);
+    expect(mappedStepConsumedWhole.check({ case: d, plan: data.plan, outcome: data.outcome, system: target.system })).toBeNull();
   });
 
   it('step output rows on a tool step’s first pass are written twice, as Galaxy’s tracker and set_step_outputs both add them (hazards-verified §4)', async () => {
