@@ -42,17 +42,31 @@ export const extractionRoundTrip = defineExecutionProperty({
         }
         for (const step of executed) {
           const extracted = steps.findIndex((s) => s.origin === originOf(step));
+          // Several connections into one input (merged into a multiple data input) come back as several, one per value.
+          const byInput = new Map<string, StepTrace['connections'][number][]>();
           for (const connection of step.connections) {
             if (!isHistoryContent(connection.value) || connection.input === 'when') continue;
-            const expected = roundTrip.producerOrigin(step.invocationId, connection.from, connection.outputName);
-            if (expected === null) continue;
-            judged++;
-            const to = steps[extracted]?.connections.get(connection.input);
-            const actual = to === undefined ? 'nothing' : steps[to]!.origin;
-            if (actual !== expected) {
-              return violation(
-                `${entry} from invocation ${top.id}: step ${step.orderIndex}'s input '${connection.input}' is connected to ${actual}, but the workflow connects it to step ${connection.from}'s '${connection.outputName}' (${expected})`,
-              );
+            byInput.set(connection.input, [...(byInput.get(connection.input) ?? []), connection]);
+          }
+          for (const [input, connections] of byInput) {
+            const actual = (steps[extracted]?.connections.get(input) ?? []).map((to) => steps[to]!.origin);
+            const said = actual.length === 0 ? 'nothing' : actual.join(', ');
+            let expectedAll = true;
+            for (const connection of connections) {
+              const expected = roundTrip.producerOrigin(step.invocationId, connection.from, connection.outputName);
+              if (expected === null) {
+                expectedAll = false;
+                continue;
+              }
+              judged++;
+              if (!actual.includes(expected)) {
+                return violation(
+                  `${entry} from invocation ${top.id}: step ${step.orderIndex}'s input '${input}' is connected to ${said}, but the workflow connects it to step ${connection.from}'s '${connection.outputName}' (${expected})`,
+                );
+              }
+            }
+            if (expectedAll && actual.length !== connections.length) {
+              return violation(`${entry} from invocation ${top.id}: step ${step.orderIndex}'s input '${input}' is connected to ${said}, but the workflow gives it ${connections.length} connection${connections.length === 1 ? '' : 's'}`);
             }
           }
         }

@@ -26,8 +26,13 @@ export interface ExtractedStep {
   /** Input steps: the dataset or collection; tool steps: the job or ICJ they came from. */
   readonly origin: string;
   readonly type: 'data_input' | 'data_collection_input' | 'tool';
-  /** Tool steps: input name → the index of the step it is connected to (absent: left unconnected). */
-  readonly connections: ReadonlyMap<string, number>;
+  /**
+   * Tool steps: input name → the indexes of the steps it is connected to, in
+   * the order of the job's values (absent: left unconnected). A `multiple`
+   * data input given several datasets or collections is connected to each
+   * (`__cleanup_param_values` appends one association per item).
+   */
+  readonly connections: ReadonlyMap<string, readonly number[]>;
 }
 
 export interface ExtractionSelection {
@@ -70,11 +75,14 @@ export function extractInvocation(snapshot: Snapshot, selection: ExtractionSelec
   items.sort((a, b) => a.job - b.job);
   for (const item of items) {
     const outputsOfIcj = item.icj === null ? [] : snapshot.outputCollections.filter((o) => o.icjId === item.icj);
-    const connections = new Map<string, number>();
-    for (const name of selection.inputNames.get(item.job) ?? []) {
-      const key = inputKey(snapshot, item.job, name, outputsOfIcj, mappedInputs);
-      const producer = key === null ? undefined : producers.get(key);
-      if (producer !== undefined) connections.set(name, producer);
+    const connections = new Map<string, number[]>();
+    const names = selection.inputNames.get(item.job) ?? [];
+    for (const name of names) {
+      const found = inputKeys(snapshot, item.job, name, names, outputsOfIcj, mappedInputs).flatMap((key) => {
+        const producer = producers.get(key);
+        return producer === undefined ? [] : [producer];
+      });
+      if (found.length > 0) connections.set(name, found);
     }
     const index = steps.length;
     steps.push({ origin: item.icj === null ? `job:${item.job}` : `icj:${item.icj}`, type: 'tool', connections });
@@ -88,17 +96,46 @@ export function extractInvocation(snapshot: Snapshot, selection: ExtractionSelec
   return steps;
 }
 
-/** What a job's input names, as extraction keys it: a mapped input by the collection it was mapped over, else the collection or dataset the job read. */
-function inputKey(snapshot: Snapshot, job: number, name: string, outputsOfIcj: Snapshot['outputCollections'], mappedInputs: MappedInputs): Key | null {
+/**
+ * What a job's input names, as extraction keys it (`__cleanup_param_values`,
+ * one association per value item): a mapped input by the collection it was
+ * mapped over; else the collections the job read under that name, then the
+ * datasets. A `multiple` data input's datasets are recorded as `name1`,
+ * `name2`, ... (the first also as `name`), and those of a collection it read
+ * are that collection's, not items of their own.
+ */
+function inputKeys(snapshot: Snapshot, job: number, name: string, inputNames: readonly string[], outputsOfIcj: Snapshot['outputCollections'], mappedInputs: MappedInputs): Key[] {
   if (mappedInputs === 'implicit-input-collection') {
     for (const output of outputsOfIcj) {
       const implicit = snapshot.implicitInputs.find((i) => i.hdcaId === output.id && i.name === name);
-      if (implicit?.inputHdcaId != null) return `collection:${implicit.inputHdcaId}`;
+      if (implicit?.inputHdcaId != null) return [`collection:${implicit.inputHdcaId}`];
     }
   }
-  const collection = snapshot.jobInputCollections.find((i) => i.jobId === job && i.name === name);
-  if (collection?.hdcaId != null) return `collection:${collection.hdcaId}`;
-  const dataset = snapshot.jobInputs.find((i) => i.jobId === job && i.name === name);
-  if (dataset?.datasetId != null) return `dataset:${dataset.datasetId}`;
-  return null;
+  const collections = snapshot.jobInputCollections.filter((i) => i.jobId === job && i.name === name && i.hdcaId != null).map((i) => i.hdcaId!);
+  const inCollections = new Set(collections.flatMap((c) => leafDatasets(snapshot, c)));
+  // `name1`, `name2`, ...: unless the tool has an input of that name itself.
+  const numbered = snapshot.jobInputs.filter(
+    (i) => i.jobId === job && i.datasetId != null && i.name !== null && i.name.startsWith(name) && /^\d+$/.test(i.name.slice(name.length)) && !inputNames.includes(i.name),
+  );
+  const datasets = numbered.length > 0 ? numbered : snapshot.jobInputs.filter((i) => i.jobId === job && i.datasetId != null && i.name === name);
+  return [
+    ...collections.map((c): Key => `collection:${c}`),
+    ...datasets.filter((d) => !inCollections.has(d.datasetId!)).map((d): Key => `dataset:${d.datasetId!}`),
+  ];
+}
+
+/** The datasets at the leaves of an HDCA's collection. */
+function leafDatasets(snapshot: Snapshot, hdcaId: number): number[] {
+  const root = snapshot.collections.find((c) => c.id === hdcaId)?.collectionId ?? null;
+  const out: number[] = [];
+  const walk = (dc: number, depth: number): void => {
+    if (depth > 8) return;
+    for (const e of snapshot.elements) {
+      if (e.collectionId !== dc) continue;
+      if (e.hdaId !== null) out.push(e.hdaId);
+      else if (e.childId !== null) walk(e.childId, depth + 1);
+    }
+  };
+  if (root !== null) walk(root, 0);
+  return out;
 }

@@ -312,6 +312,24 @@ describe('whole workflow invocations (conformance with Galaxy API tests)', () =>
     expect(mappedStepConsumedWhole.check({ case: d, plan: data.plan, outcome: data.outcome, system: target.system })).toBeNull();
   });
 
+  it('two connections merged into a multiple data input: one job reading both datasets; extraction connects the input to both steps', async () => {
+    const w = new WorkflowBuilder();
+    const a = w.dataInput('a');
+    const b = w.dataInput('b');
+    w.tool('multi_data_param', { f1: [[a, 'output'], [b, 'output']] });
+    const c = workflowCase({ workflow: w.build(), tools: [MULTI], datasets: 2, inputs: { 0: hda(1), 1: hda(2) } });
+    const { plan, outcome, rows } = await planAndWrite(c);
+    expect(rows['job']).toBe(1);
+    const job = plan.workflow!.steps.find((s) => s.orderIndex === 2)!.jobs[0]!.id;
+    expect(outcome.snapshot!.jobInputs.filter((i) => i.jobId === job).map((i) => [i.name, i.datasetId])).toEqual([
+      ['f1', 1],
+      ['f11', 1],
+      ['f12', 2],
+    ]);
+    // __cleanup_param_values gives one association per value: f1 <- input a, f1 <- input b.
+    expect(extractionRoundTrip.check({ case: c, plan, outcome, system: target.system })).toBeNull();
+  });
+
   it('step output rows on a tool step’s first pass are written twice, as Galaxy’s tracker and set_step_outputs both add them (hazards-verified §4)', async () => {
     const w = new WorkflowBuilder();
     const input = w.dataInput('input1');
