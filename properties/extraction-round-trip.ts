@@ -1,6 +1,6 @@
 import type { StepTrace, StepValue, WorkflowTrace } from '../src/executor/invoke-workflow.js';
 import { extractInvocation, type ExtractionSelection } from '../src/extraction/extract-invocation.js';
-import { workflowGraph, subworkflowOutputs, type StepNode, type WorkflowGraph } from '../src/model/workflow-graph.js';
+import { NON_DATA_CONNECTION, workflowGraph, subworkflowOutputs, type StepNode, type WorkflowGraph } from '../src/model/workflow-graph.js';
 import type { WorkflowCase } from '../src/model/workflow.js';
 import { defineExecutionProperty, NOT_JUDGED, type Judgement } from '../src/runner/property.js';
 
@@ -150,7 +150,7 @@ class RoundTrip {
     const jobIds: number[] = [];
     const icjIds: number[] = [];
     for (const s of executed) {
-      const names = [...new Set(s.connections.filter((c) => c.input !== 'when').map((c) => c.input))];
+      const names = [...new Set(s.connections.filter((c) => c.input !== 'when' && c.input !== NON_DATA_CONNECTION).map((c) => c.input))];
       for (const job of s.jobs) inputNames.set(job.id, names);
       if (s.icjId !== null && entry === 'extract_steps_by_ids') icjIds.push(s.icjId);
       else jobIds.push(s.jobs[0]!.id);

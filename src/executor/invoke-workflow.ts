@@ -6,7 +6,7 @@ import { acceptsAnyOf, canMapOver } from '../model/collection-types.js';
 import type { CollectionElement, History, HistoryCollection, HistoryDataset } from '../model/history.js';
 import { collectionTypeAlternatives, type Tool } from '../model/tool.js';
 import { DEFAULT_SCHEDULING_BUDGET, type SchedulingOptions, type WorkflowCase } from '../model/workflow.js';
-import { CYCLES_MESSAGE, isInputStep, stepOutputNames, subworkflowInputSteps, subworkflowOutputs, type StepNode, type WorkflowGraph } from '../model/workflow-graph.js';
+import { CYCLES_MESSAGE, NON_DATA_CONNECTION, isInputStep, stepOutputNames, subworkflowInputSteps, subworkflowOutputs, type StepNode, type WorkflowGraph } from '../model/workflow-graph.js';
 import type { ExecutionRun } from './execution-run.js';
 import type { ExecutorRules } from './executor-rules.js';
 import { HISTORY_ID, type FixtureIndex } from './history-fixture.js';
@@ -21,6 +21,7 @@ import { startToolStep, toolStepPass, type ToolStepProgress } from './workflow-s
  * | `expand_workflow_inputs` (meta.py): one run config per batch combination | expand-workflow-inputs.ts |
  * | `workflow_run_config_to_request` (run_request.py): the invocation and its request rows, a child invocation per subworkflow step | `queueInvoke` |
  * | `WorkflowInvoker.invoke` (run.py): one scheduling pass over the steps | `invokePass` |
+ * | `WorkflowInvoker.__check_implicitly_dependent_steps` (run.py): a non-data connection waits for its step and that step's jobs | `checkImplicitlyDependentSteps` |
  * | `WorkflowProgress.replacement_for_connection` (run.py): a connected value, or a delay | `replacementForConnection` |
  * | `InputModule` / `InputParameterModule` / `ToolModule` / `PauseModule` / `SubWorkflowModule` `.execute` (modules.py) | `executeModule` |
  * | `ToolModule._find_collections_to_match` (modules.py): which connected collections a tool step maps over | `toolStepRequest` |
@@ -148,6 +149,8 @@ interface StepRun {
   expansion: Expansion | null;
   /** A conditional step whose `when` is false: its jobs are made skipped. */
   skip: boolean;
+  /** The scheduling pass that last made jobs for this step (their jobs finish before the next one). */
+  lastJobPass: number | null;
 }
 
 function elementKey(hdcaId: number, path: readonly string[]): string {
@@ -283,6 +286,7 @@ function invokePass(invoker: Invoker, invocation: Invocation, pass: number, sche
     const existing = invocation.steps.get(step.orderIndex);
     if (existing?.scheduled) continue;
     if (jobsLeft <= 0) break;
+    if (!checkImplicitlyDependentSteps(invocation, step, pass)) continue;
     const run = existing ?? newStepRun(invoker, invocation, step);
     const outcome = executeModule(invoker, invocation, step, run, pass, jobsLeft, scheduling);
     if (outcome.kind === 'failed') {
@@ -297,6 +301,7 @@ function invokePass(invoker: Invoker, invocation: Invocation, pass: number, sche
       return;
     }
     jobsLeft -= outcome.jobs;
+    if (outcome.jobs > 0) run.lastJobPass = pass;
     if (outcome.kind === 'scheduled') {
       run.scheduled = true;
       run.trace.state = 'scheduled';
@@ -311,6 +316,25 @@ function invokePass(invoker: Invoker, invocation: Invocation, pass: number, sche
   invocation.trace.state = done ? 'scheduled' : 'ready';
   session.set(invocation.row, 'state', invocation.trace.state);
   session.commit();
+}
+
+/**
+ * `WorkflowInvoker.__check_implicitly_dependent_steps` (run.py), before the
+ * step gets its invocation step: for each non-data connection (`$step`) the
+ * upstream step must have an invocation step, be `scheduled`, and its jobs
+ * must have finished; else the step is delayed (no step row is created).
+ * [INFER] cardfuzz runs no jobs: a job is taken to finish, `ok`, before the
+ * next scheduling pass, so a step waits one pass after the step it depends
+ * on made jobs (none when that step made no job). A failed job
+ * (`job_failed`) is not modelled.
+ */
+function checkImplicitlyDependentSteps(invocation: Invocation, step: StepNode, pass: number): boolean {
+  for (const connection of step.connections.get(NON_DATA_CONNECTION) ?? []) {
+    const upstream = invocation.steps.get(connection.id);
+    if (upstream === undefined || !upstream.scheduled) return false;
+    if (upstream.lastJobPass !== null && upstream.lastJobPass >= pass) return false;
+  }
+  return true;
 }
 
 function fail(invoker: Invoker, invocation: Invocation, reason: string, details: string | null, step: StepNode, dependent: number | null): void {
@@ -353,7 +377,7 @@ function newStepRun(invoker: Invoker, invocation: Invocation, step: StepNode): S
     passes: 0,
   };
   invoker.trace.steps.push(trace);
-  const run: StepRun = { trace, wis, scheduled: false, outputs: null, tool: null, run: null, expansion: null, skip: false };
+  const run: StepRun = { trace, wis, scheduled: false, outputs: null, tool: null, run: null, expansion: null, skip: false, lastJobPass: null };
   invocation.steps.set(step.orderIndex, run);
   return run;
 }
@@ -494,6 +518,8 @@ function toolModule(invoker: Invoker, invocation: Invocation, step: StepNode, ru
   if (run.tool === null) {
     const values = new Map<string, StepValue[]>();
     for (const connection of run.trace.connections) {
+      // A non-data connection is no tool input: the tool's inputs never ask for it (`replacement_for_input`).
+      if (connection.input === NON_DATA_CONNECTION) continue;
       const replacement = replacementForConnection(invocation, connection.from, connection.outputName);
       if (!replacement.ok) return replacement.outcome;
       connection.value = replacement.value;

@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../errors.js';
 import type { Tool, ToolInput, ToolOutput } from './tool.js';
 import { WORKFLOW_STEP_TYPES, type GaConnection, type GaStep, type GaWorkflow } from './workflow.js';
-import { workflowGraph, WorkflowRefused } from './workflow-graph.js';
+import { NON_DATA_CONNECTION, workflowGraph, WorkflowRefused } from './workflow-graph.js';
 import { isJsonObject } from './json-checks.js';
 import { Gxformat2Error, looksLikeGxformat2, pythonToWorkflow } from './gxformat2.js';
 
@@ -71,7 +71,9 @@ function readLevel(value: unknown, source: string, tools: ReadonlyMap<string, To
   };
   for (const [key, raw] of Object.entries(value['steps'] as Record<string, unknown>)) {
     if (!isJsonObject(raw)) continue;
-    for (const c of Object.values(isJsonObject(raw['input_connections']) ? (raw['input_connections'] as Record<string, unknown>) : {})) {
+    for (const [input, c] of Object.entries(isJsonObject(raw['input_connections']) ? (raw['input_connections'] as Record<string, unknown>) : {})) {
+      // A non-data connection (`$step`) names no output of its step.
+      if (input === NON_DATA_CONNECTION) continue;
       for (const x of (Array.isArray(c) ? c : [c]).filter(isJsonObject)) note(Number(x['id']), String(x['output_name']));
     }
     for (const o of Array.isArray(raw['workflow_outputs']) ? raw['workflow_outputs'].filter(isJsonObject) : []) note(typeof raw['id'] === 'number' ? raw['id'] : Number(key), String(o['output_name']));
@@ -145,7 +147,7 @@ function inputStepState(raw: Record<string, unknown>): Record<string, unknown> {
  */
 function inferTool(toolId: string, raw: Record<string, unknown>, connections: Record<string, GaConnection[]>, referenced: ReadonlySet<string>, notes: string[], source: string): Tool {
   const inputs: ToolInput[] = Object.keys(connections)
-    .filter((name) => name !== 'when')
+    .filter((name) => name !== 'when' && name !== NON_DATA_CONNECTION)
     .map((name) => ({ name, type: 'data' as const, ...(connections[name]!.length > 1 ? { multiple: true } : {}) }));
   const listed = Array.isArray(raw['outputs']) ? raw['outputs'].filter(isJsonObject).map((o) => String(o['name'])) : [];
   const outputs: ToolOutput[] = [...new Set([...listed, ...referenced])].map((name) => ({ name, type: 'data' as const }));

@@ -43,6 +43,14 @@ export interface WorkflowGraph {
 /** run_request.py `build_workflow_run_configs`: the MessageException for a workflow with cycles. */
 export const CYCLES_MESSAGE = 'Workflow cannot be run because it contains cycles';
 
+/**
+ * `WorkflowStepConnection.NON_DATA_CONNECTION` (model/__init__.py): the input
+ * name of a connection that carries no data, only an order (gxformat2
+ * `$step`): the step waits for the upstream step and its jobs
+ * (`WorkflowInvoker.__check_implicitly_dependent_steps`, run.py).
+ */
+export const NON_DATA_CONNECTION = '__NO_INPUT_OUTPUT_NAME__';
+
 /** Galaxy would not build or import this workflow; `reason` is Galaxy's. */
 export class WorkflowRefused extends Error {}
 

@@ -7,6 +7,11 @@ import { NOT_JUDGED } from '../../src/runner/property.js';
 import { extractionRoundTrip } from '../../properties/extraction-round-trip.js';
 import { mappedStepConsumedWhole } from '../../properties/mapped-step-consumed-whole.js';
 import { CAT1, MULTI, NO_OUTPUTS, WorkflowBuilder, rowsOf, tool, workflowCase } from '../helpers/workflows.js';
+import { parse as parseYaml } from 'yaml';
+import { readWorkflowFile } from '../../src/model/read-workflow-file.js';
+
+/** Like Galaxy's random_lines1 as far as cardinality goes: one data input, one data output. */
+const RANDOM_LINES = tool('random_lines1', [{ name: 'input', type: 'data' }], ['out_file1']);
 
 /**
  * Whole workflow invocations against the counts Galaxy's own API tests assert
@@ -219,6 +224,50 @@ describe('whole workflow invocations (conformance with Galaxy API tests)', () =>
     const cancelled = await planAndWrite(workflowCase({ ...parts, scheduling: { review: 'cancel' } }));
     expect(cancelled.trace.invocations[0]!.state).toBe('cancelled');
     expect(cancelled.rows['workflow_invocation_message']).toBe(1);
+  });
+
+  it('test_run_with_implicit_connection: a $step connection waits for its step and its jobs: 1 job while the pause waits (no step row for the dependent step), 3 once approved', async () => {
+    const workflow = readWorkflowFile(
+      parseYaml(`
+class: GalaxyWorkflow
+inputs:
+  data: data
+steps:
+  cat_a:
+    tool_id: cat1
+    in: {input1: data}
+  review:
+    type: pause
+    in: {input: cat_a/out_file1}
+  cat_b:
+    tool_id: cat1
+    in: {input1: review}
+  lines:
+    tool_id: random_lines1
+    in:
+      $step: cat_b
+      input: data
+`),
+      'implicit connection',
+      [CAT1, RANDOM_LINES],
+    ).workflow;
+    const parts = { workflow, tools: [CAT1, RANDOM_LINES], datasets: 1, inputs: { 0: hda(1) } };
+    const waiting = await planAndWrite(workflowCase(parts));
+    expect(waiting.rows['job']).toBe(1);
+    expect(waiting.trace.invocations[0]!.state).toBe('ready');
+    expect(waiting.trace.steps.map((s) => [s.orderIndex, s.state])).toEqual([
+      [0, 'scheduled'],
+      [1, 'scheduled'],
+      [2, 'scheduled'],
+      [3, 'new'],
+    ]);
+    const approved = await planAndWrite(workflowCase({ ...parts, scheduling: { review: 'approve' } }));
+    expect(approved.rows['job']).toBe(3);
+    expect(approved.trace.invocations[0]!.state).toBe('scheduled');
+    // The dependent step ran a pass after the step it waits for made its job (that job finished in between).
+    const jobOf = (i: number) => approved.trace.steps.find((s) => s.orderIndex === i)!.jobs[0]!;
+    expect(jobOf(4).id).toBeGreaterThan(jobOf(3).id);
+    expect(approved.trace.steps.find((s) => s.orderIndex === 4)!.passes).toBe(1);
   });
 
   it('test_workflow_failed_output_not_found: a connection to an output the step lacks fails the invocation with output_not_found', async () => {
