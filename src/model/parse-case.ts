@@ -1,7 +1,7 @@
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, NotModelledError } from '../errors.js';
 import { CASE_FORMAT_VERSION, ENTRIES, type Case, type ToolCase, type WorkflowStepOptions } from './case.js';
 import { WORKFLOW_STEP_TYPES, type GaStep, type GaWorkflow, type SchedulingOptions, type WorkflowCase } from './workflow.js';
-import { workflowGraph, WorkflowRefused } from './workflow-graph.js';
+import { mergedConnections, workflowGraph, WorkflowRefused } from './workflow-graph.js';
 import { Gxformat2Error, looksLikeGxformat2, pythonToWorkflow } from './gxformat2.js';
 import { isValidCollectionType } from './collection-types.js';
 import type { CollectionElement, History, HistoryCollection, HistoryDataset, NestedCollection } from './history.js';
@@ -217,12 +217,15 @@ function readWorkflowCase(object: JsonObject, source: string): { case: Case; app
   const inputs = expectObject(invocationObject['inputs'] ?? {}, `${source}.invocation.inputs`) as WorkflowCase['invocation']['inputs'];
   const batch = optional(invocationObject, 'batch', (v, p) => expectBoolean(v, p), `${source}.invocation`);
   const scheduling = optional(object, 'scheduling', parseScheduling, source);
+  let graph;
   try {
-    workflowGraph(workflow, tools);
+    graph = workflowGraph(workflow, tools);
   } catch (error) {
     if (error instanceof WorkflowRefused) fail(`${source}.workflow`, error.message);
     throw error;
   }
+  const merged = mergedConnections(graph);
+  if (merged.length > 0) throw new NotModelledError(`${source}.workflow: not modelled: ${merged[0]}, which Galaxy merges into an ephemeral collection`);
   const c: WorkflowCase = {
     entry: 'workflow-invocation',
     workflow,

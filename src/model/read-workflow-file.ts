@@ -1,7 +1,7 @@
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, NotModelledError } from '../errors.js';
 import type { Tool, ToolInput, ToolOutput } from './tool.js';
 import { WORKFLOW_STEP_TYPES, type GaConnection, type GaStep, type GaWorkflow } from './workflow.js';
-import { NON_DATA_CONNECTION, workflowGraph, WorkflowRefused } from './workflow-graph.js';
+import { mergedConnections, NON_DATA_CONNECTION, workflowGraph, WorkflowRefused } from './workflow-graph.js';
 import { isJsonObject } from './json-checks.js';
 import { Gxformat2Error, looksLikeGxformat2, pythonToWorkflow } from './gxformat2.js';
 
@@ -35,12 +35,15 @@ export function readWorkflowFile(document: unknown, source: string, givenTools: 
   const notes: string[] = [];
   const workflow = readLevel(value, source, tools, inferred, notes, 0);
   const all = [...givenTools, ...inferred.values()];
+  let graph;
   try {
-    workflowGraph(workflow, all);
+    graph = workflowGraph(workflow, all);
   } catch (error) {
     if (error instanceof WorkflowRefused) throw new InvalidInputError(`${source}: ${error.message}`);
     throw error;
   }
+  const merged = mergedConnections(graph);
+  if (merged.length > 0) throw new NotModelledError(`${source}: not modelled: ${merged[0]}${merged.length > 1 ? ` (and ${merged.length - 1} more)` : ''}, which Galaxy merges into an ephemeral collection`);
   return { workflow, tools: all, notes };
 }
 

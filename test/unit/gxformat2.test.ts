@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Gxformat2Error, looksLikeGxformat2, pythonToWorkflow } from '../../src/model/gxformat2.js';
+import { NotModelledError } from '../../src/errors.js';
 import { parseCase } from '../../src/model/parse-case.js';
 import { readWorkflowFile } from '../../src/model/read-workflow-file.js';
 import type { GaWorkflow } from '../../src/model/workflow.js';
@@ -199,5 +200,16 @@ $graph:
     expect(() => parseCase({ entry: 'workflow-invocation', workflow: { class: 'GalaxyWorkflow', inputs: { x: 'dataset' } }, tools: [], history: { datasets: [] }, invocation: { inputs: {} } } as never)).toThrow(
       /case\.workflow: Galaxy cannot import this gxformat2 workflow: Unknown input type \[dataset\]/,
     );
+  });
+
+  it('several connections into a single data input (Galaxy merges them into an ephemeral collection) are not modelled: said so, never run as something else', () => {
+    const doc = yaml('class: GalaxyWorkflow\ninputs: {a: data, b: data}\nsteps:\n  both:\n    tool_id: cat1\n    in:\n      input1: [a, b]\n');
+    expect(() => readWorkflowFile(doc, 'merged', [CAT1])).toThrow(NotModelledError);
+    expect(() => readWorkflowFile(doc, 'merged', [CAT1])).toThrow("merged: not modelled: step 2: 2 connections into input 'input1', which Galaxy merges into an ephemeral collection");
+    // Into a multiple="true" data input they are a plain list of values (replacement_for_input): modelled.
+    const multiple = yaml('class: GalaxyWorkflow\ninputs: {a: data, b: data}\nsteps:\n  both:\n    tool_id: multi_data_param\n    in:\n      f1: [a, b]\n');
+    expect(readWorkflowFile(multiple, 'multiple', [MULTI]).workflow.steps['2']!.input_connections!['f1']).toHaveLength(2);
+    const c = { entry: 'workflow-invocation', workflow: doc, tools: [CAT1], history: { datasets: [{ id: 1 }, { id: 2 }] }, invocation: { inputs: { 0: { src: 'hda', id: 1 }, 1: { src: 'hda', id: 2 } } } };
+    expect(() => parseCase(c as never)).toThrow(NotModelledError);
   });
 });

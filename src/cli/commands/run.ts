@@ -12,7 +12,7 @@ import { generatorFingerprint } from '../../../generators/fingerprint.js';
 import { recordFinding } from '../../regression/record-finding.js';
 import { saveRegressionCase } from '../../regression/regression-store.js';
 import { CaseJudge } from '../../runner/case-judge.js';
-import { InvalidInputError, isFuzzerError } from '../../errors.js';
+import { InvalidInputError, isFuzzerError, NotModelledError } from '../../errors.js';
 import { checkWritableDirectory } from '../../files/check-writable.js';
 import type { Finding } from '../../runner/finding.js';
 import { resolveTargetProfile, type TargetOptions } from '../../runner/open-target.js';
@@ -287,7 +287,8 @@ function loadWorkflows(options: RunOptions, io: Io): WorkflowFile[] {
       io.err(`workflow ${file}: loaded`);
     } catch (error) {
       if (!isFuzzerError(error) || files.length === 1) throw error;
-      io.err(`workflow ${file}: refused: ${error.message}`);
+      // Galaxy would run what cardfuzz does not model: said as such, never as Galaxy's refusal.
+      io.err(`workflow ${file}: ${error instanceof NotModelledError ? 'not modelled' : 'refused'}: ${error.message}`);
     }
   }
   for (const note of loaded.flatMap((w) => w.notes)) io.err(`note: ${note}`);
