@@ -1,5 +1,5 @@
 import type { RequestInputs } from './case.js';
-import type { Tool, ToolOutput } from './tool.js';
+import { collectionTypeAlternatives, type Tool, type ToolOutput } from './tool.js';
 import type { GaConnection, GaStep, GaWorkflow, GaWorkflowOutput, WorkflowStepType } from './workflow.js';
 
 /**
@@ -63,7 +63,8 @@ export class WorkflowRefused extends Error {}
  * read in Galaxy's current code, so cardfuzz does not model it: each is named
  * here (one line per input), for the readers to say so. A `multiple="true"`
  * data input takes its connections as a plain list (`replacement_for_input`),
- * which is modelled.
+ * which is modelled, and a collection input not of type `list` alone takes
+ * the first connection, which is modelled too.
  */
 export function mergedConnections(graph: WorkflowGraph, path = ''): string[] {
   const found: string[] = [];
@@ -81,6 +82,8 @@ export function mergedConnections(graph: WorkflowGraph, path = ''): string[] {
       if (cs.length < 2 || name === NON_DATA_CONNECTION || name === 'when') continue;
       const input = step.tool.inputs.find((i) => i.name === name);
       if (input?.type === 'data' && input.multiple === true) continue;
+      // A collection input of any other type than exactly `list` takes the first connection (`replacement_for_connection(connections[0])`).
+      if (input?.type === 'data_collection' && (collectionTypeAlternatives(input)?.join(',') ?? '') !== 'list') continue;
       found.push(`${where}: ${cs.length} connections into input '${name}'`);
     }
   }

@@ -10,7 +10,7 @@ import type { CaseDatabase } from '../../src/persistence/case-database.js';
 import type { SystemUnderTest } from '../../src/runner/system-under-test.js';
 import { list } from '../helpers/cases.js';
 import { sqliteTarget } from '../helpers/targets.js';
-import { CAT1, MULTI, rowsOf, workflowCase } from '../helpers/workflows.js';
+import { CAT1, MULTI, rowsOf, tool, workflowCase } from '../helpers/workflows.js';
 
 /**
  * gxformat2 read as Galaxy's import reads it: converted to the native `.ga`
@@ -209,6 +209,10 @@ $graph:
     // Into a multiple="true" data input they are a plain list of values (replacement_for_input): modelled.
     const multiple = yaml('class: GalaxyWorkflow\ninputs: {a: data, b: data}\nsteps:\n  both:\n    tool_id: multi_data_param\n    in:\n      f1: [a, b]\n');
     expect(readWorkflowFile(multiple, 'multiple', [MULTI]).workflow.steps['2']!.input_connections!['f1']).toHaveLength(2);
+    // A collection input of another type than `list` takes the first connection (Galaxy's rule): modelled.
+    const PAIRED = tool('paired_in', [{ name: 'p', type: 'data_collection', collection_type: 'paired' }]);
+    const paired = yaml('class: GalaxyWorkflow\ninputs:\n  a: {type: collection, collection_type: paired}\n  b: {type: collection, collection_type: paired}\nsteps:\n  both:\n    tool_id: paired_in\n    in:\n      p: [a, b]\n');
+    expect(readWorkflowFile(paired, 'paired', [PAIRED]).workflow.steps['2']!.input_connections!['p']).toHaveLength(2);
     const c = { entry: 'workflow-invocation', workflow: doc, tools: [CAT1], history: { datasets: [{ id: 1 }, { id: 2 }] }, invocation: { inputs: { 0: { src: 'hda', id: 1 }, 1: { src: 'hda', id: 2 } } } };
     expect(() => parseCase(c as never)).toThrow(NotModelledError);
   });
