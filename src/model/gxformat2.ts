@@ -35,12 +35,16 @@ import { isJsonObject } from './json-checks.js';
  *
  * Not read, as they change nothing cardfuzz models: positions, comments,
  * reports, creators, post-job actions (`out:` renames, hides, tags), uuids.
- * A subworkflow given by URL, TRS id or `@import` is refused here: Galaxy
- * would fetch it, and cardfuzz reads no network.
+ * A step run from outside the file (a URL, a TRS id, an `@import` of a file
+ * beside it) is not modelled: Galaxy fetches or reads it, cardfuzz reads
+ * only the file.
  */
 
 /** Where Galaxy's import (gxformat2's conversion) would fail: one line, with gxformat2's message where it has one. */
 export class Gxformat2Error extends Error {}
+
+/** What Galaxy would import but cardfuzz does not read (a subworkflow or tool from outside the file). */
+export class Gxformat2NotRead extends Error {}
 
 /** Whether a parsed document is a Format 2 workflow (`class: GalaxyWorkflow`, or a `$graph` of them). */
 export function looksLikeGxformat2(value: unknown): boolean {
@@ -283,7 +287,7 @@ function buildStep(step: Step, orderIndex: number, labels: ReadonlyMap<string, n
     if (isJsonObject(run) && run['class'] === 'GalaxyUserTool') type = 'tool';
     else if (typeof run === 'string' || (isJsonObject(run) && '@import' in run)) {
       const what = typeof run === 'string' ? `"${run}"` : `@import ${JSON.stringify((run as Json)['@import'])}`;
-      throw new Gxformat2Error(`${where} runs ${what}, which Galaxy resolves outside the workflow (a URL, a TRS id or a file beside it); cardfuzz reads only what the file holds: inline it (run: {class: GalaxyWorkflow, ...})`);
+      throw new Gxformat2NotRead(`${where} runs ${what}, which Galaxy reads from outside the workflow (a URL, a TRS id or a file beside it); cardfuzz reads only what the file holds`);
     } else type = 'subworkflow';
   } else {
     const given = typeof raw['type'] === 'string' ? raw['type'] : 'tool';

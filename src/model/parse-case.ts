@@ -2,7 +2,7 @@ import { InvalidInputError, NotModelledError } from '../errors.js';
 import { CASE_FORMAT_VERSION, ENTRIES, type Case, type ToolCase, type WorkflowStepOptions } from './case.js';
 import { WORKFLOW_STEP_TYPES, type GaStep, type GaWorkflow, type SchedulingOptions, type WorkflowCase } from './workflow.js';
 import { mergedConnections, workflowGraph, WorkflowRefused } from './workflow-graph.js';
-import { Gxformat2Error, looksLikeGxformat2, pythonToWorkflow } from './gxformat2.js';
+import { Gxformat2Error, Gxformat2NotRead, looksLikeGxformat2, pythonToWorkflow } from './gxformat2.js';
 import { isValidCollectionType } from './collection-types.js';
 import type { CollectionElement, History, HistoryCollection, HistoryDataset, NestedCollection } from './history.js';
 import {
@@ -244,6 +244,7 @@ function gaFromGxformat2(value: unknown, path: string): unknown {
     return pythonToWorkflow(value);
   } catch (error) {
     if (error instanceof Gxformat2Error) fail(path, `Galaxy cannot import this gxformat2 workflow: ${error.message}`);
+    if (error instanceof Gxformat2NotRead) throw new NotModelledError(`${path}: not modelled: ${error.message}`);
     throw error;
   }
 }

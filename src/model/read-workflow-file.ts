@@ -3,7 +3,7 @@ import type { Tool, ToolInput, ToolOutput } from './tool.js';
 import { WORKFLOW_STEP_TYPES, type GaConnection, type GaStep, type GaWorkflow } from './workflow.js';
 import { mergedConnections, NON_DATA_CONNECTION, workflowGraph, WorkflowRefused } from './workflow-graph.js';
 import { isJsonObject } from './json-checks.js';
-import { Gxformat2Error, looksLikeGxformat2, pythonToWorkflow } from './gxformat2.js';
+import { Gxformat2Error, Gxformat2NotRead, looksLikeGxformat2, pythonToWorkflow } from './gxformat2.js';
 
 /**
  * A workflow as Galaxy exports it (`.ga` JSON, format-version 0.1, or
@@ -55,6 +55,7 @@ export function nativeWorkflow(document: unknown, source: string): unknown {
       return pythonToWorkflow(document);
     } catch (error) {
       if (error instanceof Gxformat2Error) throw new InvalidInputError(`${source}: Galaxy cannot import this gxformat2 workflow: ${error.message}`);
+      if (error instanceof Gxformat2NotRead) throw new NotModelledError(`${source}: not modelled: ${error.message}`);
       throw error;
     }
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Gxformat2Error, looksLikeGxformat2, pythonToWorkflow } from '../../src/model/gxformat2.js';
+import { Gxformat2Error, Gxformat2NotRead, looksLikeGxformat2, pythonToWorkflow } from '../../src/model/gxformat2.js';
 import { NotModelledError } from '../../src/errors.js';
 import { parseCase } from '../../src/model/parse-case.js';
 import { readWorkflowFile } from '../../src/model/read-workflow-file.js';
@@ -184,7 +184,9 @@ $graph:
     expect(refuse('class: GalaxyWorkflow\ninputs:\n  x: [data, text]\n')).toThrow('Only simple arrays of workflow inputs are currently supported');
     expect(refuse('class: GalaxyWorkflow\nsteps:\n  t:\n    in: {input1: 0}\n')).toThrow('Tool steps must define a tool_id.');
     expect(refuse('class: GalaxyWorkflow\ninputs: {reads: data}\nsteps:\n  t:\n    tool_id: cat1\n    in: {input1: raeds}\n')).toThrow('names no input or step');
-    expect(refuse('class: GalaxyWorkflow\nsteps:\n  s:\n    run: {"@import": "tool.gxtool.yml"}\n')).toThrow('@import "tool.gxtool.yml"');
+    // Read from outside the file: Galaxy would import it, cardfuzz does not read it.
+    expect(refuse('class: GalaxyWorkflow\nsteps:\n  s:\n    run: {"@import": "tool.gxtool.yml"}\n')).toThrow(Gxformat2NotRead);
+    expect(() => readWorkflowFile(yaml('class: GalaxyWorkflow\nsteps:\n  s:\n    run: https://example.org/sub.gxwf.yml\n'), 'url')).toThrow(NotModelledError);
     expect(refuse('$graph:\n  - id: other\n    class: GalaxyWorkflow\n')).toThrow("$graph has no 'main' workflow");
   });
 
