@@ -1,10 +1,13 @@
+import { collectionTypeSegments } from '../src/model/collection-types.js';
+import type { Snapshot } from '../src/persistence/snapshot.js';
 import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
 import { leafDatasetsOf } from './connections-reach-upstream-outputs.js';
 
 /**
  * A mapped step's implicit collection has one element per element it mapped
  * over (`precreate_output_collections` gives it the map-over's structure, one
- * job fills each leaf), and the next step consumes it whole: mapping over it
+ * job fills each leaf: with a dataset, or with the job's own collection for
+ * a collection output), and the next step consumes it whole: mapping over it
  * again reads every element once, reducing it reads every element in one job
  * (galaxy-workflows §1.6, §1.7, §2).
  */
@@ -21,17 +24,19 @@ export const mappedStepConsumedWhole = defineExecutionProperty({
     for (const step of trace.steps) {
       if (step.type !== 'tool' || step.state !== 'scheduled' || step.expansion === null || !step.expansion.ok || step.expansion.mapOver === null) continue;
       const mappedOver = step.expansion.mapOver.leafCount;
+      const depth = collectionTypeSegments(step.expansion.mapOver.structure.collectionType).length;
       for (const output of step.outputs ?? []) {
         if (output.value.kind !== 'collection') continue;
         judged++;
         const leaves = leafDatasetsOf(snapshot, output.value.id);
-        if (leaves.length !== Math.min(mappedOver, step.expansion.combinations.length)) {
+        const filled = filledUnits(snapshot, output.value.id, depth);
+        if (filled !== Math.min(mappedOver, step.expansion.combinations.length)) {
           return {
             kind: 'element-count-mismatch',
             table: 'dataset_collection_element',
             columns: ['dataset_collection_id'],
             constraint: null,
-            message: `step ${step.orderIndex} mapped over ${mappedOver} elements but its output '${output.name}' (collection ${output.value.id}) holds ${leaves.length} datasets`,
+            message: `step ${step.orderIndex} mapped over ${mappedOver} elements but its output '${output.name}' (collection ${output.value.id}) has ${filled} filled`,
           };
         }
         for (const consumer of trace.steps) {
@@ -54,3 +59,12 @@ export const mappedStepConsumedWhole = defineExecutionProperty({
     return judged === 0 ? NOT_JUDGED : null;
   },
 });
+
+/** Elements at the map-over's depth (its leaves) of an HDCA's collection that a job filled, with a dataset or a collection of its own. */
+function filledUnits(snapshot: Snapshot, hdcaId: number, depth: number): number {
+  const root = snapshot.collections.find((c) => c.id === hdcaId)?.collectionId ?? null;
+  if (root === null) return 0;
+  let level = [root];
+  for (let d = 1; d < depth; d++) level = snapshot.elements.filter((e) => e.collectionId !== null && level.includes(e.collectionId) && e.childId !== null).map((e) => e.childId!);
+  return snapshot.elements.filter((e) => e.collectionId !== null && level.includes(e.collectionId) && (e.hdaId !== null || e.childId !== null)).length;
+}
