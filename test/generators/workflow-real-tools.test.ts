@@ -8,6 +8,8 @@ import type { CaseDatabase } from '../../src/persistence/case-database.js';
 import type { SystemUnderTest } from '../../src/runner/system-under-test.js';
 import type { WorkflowCase } from '../../src/model/workflow.js';
 import { sqliteTarget } from '../helpers/targets.js';
+import { findingFor, fuzz } from '../helpers/fuzz.js';
+import { loadProfileFile } from '../../src/profiles/profile-file.js';
 
 /**
  * Generated workflows whose tool steps run real tools read from tool XML:
@@ -103,5 +105,24 @@ describe('generated workflows with real tools on their tool steps', () => {
     expect(reduced).toBeGreaterThan(0);
     // The tools' own collection outputs (structured_like, filtered ones never) feed later steps, which wait for them.
     expect(waiting).toBeGreaterThan(0);
+  });
+});
+
+describe('shrinking workflows with real tools', () => {
+  async function minimal(only: boolean, seed: number): Promise<{ steps: string[]; tools: string[]; connections: string[][] }> {
+    const profile = await loadProfileFile('test/fixtures/profiles/unique-step-row-per-invocation.yaml');
+    const result = await fuzz(profile, { cases: 'workflow', runs: 200, seed, properties: ['persists-without-constraint-violations'], workflowTools: { tools: [MAP_AND_BATCH, PAIRS], only } });
+    const f = findingFor(result, 'persists-without-constraint-violations');
+    expect(f, `no finding with seed ${seed}`).toBeDefined();
+    const c = f!.case as WorkflowCase;
+    return { steps: Object.values(c.workflow.steps).map((s) => s.type), tools: c.tools.map((t) => t.id), connections: toolSteps(c).map((s) => s.connections) };
+  }
+
+  it('with only real tools, shrinks to an input and one step running the first tool, its required parameter connected', async () => {
+    for (const seed of [1, 2]) expect(await minimal(true, seed)).toEqual({ steps: ['data_input', 'tool'], tools: [MAP_AND_BATCH.id], connections: [['input1']] });
+  });
+
+  it('with real tools mixed in, shrinks to a generated tool', async () => {
+    for (const seed of [1, 2]) expect(await minimal(false, seed)).toEqual({ steps: ['data_input', 'tool'], tools: ['wf_tool_1'], connections: [['in1']] });
   });
 });
