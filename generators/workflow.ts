@@ -23,10 +23,19 @@ import { freshCollectionType, realToolSpecArbitrary, realToolState, type RealToo
  * accepts: a dataset or any collection for a `data` input (mapped over), a
  * dataset, a `list` (reduced) or a `list:list` (mapped over its outer level)
  * for a `multiple="true"` input, a collection of the declared type or holding
- * it (subcollection mapping) for a collection input. What Galaxy then does
- * with it (mapping, matching, failing) is the model's business.
+ * it (subcollection mapping) for a collection input — Galaxy's rules as
+ * src/model/connection-match.ts states them. What Galaxy then does with a
+ * generated tool's connections (mapping, matching, failing) is the model's
+ * business.
  *
- * Shrinks towards: fewer steps, fewer inputs and parameters, connections to
+ * Given a pool of real tools (read from tool XML), a tool step may run one of
+ * them instead (workflow-tool-steps.ts): its state follows the tool's
+ * parameter tree, and each dataset parameter it reaches is connected to an
+ * output it accepts, mapping along one axis only (values mapped together
+ * share their elements), or to a new input step of its type.
+ *
+ * Shrinks towards: fewer steps, fewer inputs and parameters, generated tools
+ * rather than real ones (unless the pool is all there is), connections to
  * the first compatible output, plain datasets, smaller collections, a single
  * invocation, no job cap.
  */
