@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { ToolCase, JsonValue, TesCaptureState } from '../src/model/case.js';
-import { collectionTypeAlternatives, testParamValues, type Tool, type ToolInput } from '../src/model/tool.js';
+import { collectionTypeAlternatives, testParamValues, type ScalarInput, type ScalarValue, type Tool, type ToolInput } from '../src/model/tool.js';
 import { CaseBuilder, flatten } from './build-case.js';
 import type { FixedInputSpec, FixedToolCaseSpec, ValueSpec } from './case-spec.js';
 import { DEFAULT_CONSTRAINTS, type GeneratorConstraints } from './constraints.js';
@@ -61,18 +61,29 @@ function inputSpec(input: ToolInput, constraints: GeneratorConstraints, mode: Va
         .map((instances) => ({ kind: 'repeat' as const, instances }));
     case 'section':
       return inputSpecs(input.inputs, constraints, mode).map((inner) => ({ kind: 'section' as const, inner }));
+    default:
+      return scalarValueArbitrary(input).map((value) => ({ kind: 'scalar' as const, value }));
+  }
+}
+
+/**
+ * A value for a scalar parameter of a fixed tool, or undefined (the request
+ * leaves it out and the tool's default applies). Shrinks towards the default.
+ */
+export function scalarValueArbitrary(input: ScalarInput): fc.Arbitrary<ScalarValue | undefined> {
+  switch (input.type) {
     case 'select':
       // A dynamic select whose options are unknown gets its default (nothing is sent).
-      if (input.options.length === 0) return fc.constant({ kind: 'scalar' as const, value: undefined });
-      return fc.option(fc.constantFrom(...input.options), { nil: undefined }).map((v) => ({ kind: 'scalar' as const, value: v }));
+      if (input.options.length === 0) return fc.constant(undefined);
+      return fc.option(fc.constantFrom(...input.options), { nil: undefined });
     case 'boolean':
-      return fc.option(fc.boolean(), { nil: undefined }).map((v) => ({ kind: 'scalar' as const, value: v }));
+      return fc.option(fc.boolean(), { nil: undefined });
     case 'integer':
-      return fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }).map((v) => ({ kind: 'scalar' as const, value: v }));
+      return fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined });
     case 'float':
-      return fc.option(fc.double({ min: 0, max: 100, noNaN: true }), { nil: undefined }).map((v) => ({ kind: 'scalar' as const, value: v }));
+      return fc.option(fc.double({ min: 0, max: 100, noNaN: true }), { nil: undefined });
     case 'text':
-      return fc.option(fc.string({ maxLength: 4 }), { nil: undefined }).map((v) => ({ kind: 'scalar' as const, value: v }));
+      return fc.option(fc.string({ maxLength: 4 }), { nil: undefined });
     case 'hidden':
     case 'baseurl':
     case 'color':
@@ -80,7 +91,7 @@ function inputSpec(input: ToolInput, constraints: GeneratorConstraints, mode: Va
     case 'genomebuild':
     case 'group_tag':
     case 'drill_down':
-      return fc.constant({ kind: 'scalar' as const, value: undefined });
+      return fc.constant(undefined);
   }
 }
 

@@ -1,12 +1,15 @@
 import fc from 'fast-check';
 import type { JsonValue } from '../src/model/case.js';
 import type { CollectionElement, HistoryCollection, HistoryDataset, NestedCollection } from '../src/model/history.js';
-import type { Tool, ToolInput } from '../src/model/tool.js';
+import { matchConnection, type ConnectedType, type ConnectionMatch } from '../src/model/connection-match.js';
+import { collectionTypeSegments } from '../src/model/collection-types.js';
+import type { DatasetInput, Tool, ToolInput } from '../src/model/tool.js';
 import type { GaWorkflow, SchedulingOptions, WorkflowCase } from '../src/model/workflow.js';
 import type { CollectionSpec } from './case-spec.js';
 import { collectionOfType } from './collection.js';
 import { DEFAULT_CONSTRAINTS, type GeneratorConstraints } from './constraints.js';
 import { WorkflowBuilder, type Source } from './workflow-builder.js';
+import { freshCollectionType, realToolSpecArbitrary, realToolState, type RealToolSpec } from './workflow-tool-steps.js';
 
 /**
  * Whole workflow invocations: a workflow as a DAG of typed steps (data,
@@ -20,10 +23,19 @@ import { WorkflowBuilder, type Source } from './workflow-builder.js';
  * accepts: a dataset or any collection for a `data` input (mapped over), a
  * dataset, a `list` (reduced) or a `list:list` (mapped over its outer level)
  * for a `multiple="true"` input, a collection of the declared type or holding
- * it (subcollection mapping) for a collection input. What Galaxy then does
- * with it (mapping, matching, failing) is the model's business.
+ * it (subcollection mapping) for a collection input — Galaxy's rules as
+ * src/model/connection-match.ts states them. What Galaxy then does with a
+ * generated tool's connections (mapping, matching, failing) is the model's
+ * business.
  *
- * Shrinks towards: fewer steps, fewer inputs and parameters, connections to
+ * Given a pool of real tools (read from tool XML), a tool step may run one of
+ * them instead (workflow-tool-steps.ts): its state follows the tool's
+ * parameter tree, and each dataset parameter it reaches is connected to an
+ * output it accepts, mapping along one axis only (values mapped together
+ * share their elements), or to a new input step of its type.
+ *
+ * Shrinks towards: fewer steps, fewer inputs and parameters, generated tools
+ * rather than real ones (unless the pool is all there is), connections to
  * the first compatible output, plain datasets, smaller collections, a single
  * invocation, no job cap.
  */
@@ -42,6 +54,18 @@ interface ToolStepSpec {
   readonly outputs: number;
   /** A conditional step, fed by the n-th boolean input (if there is one). */
   readonly when: number | null;
+  /** The step runs this real tool (its state and connections) instead of a tool of its own made from `params` and `outputs`. */
+  readonly real?: RealToolSpec;
+}
+
+/**
+ * Real tools (read from tool XML) the tool steps may run. With `only`, every
+ * tool step runs one of them; otherwise a step runs a generated tool or one
+ * of them, and shrinking prefers the generated tool.
+ */
+export interface WorkflowToolPool {
+  readonly tools: readonly Tool[];
+  readonly only?: boolean;
 }
 
 type StepSpec =
@@ -63,7 +87,7 @@ function weighted<T>(...options: readonly (readonly [T, number])[]): fc.Arbitrar
   return fc.oneof({ withCrossShrink: true }, ...options.map(([value, weight]) => ({ arbitrary: fc.constant(value), weight })));
 }
 
-export function workflowSpecArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS): fc.Arbitrary<WorkflowSpec> {
+export function workflowSpecArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS, pool: WorkflowToolPool = { tools: [] }): fc.Arbitrary<WorkflowSpec> {
   const collection = fc.oneof({ withCrossShrink: true }, ...WORKFLOW_COLLECTION_TYPES.map((t, i) => ({ arbitrary: collectionOfType(t, constraints), weight: i === 0 ? 4 : 1 })));
   const dataInput: fc.Arbitrary<InputSpec> = fc.oneof(
     { withCrossShrink: true },
@@ -80,12 +104,23 @@ export function workflowSpecArbitrary(constraints: GeneratorConstraints = DEFAUL
     collectionType: weighted<ParamSpec['collectionType']>(['list', 2], ['paired', 1]),
     source: fc.nat({ max: 7 }),
   });
-  const toolStep: fc.Arbitrary<ToolStepSpec> = fc.record({
+  const when = fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 6 }, { arbitrary: fc.nat({ max: 2 }), weight: 1 });
+  const generatedStep: fc.Arbitrary<ToolStepSpec> = fc.record({
     kind: fc.constant('tool' as const),
     params: fc.array(param, { minLength: 1, maxLength: 2 }),
     outputs: weighted([1, 6], [2, 2], [0, 1]),
-    when: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 6 }, { arbitrary: fc.nat({ max: 2 }), weight: 1 }),
+    when,
   });
+  // A real tool step: the pool's first tool first when shrinking.
+  const realSteps = pool.tools.map((tool) =>
+    fc.record({ real: realToolSpecArbitrary(tool, constraints), when }).map(({ real, when: w }): ToolStepSpec => ({ kind: 'tool', params: [], outputs: 0, when: w, real })),
+  );
+  const toolStep: fc.Arbitrary<ToolStepSpec> =
+    realSteps.length === 0
+      ? generatedStep
+      : pool.only
+        ? fc.oneof({ withCrossShrink: true }, ...realSteps)
+        : fc.oneof({ withCrossShrink: true }, { arbitrary: generatedStep, weight: 1 }, { arbitrary: fc.oneof({ withCrossShrink: true }, ...realSteps), weight: 1 });
   const step: fc.Arbitrary<StepSpec> = fc.oneof(
     { withCrossShrink: true },
     { arbitrary: toolStep, weight: 8 },
@@ -105,43 +140,81 @@ export function workflowSpecArbitrary(constraints: GeneratorConstraints = DEFAUL
   });
 }
 
-export function workflowCaseArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS): fc.Arbitrary<WorkflowCase> {
-  return workflowSpecArbitrary(constraints).map(buildWorkflowCase);
+export function workflowCaseArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS, pool?: WorkflowToolPool): fc.Arbitrary<WorkflowCase> {
+  return workflowSpecArbitrary(constraints, pool).map(buildWorkflowCase);
 }
 
 /** What flows along a connection, as far as choosing a compatible one goes: a dataset, a collection of a type, or a boolean. */
 type StaticType = 'dataset' | 'boolean' | `collection:${string}`;
 
+/**
+ * Which collection's elements a value's outer levels are: `known` outer
+ * levels have the elements of the collection `root` (an input, or an output
+ * whose elements are not known). Two values a step maps over together must
+ * share them, or Galaxy cannot match them.
+ */
+interface Structure {
+  readonly root: string;
+  readonly known: number;
+}
+
 interface Available {
   readonly source: Source;
   readonly type: StaticType;
+  readonly structure: Structure | null;
 }
 
 function collectionTypeOf(type: StaticType): string | null {
   return type.startsWith('collection:') ? type.slice('collection:'.length) : null;
 }
 
-function accepts(param: ParamSpec, type: StaticType): boolean {
-  if (type === 'boolean') return false;
+function connectedType(type: StaticType): ConnectedType | null {
+  if (type === 'boolean') return null;
   const ct = collectionTypeOf(type);
-  if (param.kind === 'data') return true;
-  if (param.kind === 'multiple') return ct === null || ct === 'list' || ct === 'list:list';
-  return ct !== null && (ct === param.collectionType || ct.endsWith(`:${param.collectionType}`));
+  return ct === null ? { kind: 'dataset' } : { kind: 'collection', collectionType: ct };
 }
 
-/** The collection type a step maps over for one connected value, or null (the value is consumed whole). */
-function mappedType(param: ParamSpec, type: StaticType): string | null {
-  const ct = collectionTypeOf(type);
-  if (ct === null) return null;
-  if (param.kind === 'data') return ct;
-  if (param.kind === 'multiple') return ct === 'list:list' ? 'list' : null;
-  return ct === param.collectionType ? null : ct.slice(0, ct.length - param.collectionType.length - 1);
+function staticType(type: ConnectedType): StaticType {
+  return type.kind === 'dataset' ? 'dataset' : `collection:${type.collectionType}`;
 }
+
+/** How a value of `type` meets a tool parameter on a connection (Galaxy's rules, connection-match.ts). */
+function match(input: DatasetInput, type: StaticType): ConnectionMatch | null {
+  const given = connectedType(type);
+  return given === null ? null : matchConnection(input, given);
+}
+
+/** A generated parameter as the tool declares it. */
+function paramInput(name: string, param: ParamSpec): DatasetInput {
+  return param.kind === 'collection' ? { name, type: 'data_collection', collection_type: param.collectionType } : { name, type: 'data', ...(param.kind === 'multiple' ? { multiple: true } : {}) };
+}
+
+/** The mapped axis of a step: its type and the structure of its elements. */
+interface Axis {
+  readonly type: string;
+  readonly structure: Structure | null;
+}
+
+function axisOf(chosen: Available, m: ConnectionMatch): Axis | null {
+  if (m.kind !== 'map') return null;
+  const depth = collectionTypeSegments(m.mapped).length;
+  return { type: m.mapped, structure: chosen.structure !== null && chosen.structure.known >= depth ? { root: chosen.structure.root, known: depth } : null };
+}
+
+/** Whether a value mapped along `b` can be matched with the step's axis `a`: the same type over the same elements. */
+function sameAxis(a: Axis, b: Axis): boolean {
+  return a.type === b.type && a.structure !== null && b.structure !== null && a.structure.root === b.structure.root && a.structure.known === b.structure.known;
+}
+
+/** Makes a new input step for a value no upstream output provides (its type), and returns its output. */
+type FreshInput = (label: string, fresh: CollectionSpec | null) => Available;
 
 class WorkflowCaseBuilder {
   readonly datasets: HistoryDataset[] = [];
   readonly collections: HistoryCollection[] = [];
   readonly tools: Tool[] = [];
+  /** Outputs whose elements are not known (a real tool's own collections) each get a structure of their own. */
+  #ownStructures = 0;
 
   dataset(): number {
     const id = this.datasets.length + 1;
@@ -164,39 +237,119 @@ class WorkflowCaseBuilder {
     return { collection_type: spec.type, elements };
   }
 
-  /** A tool step: its tool (one per step), its connections, and the static type of its outputs. */
-  toolStep(w: WorkflowBuilder, spec: ToolStepSpec, available: readonly Available[], booleans: readonly Available[], labelOutputs: string | null): Available[] {
+  /** A tool step: its tool, its connections, and the static type of its outputs. */
+  toolStep(w: WorkflowBuilder, spec: ToolStepSpec, available: readonly Available[], booleans: readonly Available[], labelOutputs: string | null, fresh: FreshInput): Available[] {
+    return spec.real === undefined ? this.generatedStep(w, spec, available, booleans, labelOutputs) : this.realStep(w, spec, spec.real, available, booleans, labelOutputs, fresh);
+  }
+
+  /** A step with a tool of its own (one per step), made from the spec's parameters and outputs. */
+  generatedStep(w: WorkflowBuilder, spec: ToolStepSpec, available: readonly Available[], booleans: readonly Available[], labelOutputs: string | null): Available[] {
     const inputs: ToolInput[] = [];
     const connections: Record<string, Source> = {};
-    let mapped: string | null = null;
+    let axis: Axis | null = null;
     spec.params.forEach((p, i) => {
-      let param = p;
-      let choices = available.filter((a) => accepts(param, a.type));
+      const name = `in${i + 1}`;
+      let input = paramInput(name, p);
+      let choices = available.filter((a) => match(input, a.type) !== null);
       if (choices.length === 0) {
-        param = { ...p, kind: 'data' };
-        choices = available.filter((a) => accepts(param, a.type));
+        input = paramInput(name, { ...p, kind: 'data' });
+        choices = available.filter((a) => match(input, a.type) !== null);
       }
       const chosen = choices[p.source % choices.length];
       if (chosen === undefined) return;
-      const name = `in${i + 1}`;
-      inputs.push(
-        param.kind === 'collection'
-          ? { name, type: 'data_collection', collection_type: param.collectionType }
-          : { name, type: 'data', ...(param.kind === 'multiple' ? { multiple: true } : {}) },
-      );
+      inputs.push(input);
       connections[name] = chosen.source;
-      mapped ??= mappedType(param, chosen.type);
+      axis ??= axisOf(chosen, match(input, chosen.type)!);
     });
     const toolId = `wf_tool_${this.tools.length + 1}`;
     const outputs = Array.from({ length: spec.outputs }, (_, i) => `out${i + 1}`);
     this.tools.push({ id: toolId, inputs, outputs: outputs.map((name) => ({ name, type: 'data' as const })) });
+    const step = this.addStep(w, toolId, connections, {}, spec, booleans, labelOutputs, outputs);
+    const out = axis as Axis | null;
+    const type: StaticType = out === null ? 'dataset' : `collection:${out.type}`;
+    return outputs.map((o) => ({ source: [step, o] as const, type, structure: out?.structure ?? null }));
+  }
+
+  /**
+   * A step running a real tool: each dataset parameter its state reaches is
+   * connected to an upstream output it accepts by Galaxy's rules — one that
+   * is consumed whole, or that maps the step along the axis it already maps
+   * along (so that Galaxy can match them) — or, when none fits and the
+   * parameter is required, to a new input step of its type. An optional
+   * parameter may stay unconnected.
+   */
+  realStep(w: WorkflowBuilder, spec: ToolStepSpec, real: RealToolSpec, available: readonly Available[], booleans: readonly Available[], labelOutputs: string | null, fresh: FreshInput): Available[] {
+    const tool = real.tool;
+    const { state, leaves } = realToolState(real);
+    const connections: Record<string, Source> = {};
+    const each = new Map<string, { readonly type: ConnectedType; readonly structure: Structure | null }>();
+    let axis: Axis | null = null;
+    for (const leaf of leaves) {
+      const fits = (a: Available): ConnectionMatch | null => {
+        const m = match(leaf.input, a.type);
+        if (m === null || m.kind === 'whole') return m;
+        const along = axisOf(a, m)!;
+        return axis === null || sameAxis(axis, along) ? m : null;
+      };
+      const choices = available.filter((a) => fits(a) !== null);
+      let chosen = choices[leaf.spec.source % Math.max(1, choices.length)];
+      if (!leaf.spec.connect) continue;
+      if (chosen === undefined) {
+        if (leaf.input.optional) continue;
+        chosen = fresh(`${tool.id} ${leaf.name}`, freshCollectionType(leaf.input) === null ? null : leaf.spec.fresh);
+      }
+      const m = fits(chosen);
+      if (m === null) continue;
+      connections[leaf.name] = chosen.source;
+      if (m.kind === 'map') {
+        axis ??= axisOf(chosen, m);
+        each.set(leaf.name, { type: m.each, structure: null });
+      } else each.set(leaf.name, { type: connectedType(chosen.type)!, structure: chosen.structure });
+    }
+    if (!this.tools.some((t) => t.id === tool.id)) this.tools.push(tool);
+    const outputs = tool.outputs.map((o) => o.name);
+    const step = this.addStep(w, tool.id, connections, state, spec, booleans, labelOutputs, outputs);
+    const made: Available[] = [];
+    const mapped = axis as Axis | null;
+    for (const output of tool.outputs) {
+      // An output a filter may remove is not offered downstream: the step may not have it.
+      if (output.filter !== undefined || (output.filters ?? []).length > 0) continue;
+      let inner: { readonly type: ConnectedType; readonly structure: Structure | null } | undefined;
+      if (output.type === 'data') inner = { type: { kind: 'dataset' }, structure: null };
+      else if (output.collection_type !== undefined) inner = { type: { kind: 'collection', collectionType: output.collection_type }, structure: null };
+      else {
+        const from = output.structured_like ?? output.type_source;
+        const source = from === undefined ? undefined : [...each].find(([name]) => name === from || name.endsWith(`|${from}`))?.[1];
+        if (source !== undefined && source.type.kind === 'collection') inner = { type: source.type, structure: output.structured_like !== undefined ? source.structure : null };
+      }
+      if (inner === undefined) continue;
+      const own: Structure = { root: `output ${++this.#ownStructures}`, known: Number.MAX_SAFE_INTEGER };
+      if (mapped === null) {
+        made.push({ source: [step, output.name], type: staticType(inner.type), structure: inner.type.kind === 'dataset' ? null : (inner.structure ?? own) });
+      } else {
+        const type = inner.type.kind === 'dataset' ? mapped.type : `${mapped.type}:${inner.type.collectionType}`;
+        made.push({ source: [step, output.name], type: `collection:${type}`, structure: mapped.structure });
+      }
+    }
+    return made;
+  }
+
+  addStep(
+    w: WorkflowBuilder,
+    toolId: string,
+    connections: Record<string, Source>,
+    state: Record<string, JsonValue>,
+    spec: ToolStepSpec,
+    booleans: readonly Available[],
+    labelOutputs: string | null,
+    outputs: readonly string[],
+  ): number {
     const when = spec.when !== null && booleans.length > 0 ? booleans[spec.when % booleans.length]!.source : undefined;
-    const step = w.tool(toolId, connections, {
+    return w.tool(toolId, connections, {
+      ...(Object.keys(state).length === 0 ? {} : { state }),
       ...(when === undefined ? {} : { when }),
       ...(labelOutputs === null ? {} : { outputs: outputs.map((o) => ({ output_name: o, label: `${labelOutputs}_${o}` })) }),
     });
-    const type: StaticType = mapped === null ? 'dataset' : `collection:${mapped}`;
-    return outputs.map((o) => ({ source: [step, o] as const, type }));
   }
 }
 
@@ -214,7 +367,7 @@ export function buildWorkflowCase(spec: WorkflowSpec): WorkflowCase {
     const step =
       input.kind === 'dataset' ? w.dataInput(label) : input.kind === 'collection' ? w.collectionInput(label, input.collection.type) : w.parameterInput(label, 'boolean');
     const type: StaticType = input.kind === 'dataset' ? 'dataset' : input.kind === 'collection' ? `collection:${input.collection.type}` : 'boolean';
-    (input.kind === 'boolean' ? booleans : available).push({ source: [step, 'output'], type });
+    (input.kind === 'boolean' ? booleans : available).push({ source: [step, 'output'], type, structure: input.kind === 'collection' ? { root: label, known: Number.MAX_SAFE_INTEGER } : null });
     // A batch runs the workflow once per value: the first data input, or (product) every data input.
     const batch = spec.batch;
     if (batch.kind !== 'none' && input.kind !== 'boolean' && (batched === 0 || batch.kind === 'product')) {
@@ -223,31 +376,53 @@ export function buildWorkflowCase(spec: WorkflowSpec): WorkflowCase {
       inputs[String(step)] = { batch: true, ...(batch.kind === 'product' ? { product: true } : {}), values };
     } else inputs[String(step)] = valueOf(input);
   });
+  // A new input step of the top-level workflow, for a real tool's parameter nothing upstream fits.
+  let freshCount = 0;
+  const freshTop = (w2: WorkflowBuilder) => (label: string, fresh: CollectionSpec | null): Available => {
+    freshCount++;
+    const name = `fresh${freshCount}`;
+    const step = fresh === null ? w2.dataInput(`${name} (${label})`) : w2.collectionInput(`${name} (${label})`, fresh.type);
+    inputs[String(step)] = fresh === null ? { src: 'hda', id: b.dataset() } : { src: 'hdca', id: b.collection(fresh) };
+    return { source: [step, 'output'], type: fresh === null ? 'dataset' : `collection:${fresh.type}`, structure: fresh === null ? null : { root: name, known: Number.MAX_SAFE_INTEGER } };
+  };
   const lastTool = spec.steps.reduce((last, s, i) => (s.kind === 'tool' ? i : last), -1);
   spec.steps.forEach((s, index) => {
     if (s.kind === 'tool') {
-      available.push(...b.toolStep(w, s, available, booleans, index === lastTool ? `output${index}` : null));
+      available.push(...b.toolStep(w, s, available, booleans, index === lastTool ? `output${index}` : null, freshTop(w)));
       return;
     }
     const data = available.filter((a) => a.type !== 'boolean');
     const chosen = data[s.source % data.length]!;
     if (s.kind === 'pause') {
       const step = w.pause(chosen.source);
-      available.push({ source: [step, 'output'], type: chosen.type });
+      available.push({ source: [step, 'output'], type: chosen.type, structure: chosen.structure });
       return;
     }
     const inner = new WorkflowBuilder(`subworkflow ${index}`);
     const innerInput = inner.dataInput('inner_input');
-    const innerAvailable: Available[] = [{ source: [innerInput, 'output'], type: chosen.type }];
+    const innerAvailable: Available[] = [{ source: [innerInput, 'output'], type: chosen.type, structure: chosen.structure }];
+    // A new input a real tool inside needs: an inner input step, fed by a new top-level input step made before the subworkflow step.
+    const outerFresh: { label: string; fresh: CollectionSpec | null }[] = [];
+    const freshInner = (label: string, fresh: CollectionSpec | null): Available => {
+      const innerLabel = `inner_fresh${outerFresh.length + 1}`;
+      outerFresh.push({ label, fresh });
+      const step = fresh === null ? inner.dataInput(innerLabel) : inner.collectionInput(innerLabel, fresh.type);
+      return { source: [step, 'output'], type: fresh === null ? 'dataset' : `collection:${fresh.type}`, structure: fresh === null ? null : { root: `${index} ${innerLabel}`, known: Number.MAX_SAFE_INTEGER } };
+    };
     const innerLast = s.inner.length - 1;
     let exported: Available[] = [];
     s.inner.forEach((t, j) => {
-      const made = b.toolStep(inner, { ...t, when: null }, innerAvailable, [], j === innerLast ? `sub${index}` : null);
+      const made = b.toolStep(inner, { ...t, when: null }, innerAvailable, [], j === innerLast ? `sub${index}` : null, freshInner);
       innerAvailable.push(...made);
       if (j === innerLast) exported = made;
     });
-    const step = w.subworkflow(inner.build(), { inner_input: chosen.source });
-    for (const e of exported) available.push({ source: [step, `sub${index}_${e.source[1]}`], type: e.type });
+    const connections: Record<string, Source> = { inner_input: chosen.source };
+    outerFresh.forEach((f, k) => {
+      connections[`inner_fresh${k + 1}`] = freshTop(w)(f.label, f.fresh).source;
+    });
+    const step = w.subworkflow(inner.build(), connections);
+    // Outputs keep their type; a structure known only inside the subworkflow is not matched outside.
+    for (const e of exported) available.push({ source: [step, `sub${index}_${e.source[1]}`], type: e.type, structure: e.structure?.root.startsWith(`${index} inner_fresh`) ? null : e.structure });
   });
   const scheduling: SchedulingOptions = {
     ...(spec.jobsPerIteration === undefined ? {} : { jobs_per_iteration: spec.jobsPerIteration }),

@@ -2,9 +2,9 @@ import { expandCase } from '../expansion/expand-case.js';
 import { expandWorkflowInputs } from '../expansion/expand-workflow-inputs.js';
 import type { Expansion, ExpansionSettings } from '../expansion/expansion.js';
 import type { Case, JsonValue, RequestInputs } from '../model/case.js';
-import { acceptsAnyOf, canMapOver } from '../model/collection-types.js';
+import { matchConnection, type ConnectedType } from '../model/connection-match.js';
 import type { CollectionElement, History, HistoryCollection, HistoryDataset } from '../model/history.js';
-import { collectionTypeAlternatives, type Tool } from '../model/tool.js';
+import { whenKey, type Tool, type ToolInput } from '../model/tool.js';
 import { DEFAULT_SCHEDULING_BUDGET, type SchedulingOptions, type WorkflowCase } from '../model/workflow.js';
 import { CYCLES_MESSAGE, NON_DATA_CONNECTION, isInputStep, stepOutputNames, subworkflowInputSteps, subworkflowOutputs, type StepNode, type WorkflowGraph } from '../model/workflow-graph.js';
 import type { ExecutionRun } from './execution-run.js';
@@ -76,8 +76,15 @@ export interface WorkflowTrace {
   readonly steps: StepTrace[];
   /** Scheduling passes run. */
   passes: number;
-  /** Top-level invocations not finished when the budget was spent and not waiting for a review. */
+  /** Top-level invocations not finished when the budget was spent and not waiting for a review or for jobs. */
   readonly unfinished: number[];
+  /**
+   * Top-level invocations not finished when the budget was spent because a
+   * step waits for a collection a job fills when it finishes (a tool's own
+   * collection output): Galaxy schedules the step once the job is done; the
+   * model runs no job to the end, so they are not counted as never finishing.
+   */
+  readonly waitingForJobs: number[];
 }
 
 /** The stored workflow's rows (written before the request): workflow id per graph, step ids per (graph, order index). */
@@ -136,6 +143,8 @@ interface Invocation {
   readonly children: Map<number, Invocation>;
   /** `max_jobs_to_schedule` applies (top-level invocations; run.py `subworkflow_progress` builds children without it). */
   readonly capped: boolean;
+  /** In the last pass a step waited for a collection a job has not filled yet (here or in a subworkflow). */
+  waitsForJobs: boolean;
 }
 
 interface StepRun {
@@ -166,7 +175,7 @@ export function invokeWorkflow(
   expansionSettings: ExpansionSettings,
 ): WorkflowTrace {
   const graph = stored.graph;
-  const trace: WorkflowTrace = { refused: null, invocations: [], steps: [], passes: 0, unfinished: [] };
+  const trace: WorkflowTrace = { refused: null, invocations: [], steps: [], passes: 0, unfinished: [], waitingForJobs: [] };
   if (graph.hasCycles) return { ...trace, refused: CYCLES_MESSAGE };
   const expanded = expandWorkflowInputs(c.invocation.inputs);
   if (!expanded.ok) return { ...trace, refused: expanded.message };
@@ -194,8 +203,18 @@ export function invokeWorkflow(
     trace.passes = pass + 1;
     for (const invocation of active) invokePass(invoker, invocation, pass, scheduling);
   }
-  for (const i of invocations) if ((i.trace.state === 'new' || i.trace.state === 'ready') && !waitsForReview(i, scheduling)) trace.unfinished.push(i.trace.id);
+  for (const i of invocations) {
+    if ((i.trace.state !== 'new' && i.trace.state !== 'ready') || waitsForReview(i, scheduling)) continue;
+    if (waitsForJobs(i)) trace.waitingForJobs.push(i.trace.id);
+    else trace.unfinished.push(i.trace.id);
+  }
   return trace;
+}
+
+/** An invocation whose last pass waited only for collections jobs fill (no tool step part-way through its slices) is waiting for its jobs, not stuck. */
+function waitsForJobs(invocation: Invocation): boolean {
+  const toolsStuck = [...invocation.steps.values()].some((s) => s.tool !== null && !s.scheduled && s.tool.passes > 0);
+  return invocation.waitsForJobs && !toolsStuck;
 }
 
 /** An invocation held only by a pause step nobody reviewed is waiting for a person, not stuck. */
@@ -240,7 +259,7 @@ function createInvocation(invoker: Invoker, stored: StoredWorkflow, parent: { in
   const row = session.add('workflow_invocation', { workflow_id: stored.workflowId, history_id: HISTORY_ID, state });
   const trace: InvocationTrace = { id: row.id, parentId: parent?.invocation.row.id ?? null, workflowId: stored.workflowId, config, state: 'new', message: null };
   invoker.trace.invocations.push(trace);
-  const invocation: Invocation = { trace, row, stored, inputs: new Map(), steps: new Map(), children: new Map(), capped: parent === null };
+  const invocation: Invocation = { trace, row, stored, inputs: new Map(), steps: new Map(), children: new Map(), capped: parent === null, waitsForJobs: false };
   for (const step of stored.graph.steps) {
     session.add('workflow_request_step_states', { workflow_invocation_id: row.id, workflow_step_id: stored.stepIds.get(step.orderIndex)!, value: JSON.stringify(step.state) });
   }
@@ -282,6 +301,7 @@ function invokePass(invoker: Invoker, invocation: Invocation, pass: number, sche
   const { session } = invoker;
   let jobsLeft = invocation.capped ? (scheduling.jobs_per_iteration ?? Infinity) : Infinity;
   if (invocation.trace.state === 'new' && invocation.row.cells['state'] === null) session.set(invocation.row, 'state', 'new');
+  invocation.waitsForJobs = false;
   for (const step of invocation.stored.graph.steps) {
     const existing = invocation.steps.get(step.orderIndex);
     if (existing?.scheduled) continue;
@@ -406,7 +426,10 @@ function replacementForConnection(invocation: Invocation, from: number, outputNa
   if (!stepOutputNames(node).includes(outputName)) return { ok: false, outcome: { kind: 'failed', reason: 'output_not_found', details: `${outputName} of step ${from}`, dependent: from } };
   if (upstream === undefined || upstream.outputs === null) return { ok: false, outcome: DELAYED };
   const value = upstream.outputs.get(outputName) ?? { kind: 'none' as const };
-  if (value.kind === 'collection' && (value.collection.populated_state ?? 'ok') !== 'ok') return { ok: false, outcome: DELAYED };
+  if (value.kind === 'collection' && (value.collection.populated_state ?? 'ok') !== 'ok') {
+    invocation.waitsForJobs = true;
+    return { ok: false, outcome: DELAYED };
+  }
   return { ok: true, value };
 }
 
@@ -497,7 +520,10 @@ function subworkflowModule(invoker: Invoker, invocation: Invocation, step: StepN
   invokePass(invoker, child, pass, scheduling);
   if (child.trace.state === 'failed') return { kind: 'failed', reason: 'unexpected_failure', details: `subworkflow invocation ${child.row.id} failed: ${child.trace.message ?? ''}`, dependent: null };
   if (child.trace.state === 'cancelled') return { kind: 'cancelled', reason: 'cancelled_on_review' };
-  if (child.trace.state !== 'scheduled') return DELAYED;
+  if (child.trace.state !== 'scheduled') {
+    if (child.waitsForJobs) invocation.waitsForJobs = true;
+    return DELAYED;
+  }
   const outputs = new Map<string, StepValue>();
   for (const o of subworkflowOutputs(step.subworkflow!)) {
     outputs.set(o.name, child.steps.get(o.step.orderIndex)?.outputs?.get(o.outputName) ?? { kind: 'none' });
@@ -571,55 +597,88 @@ function currentHistory(invoker: Invoker): History {
 
 /**
  * `ToolModule._find_collections_to_match` (modules.py): which connected
- * collections the step maps over. A collection reaching a `data` parameter
- * without `multiple` is mapped over its datasets; a `multiple="true"` data
- * parameter takes a `list` whole and maps over the outer levels of deeper
- * lists (it reads like a `list` collection parameter); a collection parameter
- * takes a collection of an accepted type whole and maps over one holding
- * subcollections of an accepted type (`HistoryQuery.can_map_over`). In the
- * step's request a mapped value is a Batch of one collection, as the
- * workflow-step entry writes it.
+ * collections the step maps over, as connection-match.ts states Galaxy's
+ * rules. In the step's request a mapped value is a Batch of one collection,
+ * as the workflow-step entry writes it. A connection into a nested parameter
+ * is named by its prefixed key, as a `.ga` names it (`sect|input`,
+ * `cond|input` for the when the step's state selects, `queries_0|input`); its
+ * value goes into the nested request there.
  */
 export function toolStepRequest(tool: Tool, state: RequestInputs, values: ReadonlyMap<string, readonly StepValue[]>): RequestInputs {
-  const request: Record<string, JsonValue> = { ...state };
+  const request = structuredClone(state) as Record<string, JsonValue>;
   const ref = (v: StepValue): JsonValue => (v.kind === 'dataset' ? { src: 'hda', id: v.id } : v.kind === 'collection' ? { src: 'hdca', id: v.id } : null);
   const mapped = (v: StepValue, mapOverType?: string): JsonValue => ({ __class__: 'Batch', values: [mapOverType === undefined ? ref(v) : { src: 'hdca', id: v.kind === 'collection' ? v.id : 0, map_over_type: mapOverType }] });
   for (const [name, vs] of values) {
-    const input = tool.inputs.find((i) => i.name === name);
     const present = vs.filter((v) => v.kind !== 'none');
     if (present.length === 0) continue;
-    if (input === undefined) {
+    const located = locateInput(tool.inputs, request, name);
+    if (located === undefined) {
       request[name] = present[0]!.kind === 'parameter' ? (present[0] as { value: JsonValue }).value : ref(present[0]!);
       continue;
     }
-    if (input.type === 'data') {
-      if (input.multiple) {
-        if (present.length > 1) {
-          request[name] = present.map(ref);
-          continue;
-        }
-        const v = present[0]!;
-        if (v.kind === 'collection' && v.collection.collection_type !== 'list' && canMapOver(['list'], v.collection.collection_type) !== undefined) request[name] = mapped(v, 'list');
-        else request[name] = ref(v);
-        continue;
-      }
-      const v = present[0]!;
-      request[name] = v.kind === 'collection' ? mapped(v) : ref(v);
-      continue;
-    }
-    if (input.type === 'data_collection') {
-      const v = present[0]!;
-      if (v.kind === 'collection') {
-        const alternatives = collectionTypeAlternatives(input);
-        const whole = acceptsAnyOf(alternatives, v.collection.collection_type);
-        request[name] = !whole && canMapOver(alternatives, v.collection.collection_type) !== undefined ? mapped(v) : ref(v);
-      } else request[name] = ref(v);
+    const { input, level, key } = located;
+    if (input.type === 'data' && input.multiple && present.length > 1) {
+      level[key] = present.map(ref);
       continue;
     }
     const v = present[0]!;
-    request[name] = v.kind === 'parameter' ? v.value : ref(v);
+    if (v.kind === 'parameter') {
+      level[key] = v.value;
+      continue;
+    }
+    if (input.type !== 'data' && input.type !== 'data_collection') {
+      level[key] = ref(v);
+      continue;
+    }
+    const given: ConnectedType | null = v.kind === 'dataset' ? { kind: 'dataset' } : v.kind === 'collection' ? { kind: 'collection', collectionType: v.collection.collection_type } : null;
+    const match = given === null ? null : matchConnection(input, given);
+    level[key] = match?.kind === 'map' ? mapped(v, match.mapOverType) : ref(v);
   }
   return request;
+}
+
+/**
+ * The parameter a connection's input name (a `|`-joined path) reaches, and
+ * the level of the request (made as needed) where its value goes; undefined
+ * when the tool has no such parameter.
+ */
+function locateInput(inputs: readonly ToolInput[], request: Record<string, JsonValue>, name: string): { input: ToolInput; level: Record<string, JsonValue>; key: string } | undefined {
+  const parts = name.split('|');
+  let level = request;
+  let current = inputs;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const part = parts[i]!;
+    const direct = current.find((x) => x.name === part);
+    const repeat = /^(.*)_(\d+)$/.exec(part);
+    const repeated = direct === undefined && repeat !== null ? current.find((x) => x.type === 'repeat' && x.name === repeat[1]) : undefined;
+    if (repeated !== undefined && repeated.type === 'repeat') {
+      const index = Number(repeat![2]);
+      const existing = level[repeated.name];
+      const instances = (Array.isArray(existing) ? [...existing] : []) as JsonValue[];
+      while (instances.length <= index) instances.push({});
+      const instance = { ...(instances[index] as Record<string, JsonValue>) };
+      instances[index] = instance;
+      level[repeated.name] = instances;
+      level = instance;
+      current = repeated.inputs;
+      continue;
+    }
+    if (direct === undefined || (direct.type !== 'section' && direct.type !== 'conditional')) return undefined;
+    const existing = level[direct.name];
+    const next = { ...(existing !== null && typeof existing === 'object' && !Array.isArray(existing) ? (existing as Record<string, JsonValue>) : {}) };
+    level[direct.name] = next;
+    level = next;
+    if (direct.type === 'section') current = direct.inputs;
+    else {
+      const test = direct.test_param;
+      const chosen = next[test.name];
+      const value = typeof chosen === 'string' || typeof chosen === 'boolean' || typeof chosen === 'number' ? chosen : test.value;
+      current = direct.whens[whenKey(value, test)] ?? [];
+    }
+  }
+  const key = parts[parts.length - 1]!;
+  const input = current.find((x) => x.name === key);
+  return input === undefined ? undefined : { input, level, key };
 }
 
 /** The step's outputs after its last pass: the job's datasets and collections, or the implicit collections of a map-over. */

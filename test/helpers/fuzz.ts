@@ -1,5 +1,5 @@
 import { caseArbitrary, fuzzCaseArbitrary, historyArbitrary } from '../../generators/case.js';
-import { workflowCaseArbitrary } from '../../generators/workflow.js';
+import { workflowCaseArbitrary, type WorkflowToolPool } from '../../generators/workflow.js';
 import type { Case } from '../../src/model/case.js';
 import type fc from 'fast-check';
 import { DEFAULT_CONSTRAINTS, type GeneratorConstraints } from '../../generators/constraints.js';
@@ -19,6 +19,8 @@ export interface FuzzOptions {
   readonly constraints?: Partial<GeneratorConstraints>;
   /** Which cases: tool executions (the default here), whole workflow invocations, or the CLI's default mix of both. */
   readonly cases?: 'tool' | 'workflow' | 'mixed';
+  /** Workflow cases: real tools their tool steps may run. */
+  readonly workflowTools?: WorkflowToolPool;
 }
 
 /** A seeded campaign on SQLite, for tests. */
@@ -29,7 +31,7 @@ export async function fuzz(profile: string | Profile, options: FuzzOptions = {})
     target: { profile, settings: options.settings ?? {}, dialect: 'sqlite', ...(options.mutation ? { mutation: options.mutation } : {}) },
     properties,
     caseArbitrary: ((): fc.Arbitrary<Case> => {
-      if (options.cases === 'workflow') return workflowCaseArbitrary(constraints);
+      if (options.cases === 'workflow') return workflowCaseArbitrary(constraints, options.workflowTools);
       if (options.cases === 'mixed') return fuzzCaseArbitrary(constraints);
       return caseArbitrary(constraints);
     })(),

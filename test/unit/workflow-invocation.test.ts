@@ -3,7 +3,6 @@ import type { CaseDatabase } from '../../src/persistence/case-database.js';
 import type { SystemUnderTest } from '../../src/runner/system-under-test.js';
 import { list } from '../helpers/cases.js';
 import { sqliteTarget } from '../helpers/targets.js';
-import { NOT_JUDGED } from '../../src/runner/property.js';
 import { extractionRoundTrip } from '../../properties/extraction-round-trip.js';
 import { mappedStepConsumedWhole } from '../../properties/mapped-step-consumed-whole.js';
 import { CAT1, MULTI, NO_OUTPUTS, WorkflowBuilder, rowsOf, tool, workflowCase } from '../helpers/workflows.js';
@@ -339,7 +338,7 @@ steps:
     expect(extractionRoundTrip.check({ case: c, plan, outcome, system: target.system })).toBeNull();
   });
 
-  it('a tool with a discovered list output mapped over a list: one job per element, a list:list collection; mapped-step-consumed-whole judges data outputs only', async () => {
+  it('a tool with a discovered list output mapped over a list: one job per element, a list:list collection; mapped-step-consumed-whole counts the filled elements at the map-over depth', async () => {
     // Like Galaxy's collection_split_on_column test tool: a data input, a `list` output filled by <discover_datasets>.
     const SPLIT = tool('split_on_column', [{ name: 'input1', type: 'data' }], [{ name: 'split_output', type: 'collection', collection_type: 'list', discover_datasets: [{ pattern: '__name_and_ext__', directory: 'outputs' }] } as never]);
     const w = new WorkflowBuilder();
@@ -351,8 +350,8 @@ steps:
     expect(rows['implicit_collection_jobs']).toBeGreaterThanOrEqual(1);
     const splitStep = plan.workflow!.steps.find((s) => s.orderIndex === 1)!;
     expect(splitStep.jobs).toHaveLength(2);
-    // Its elements are the job's to discover: nothing to count, so not judged (a data output would be).
-    expect(mappedStepConsumedWhole.check({ case: c, plan, outcome, system: target.system })).toBe(NOT_JUDGED);
+    // Each job fills its element of the list:list with its own (discovered) list: judged, and it holds.
+    expect(mappedStepConsumedWhole.check({ case: c, plan, outcome, system: target.system })).toBeNull();
     const m = new WorkflowBuilder();
     const coll = m.collectionInput('input1', 'list');
     m.tool('cat1', { input1: [coll, 'output'] });

@@ -104,6 +104,7 @@ function workflowSteps(trace: WorkflowTrace) {
     refused: trace.refused,
     passes: trace.passes,
     unfinished: trace.unfinished,
+    waitingForJobs: trace.waitingForJobs,
     invocations: trace.invocations.map((i) => ({ id: i.id, parent: i.parentId, config: i.config, state: i.state, message: i.message })),
     steps: trace.steps.map((s) => ({
       invocation: s.invocationId,
@@ -126,7 +127,7 @@ function formatWorkflow(w: ReturnType<typeof workflowSteps>): string[] {
   if (w.refused !== null) return [`invocation: Galaxy refuses the request: ${w.refused}`];
   const lines = [`invocations (${w.passes} scheduling pass${w.passes === 1 ? '' : 'es'}):`];
   for (const i of w.invocations) {
-    lines.push(`  invocation ${i.id}${i.parent === null ? ` (batch combination ${i.config})` : ` (subworkflow of invocation ${i.parent})`}: ${i.state}${i.message ? ` — ${i.message}` : ''}${w.unfinished.includes(i.id) ? ' — never finishes' : ''}`);
+    lines.push(`  invocation ${i.id}${i.parent === null ? ` (batch combination ${i.config})` : ` (subworkflow of invocation ${i.parent})`}: ${i.state}${i.message ? ` — ${i.message}` : ''}${w.unfinished.includes(i.id) ? ' — never finishes' : w.waitingForJobs.includes(i.id) ? ' — waits for a job to fill a collection (the model runs no job to the end)' : ''}`);
     for (const s of w.steps.filter((x) => x.invocation === i.id)) {
       const exp = s.expansion === null ? '' : 'error' in s.expansion ? `, Galaxy raises ${s.expansion.error}` : `, ${s.expansion.combinations} combination(s)${s.expansion.mapOver === null ? '' : `, mapped over ${s.expansion.mapOver} element(s)`}`;
       lines.push(`    step ${s.step} ${s.type}${s.tool ? ` ${s.tool}` : ''}: step row ${s.stepRow} ${s.state} after ${s.passes} pass(es)${exp}; jobs [${s.jobs.join(', ')}]${s.implicitCollectionJobs === null ? '' : `, ICJ ${s.implicitCollectionJobs}`}`);

@@ -24,6 +24,7 @@ const builder = (yargs: Argv) =>
     .option('verbose', { type: 'boolean', default: false, describe: 'one note per table or column the schema lacks, instead of one line for all' })
     .option('tool', { type: 'string', array: true, describe: 'a tool to fuzz requests for: Galaxy tool XML, /api/tools/{id}?io_details=true JSON, or a folder or glob of tools (each fuzzed on its own; repeatable)' })
     .option('workflow', { type: 'string', array: true, describe: "a Galaxy workflow (.ga or gxformat2 .gxwf.yml) or a folder of them: fuzz invocations of it (repeatable); its tool steps run the --tool tools where given, else what the workflow says of them" })
+    .option('in-workflows', { type: 'boolean', default: false, describe: 'with --tool FILE: fuzz invocations of generated workflows whose tool steps run the given tools (input steps, maps, reductions, pauses, subworkflows, batches)' })
     .option('strict', { type: 'boolean', default: false, describe: "read tool XML as a linter would: refuse attributes Galaxy's loader never reads and constructs it resolves by a rule (default: load what Galaxy loads, with a note)" })
     .option('save', { type: 'string', describe: `save each finding as a regression case under this folder (default ${DEFAULT_REGRESSIONS_DIR} when given without a value)` });
 
@@ -53,6 +54,7 @@ export const runCommandModule: CommandModule<object, ArgsOf<typeof builder>> = {
           json: args.json,
           tools: args.tool ?? [],
           workflows: args.workflow ?? [],
+          inWorkflows: args['in-workflows'],
           save: args.save === undefined ? undefined : args.save === '' ? defaultSaveDir() : args.save,
           hazards: args.hazards,
           verbose: args.verbose,

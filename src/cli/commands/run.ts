@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { fuzzCaseArbitrary, historyArbitrary } from '../../../generators/case.js';
 import { workflowFileCaseArbitrary } from '../../../generators/workflow-file-cases.js';
+import { workflowCaseArbitrary } from '../../../generators/workflow.js';
+import { DEFAULT_CONSTRAINTS } from '../../../generators/constraints.js';
 import type { Case } from '../../model/case.js';
 import type { WorkflowFile } from '../../model/read-workflow-file.js';
 import { findWorkflowFiles, loadWorkflowFile } from '../../tools/load-workflow.js';
@@ -43,6 +45,8 @@ export interface RunOptions {
   readonly tools: readonly string[];
   /** Galaxy workflow files or folders: fuzz invocations of these workflows (their tool steps run `tools` where given). */
   readonly workflows?: readonly string[];
+  /** With `tools`: fuzz invocations of generated workflows whose tool steps run these tools. */
+  readonly inWorkflows?: boolean;
   /** Also check the hazard properties when no --property names them. */
   readonly hazards: boolean;
   /** One note line per piece the schema lacks, instead of one line for all. */
@@ -62,7 +66,10 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   // Galaxy's), so a default run checks the profile's own properties and a fixed branch can come out green.
   // A run over --tool generates tool executions only: the properties of whole workflow invocations have nothing to judge there.
   const workflowMode = (options.workflows ?? []).length > 0;
-  const toolsOnly = options.tools.length > 0 && !workflowMode;
+  const inWorkflows = options.inWorkflows === true;
+  if (inWorkflows && workflowMode) throw new InvalidInputError('--in-workflows generates the workflows its --tool tools run in; --workflow fuzzes workflows you give: use one or the other');
+  if (inWorkflows && options.tools.length === 0) throw new InvalidInputError('--in-workflows draws the tool steps of generated workflows from the --tool tools: give at least one --tool FILE');
+  const toolsOnly = options.tools.length > 0 && !workflowMode && !inWorkflows;
   const properties = findProperties(options.properties).filter(
     (p) => options.properties !== undefined || ((options.hazards || p.hazard === undefined) && !(toolsOnly && p.family === 'execution' && p.workflowOnly === true)),
   );
@@ -77,6 +84,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   if (options.save !== undefined) await checkWritableDirectory(options.save, '--save');
   const workflows = workflowMode ? loadWorkflows(options, io) : null;
   const found = workflowMode ? [] : options.tools.map((t) => findToolFiles(t));
+  if (inWorkflows && found.some((f) => f.expanded)) throw new InvalidInputError('--in-workflows takes --tool files, not a folder or a glob (not supported yet: give each tool file with its own --tool)');
   if (found.some((f) => f.expanded)) {
     if (options.path !== undefined) throw new InvalidInputError('--path replays one counterexample of one tool: give --tool a file, not a folder or a glob');
     const folder = { target: options.target, profile, properties, seed: options.seed, runs: options.runs ?? 200, timeLimitMs: options.timeLimitMs, shrinkTimeLimitMs: options.shrinkTimeLimitMs, json: options.json, strict: options.strict === true, arguments: options.tools, ...(options.stopSignal !== undefined ? { shouldStop: () => options.stopSignal!() !== null } : {}) };
@@ -92,10 +100,13 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   const reporters = new Map<string, ReturnType<typeof progressReporter>>();
   const status = terminalStatus(io);
   for (const warning of tools.flatMap((t) => t.warnings)) io.err(`note: ${warning}`);
+  if (inWorkflows) io.err(`generated workflows: tool steps run ${tools.map((t) => t.tool.id).join(', ')}`);
   const cases: fc.Arbitrary<Case> =
     workflows !== null
       ? fc.oneof(...workflows.map((w) => workflowFileCaseArbitrary(w) as fc.Arbitrary<Case>))
-      : tools.length === 0
+      : inWorkflows
+        ? (workflowCaseArbitrary(DEFAULT_CONSTRAINTS, { tools: tools.map((t) => t.tool), only: true }) as fc.Arbitrary<Case>)
+        : tools.length === 0
         ? fuzzCaseArbitrary()
         : fc.oneof(...tools.map((t) => caseForToolArbitrary(t.tool) as fc.Arbitrary<Case>));
   const histories = tools.length === 0 && workflows === null ? historyArbitrary() : fc.array(cases, { minLength: 1, maxLength: 3 });
@@ -122,7 +133,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     onSchemaGaps: (gaps) => {
       for (const line of schemaGapNotes(gaps, options.verbose ?? false)) io.err(line);
     },
-    replayCommand: (f) => `${cardfuzz} run ${targetFlags(options.target)}${(options.workflows ?? []).map((w) => ` --workflow ${shellQuote(w)}`).join('')}${options.tools.map((t) => ` --tool ${shellQuote(t)}`).join('')}${options.strict === true ? ' --strict' : ''} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
+    replayCommand: (f) => `${cardfuzz} run ${targetFlags(options.target)}${(options.workflows ?? []).map((w) => ` --workflow ${shellQuote(w)}`).join('')}${options.tools.map((t) => ` --tool ${shellQuote(t)}`).join('')}${inWorkflows ? ' --in-workflows' : ''}${options.strict === true ? ' --strict' : ''} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
   });
   // A cardfuzz error (a lost database, a bug) ends the run with exit 2, after the findings made so far are printed and saved.
   const failure =
@@ -231,6 +242,7 @@ function campaignCommand(cardfuzz: string, options: RunOptions): string {
   const parts = [`${cardfuzz} run ${targetFlags(options.target)}`];
   for (const w of options.workflows ?? []) parts.push(`--workflow ${shellQuote(w)}`);
   for (const t of options.tools) parts.push(`--tool ${shellQuote(t)}`);
+  if (options.inWorkflows === true) parts.push('--in-workflows');
   for (const p of options.properties ?? []) parts.push(`--property ${p}`);
   if (options.hazards) parts.push('--hazards');
   parts.push(`--seed ${options.seed}`);
