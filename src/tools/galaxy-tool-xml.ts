@@ -2,6 +2,7 @@ import { InvalidInputError } from '../errors.js';
 import { isJsonObject } from '../model/json-checks.js';
 import type { Tool } from '../model/tool.js';
 import { formatApproximation, type Approximation } from './approximations.js';
+import { checkDataOutput, checkParameterElement, checkParseParamElem, galaxyName, InputScope } from './galaxy-load-errors.js';
 import { GALAXY_ELEMENT_ATTRIBUTES, GALAXY_PARAMETER_ATTRIBUTES, splitAttributesGalaxyReads } from './galaxy-loader-attributes.js';
 import { profileAtLeast, readTool, stringAsBool } from './read-tool.js';
 import { expandToolMacros } from './xml-macros.js';
@@ -89,9 +90,16 @@ export function toolXmlToJson(path: string, options: ToolXmlOptions = {}): { rea
     if (profileAtLeast(tool.attrs['profile'], '16.04')) throw new InvalidInputError(`${path}: Missing tool 'version' for tool with id '${tool.attrs['id']}' at '${path}'`);
     json['version'] = '1.0.0';
   }
-  // Tool.parse_inputs: each <page>'s inputs go into one dict, `self.inputs.update(...)`.
+  // xml.py XmlPagesSource: with <page>s, only the pages are read (`pages_elem or [input_elem]`); Tool.parse_inputs
+  // parses each page with a fresh context and puts its inputs into one dict, `self.inputs.update(...)`.
   const inputs = childElements(tool, 'inputs')[0];
-  json['inputs'] = inputsToJson(inputs === undefined ? [] : childElements(inputs), '', notes);
+  const pages = inputs === undefined ? [] : childElements(inputs, 'page');
+  if (inputs !== undefined && pages.length > 0) {
+    const outside = childElements(inputs).filter((e) => e.tag !== 'page' && INPUT_TAGS.includes(e.tag));
+    if (outside.length > 0) notes.rule('inputs', '<inputs> with <page>s', `only the pages are read (xml.py XmlPagesSource): ${outside.map((e) => `<${e.tag} name="${galaxyName(e.attrs) ?? ''}">`).join(', ')} outside them never loaded`);
+  }
+  const pageInputs = (pages.length > 0 ? pages : inputs === undefined ? [] : [inputs]).flatMap((page) => inputsToJson(childElements(page), '', notes, new InputScope()));
+  json['inputs'] = pages.length > 1 ? laterDefinitionWins(pageInputs, '', notes) : pageInputs;
   json['outputs'] = outputsToJson(childElements(tool, 'outputs')[0], notes);
   return { json, notes: notes.all() };
 }
@@ -109,10 +117,8 @@ export function readGalaxyToolXml(path: string, options: ToolXmlOptions = {}): T
  */
 const GALAXY_TOOL_ATTRIBUTES = ['id', 'name', 'version', 'profile', 'tool_type', 'display_interface', 'require_login', 'license', 'python_template_version', 'workflow_compatible'];
 
-/** Galaxy's `parse_name`: the name, else the argument without its leading dashes, other dashes as underscores. */
-function galaxyName(attrs: Readonly<Record<string, string>>): string | undefined {
-  return attrs['name'] ?? attrs['argument']?.replace(/^-+/, '').replaceAll('-', '_');
-}
+/** The children of an inputs level that Tool.parse_input_elem builds; any other child is skipped. */
+const INPUT_TAGS = ['param', 'conditional', 'repeat', 'section', 'upload_dataset'];
 
 /**
  * Tool.parse_input_elem fills a plain dict keyed by name, so a later input of
@@ -135,30 +141,41 @@ function laterDefinitionWins(inputs: readonly Json[], prefix: string, notes: Loa
   return [...byName.values(), ...unnamed];
 }
 
-function inputsToJson(elements: readonly XmlElement[], prefix: string, notes: LoaderNotes): Json[] {
+/**
+ * Tool.parse_input_elem: the children of one level, in document order, each
+ * parameter checked against the names parsed before it (`scope`, its context)
+ * and then added to it; a group's own inputs are parsed in a context of their own.
+ */
+function inputsToJson(elements: readonly XmlElement[], prefix: string, notes: LoaderNotes, scope: InputScope): Json[] {
   const inputs = elements.flatMap((element): Json[] => {
     const name = galaxyName(element.attrs) ?? '';
     const where = `input ${prefix}${name}`;
+    let json: Json;
     switch (element.tag) {
-      case 'page': // legacy multi-page forms: the pages' inputs, in order
-        return inputsToJson(childElements(element), prefix, notes);
       case 'param':
-        return [paramToJson(element, where, notes)];
+        json = paramToJson(element, where, notes);
+        checkParseParamElem(element, scope, notes.toolId, where);
+        break;
       case 'conditional':
-        return [conditionalToJson(element, prefix, notes)];
+        json = conditionalToJson(element, prefix, notes, scope);
+        break;
       case 'repeat':
       case 'section':
-        return [{ ...notes.keep(element, GALAXY_ELEMENT_ATTRIBUTES[element.tag], where), type: element.tag, inputs: inputsToJson(childElements(element), `${prefix}${name}|`, notes) }];
+        json = { ...notes.keep(element, GALAXY_ELEMENT_ATTRIBUTES[element.tag], where), type: element.tag, inputs: inputsToJson(childElements(element), `${prefix}${name}|`, notes, new InputScope(scope)) };
+        break;
       case 'upload_dataset':
-        return [{ ...element.attrs, type: element.tag, inputs: inputsToJson(childElements(element), `${prefix}${name}|`, notes) }];
+        json = { ...element.attrs, type: element.tag, inputs: inputsToJson(childElements(element), `${prefix}${name}|`, notes, new InputScope(scope)) };
+        break;
       default:
         return []; // not a parameter (Galaxy reads only param, conditional, repeat, section, upload_dataset)
     }
+    scope.add(name);
+    return [json];
   });
   return laterDefinitionWins(inputs, prefix, notes);
 }
 
-function conditionalToJson(element: XmlElement, prefix: string, notes: LoaderNotes): Json {
+function conditionalToJson(element: XmlElement, prefix: string, notes: LoaderNotes, scope: InputScope): Json {
   const name = galaxyName(element.attrs) ?? '';
   const where = `input ${prefix}${name}`;
   const attrs = notes.keep(element, GALAXY_ELEMENT_ATTRIBUTES.conditional, where);
@@ -167,6 +184,8 @@ function conditionalToJson(element: XmlElement, prefix: string, notes: LoaderNot
   if (test === undefined && !notes.strict) throw new InvalidInputError(`${where}: <conditional> must have a child <param>`);
   const testName = test === undefined ? '' : (galaxyName(test.attrs) ?? '');
   let testJson = test === undefined ? undefined : paramToJson(test, `input ${prefix}${name}|${testName}`, notes);
+  // The test parameter is parsed in the conditional's own level's context and never added to it.
+  if (test !== undefined) checkParseParamElem(test, scope, notes.toolId, `input ${prefix}${name}|${testName}`);
   if (testJson !== undefined && !notes.strict && testJson['optional'] !== undefined) {
     // Tool.parse_input_elem: "... optional ... this is invalid and will be ignored": the test parameter is never optional.
     const { optional: _optional, ...rest } = testJson;
@@ -183,6 +202,8 @@ function conditionalToJson(element: XmlElement, prefix: string, notes: LoaderNot
     if (seen.has(value) && !notes.strict) {
       // Conditional.get_current_case returns the first case whose value matches: a second <when> for one value never runs.
       notes.rule(`${where}`, `two <when value="${value}">`, 'the first is used; the second can never be active (Conditional.get_current_case takes the first match)');
+      // Tool.parse_input_elem still parses its inputs, so a load error there refuses the tool; what it notes is dropped.
+      inputsToJson(childElements(when), `${prefix}${name}|`, new LoaderNotes(notes.toolId, notes.strict), new InputScope(scope));
       continue;
     }
     seen.add(value);
@@ -191,7 +212,7 @@ function conditionalToJson(element: XmlElement, prefix: string, notes: LoaderNot
       // Tool.parse_input_elem loads it with a debug log; Conditional.get_current_case never picks it.
       notes.rule(where, `<when value="${value}">`, `no value of the test parameter selects it (${reachable.join(', ')}): it is never active`);
     }
-    cases.push({ ...notes.keep(when, GALAXY_ELEMENT_ATTRIBUTES.when, `${where} when ${value}`), value, inputs: inputsToJson(childElements(when), `${prefix}${name}|`, notes) });
+    cases.push({ ...notes.keep(when, GALAXY_ELEMENT_ATTRIBUTES.when, `${where} when ${value}`), value, inputs: inputsToJson(childElements(when), `${prefix}${name}|`, notes, new InputScope(scope)) });
   }
   return { ...attrs, type: 'conditional', test_param: testJson, cases };
 }
@@ -215,6 +236,7 @@ function paramToJson(element: XmlElement, where: string, notes: LoaderNotes): Js
     if (!type) throw new InvalidInputError(`${where}: parameter '${name}' requires a 'type'`);
     if (GALAXY_PARAMETER_ATTRIBUTES[type] === undefined) throw new InvalidInputError(`${where}: parameter '${name}' uses an unknown type '${type}'`);
   }
+  checkParameterElement(element, where);
   const json: Json = notes.keep(element, type === undefined ? [] : (GALAXY_PARAMETER_ATTRIBUTES[type] ?? []), where);
   if (!notes.strict && (type === 'data_column' || type === 'group_tag') && element.attrs['default_value'] !== undefined) {
     // ColumnListParameter / SelectTagParameter: the legacy `default_value` wins over `value`.
@@ -268,8 +290,16 @@ function outputsToJson(outputs: XmlElement | undefined, notes: LoaderNotes): Jso
       ...(childElements(element, 'actions').length > 0 ? { actions: true } : {}),
       ...(childElements(element, 'change_format').length > 0 ? { change_format: true } : {}),
     };
+    if (element.tag === 'data' || (element.tag === 'output' && element.attrs['type'] === 'data')) checkDataOutput(element, 'data', where);
     if (element.tag === 'data') return [{ ...notes.keep(element, GALAXY_ELEMENT_ATTRIBUTES.data_output, where), output_type: 'data', ...common }];
     if (element.tag === 'collection') {
+      // xml.py parse_outputs._parse_collection: `assert name`, then each static element through _parse_output (its format
+      // defaulting to the collection's) and `assert output_name`.
+      if (!element.attrs['name']) throw new InvalidInputError(`${where}: a <collection> output without a name (AssertionError in xml.py parse_outputs._parse_collection)`);
+      for (const d of childElements(element, 'data')) {
+        checkDataOutput(d, element.attrs['format'] ?? 'data', `${where}|${d.attrs['name'] ?? ''}`);
+        if (!d.attrs['name']) throw new InvalidInputError(`${where}: a <data> element of a <collection> output without a name (AssertionError in xml.py parse_outputs._parse_collection)`);
+      }
       const { type, type_source: typeSource, ...rest } = notes.keep(element, GALAXY_ELEMENT_ATTRIBUTES.collection_output, where) as Record<string, string>;
       const elements = childElements(element, 'data').map((d) => {
         if (childElements(d, 'filter').length > 0) {

@@ -287,6 +287,7 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
       // HiddenDataToolParameter is a DataToolParameter that the form does not show.
       if (type === 'hidden_data') reader.note(where, 'type="hidden_data"', 'read as a data parameter (a dataset the form does not show)', false);
       check(['multiple', 'min', 'max', 'format', 'extensions'], ['data']);
+      if (reader.galaxyLoader) checkGalaxyDataBounds(object, name);
       const multiple = optionalBool(object, 'multiple', path);
       const min = optionalBound(object, 'min', path);
       const max = optionalBound(object, 'max', path);
@@ -305,6 +306,7 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
     }
     case 'data_collection': {
       check(['collection_type', 'collection_types', 'format', 'extensions'], ['data_collection']);
+      if (reader.galaxyLoader) checkGalaxyDataBounds(object, name);
       const types = collectionTypes(object, path);
       if (types.length === 0 && reader.fromGalaxyJson) {
         reader.note(where, 'data_collection without collection_type', "Galaxy's tool JSON does not say which types the parameter takes (its XML does); read as any type", true);
@@ -377,10 +379,12 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
       return readConditional(object, path, name, prefix, reader);
     case 'repeat': {
       reader.check(object, ['name', 'type', 'min', 'max', 'inputs'], ['repeat'], path, where);
-      const min = optionalBound(object, 'min', path) ?? 0;
-      const declaredMax = optionalBound(object, 'max', path);
+      const galaxyBounds = reader.galaxyLoader ? galaxyRepeatBounds(object, reader.toolId) : undefined;
+      const min = galaxyBounds?.min ?? optionalBound(object, 'min', path) ?? 0;
+      const declaredMax = galaxyBounds === undefined ? optionalBound(object, 'max', path) : galaxyBounds.max;
       const max = declaredMax ?? Math.max(min, 4);
-      if (max < Math.max(min, 1)) fail(path, `a repeat needs max >= min and max >= 1 (min ${min}, max ${max})`);
+      // Galaxy loads a repeat that allows no instance (max 0); a case file must allow one.
+      if (max < min || (galaxyBounds === undefined && max < 1)) fail(path, `a repeat needs max >= min and max >= 1 (min ${min}, max ${max})`);
       if (declaredMax === undefined) reader.note(where, 'repeat without max', `cardfuzz generates up to ${max} instances`, false);
       return { name, type: 'repeat', min, max, inputs: readInputs(object['inputs'] ?? [], `${path}.inputs`, `${prefix}${name}|`, reader) };
     }
@@ -401,21 +405,57 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
   }
 }
 
+/** What Python's int() reads: an optional sign, digits (single underscores between them), blanks around. */
+export const PYTHON_INT = /^\s*[+-]?\d+(_\d+)*\s*$/;
+/** What Python's float() reads, inf and nan included. */
+export const PYTHON_FLOAT = /^\s*[+-]?((\d+(_\d+)*)?\.?\d+(_\d+)*([eE][+-]?\d+)?|\d+\.|inf(inity)?|nan)\s*$/i;
+
 /**
  * basic.py IntegerToolParameter / FloatToolParameter: a non-empty `value`, `min` or `max` that Python's int()
  * (float()) does not read is a load error, with Galaxy's message.
  */
 function checkGalaxyNumbers(object: JsonObject, name: string, type: 'integer' | 'float'): void {
-  const pythonInt = /^\s*[+-]?\d+(_\d+)*\s*$/;
-  const pythonFloat = /^\s*[+-]?((\d+(_\d+)*)?\.?\d+(_\d+)*([eE][+-]?\d+)?|\d+\.|inf(inity)?|nan)\s*$/i;
   for (const key of ['value', 'min', 'max'] as const) {
     const raw = object[key];
     if (typeof raw !== 'string' || raw === '') continue;
-    if (!(type === 'integer' ? pythonInt : pythonFloat).test(raw)) {
+    if (!(type === 'integer' ? PYTHON_INT : PYTHON_FLOAT).test(raw)) {
       const what = type === 'integer' ? 'an integer' : 'a real number';
       fail(`parameter '${name}'`, key === 'value' ? `the attribute 'value' must be ${what}` : `attribute '${key}' must be ${what}`);
     }
   }
+}
+
+/**
+ * basic.py BaseDataToolParameter.__init__: a data or data_collection parameter's non-empty `min` or `max` goes
+ * through int(), so "inf" too is a load error, with Galaxy's message.
+ */
+function checkGalaxyDataBounds(object: JsonObject, name: string): void {
+  for (const key of ['min', 'max'] as const) {
+    const raw = object[key];
+    if (typeof raw === 'string' && raw !== '' && !PYTHON_INT.test(raw)) fail(`parameter '${name}'`, `attribute '${key}' must be an integer`);
+  }
+}
+
+/**
+ * tools/__init__.py Tool.parse_input_elem for a <repeat>: `int(default)`, `int(min)` and `float(max)` (absent: 0, 0,
+ * infinity), each a load error when Python cannot read it, then `assert min <= max` ("min repeat count must be
+ * less-than-or-equal to the max"). The model takes no negative minimum (Galaxy's -1 asks for no instance, as 0 does)
+ * and a whole maximum (a request has a whole number of instances); an infinite maximum is no maximum.
+ */
+function galaxyRepeatBounds(object: JsonObject, toolId: string): { min: number; max: number | undefined } {
+  const read = (key: 'default' | 'min' | 'max', python: RegExp, what: string): number | undefined => {
+    const raw = object[key];
+    if (raw === undefined || raw === null) return undefined;
+    const text = String(raw);
+    if (!python.test(text)) fail(`repeat attribute '${key}'`, `${what}: '${text}'`);
+    const n = Number(text.trim().replaceAll('_', '').replace(/^([+-]?)inf(inity)?$/i, '$1Infinity'));
+    return Number.isNaN(n) && !/nan/i.test(text) ? undefined : n;
+  };
+  read('default', PYTHON_INT, 'invalid literal for int() with base 10');
+  const min = read('min', PYTHON_INT, 'invalid literal for int() with base 10') ?? 0;
+  const max = read('max', PYTHON_FLOAT, 'could not convert string to float') ?? Number.POSITIVE_INFINITY;
+  if (!(min <= max)) fail(`Tool with id '${toolId}'`, 'min repeat count must be less-than-or-equal to the max.');
+  return { min: Math.max(0, min), max: Number.isFinite(max) ? Math.floor(max) : undefined };
 }
 
 /** A select's (or select-like's) value: a multi-select's first value, or the value itself. */

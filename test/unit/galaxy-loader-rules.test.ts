@@ -188,6 +188,84 @@ describe("where Galaxy's loader refuses a tool, with Galaxy's reason", () => {
   });
 });
 
+describe("a parameter's dependencies must be parsed before it (Tool.parse_param_elem)", () => {
+  const refused = (inputs: string): (() => unknown) => () => readGalaxyToolXml(tool(`<inputs>${inputs}</inputs><outputs/>`));
+  const loads = (inputs: string): unknown => readGalaxyToolXml(tool(`<inputs>${inputs}</inputs><outputs/>`)).tool.inputs;
+
+  it.each([
+    ['a data_ref to a parameter defined after it', '<param name="col" type="data_column" data_ref="input1"/><param name="input1" type="data" format="tabular"/>', /Tool with id 't': Could not find dependency 'input1' of parameter 'col'/],
+    ['a data_column without a data_ref (its dependency is None)', '<param name="input1" type="data"/><param name="col" type="data_column"/>', /Could not find dependency 'None' of parameter 'col'/],
+    ['a data_ref into a section, from outside it', '<section name="s"><param name="input1" type="data"/></section><param name="col" type="data_column" data_ref="input1"/>', /Could not find dependency 'input1' of parameter 'col'/],
+    ['a group_tag whose data_ref is in another branch of the conditional', '<conditional name="c"><param name="m" type="select"><option value="a"/><option value="b"/></param><when value="a"><param name="input1" type="data"/></when><when value="b"><param name="g" type="group_tag" data_ref="input1"/></when></conditional>', /Could not find dependency 'input1' of parameter 'g'/],
+    ["a data_ref to a parameter on an earlier <page> (each page has its own context)", '<page><param name="input1" type="data"/></page><page><param name="col" type="data_column" data_ref="input1"/></page>', /Could not find dependency 'input1' of parameter 'col'/],
+    ["a select's <options> filter ref to a parameter defined after it", '<param name="s" type="select"><options from_data_table="t"><filter type="param_value" ref="later" column="0"/></options></param><param name="later" type="text"/>', /Could not find dependency 'later' of parameter 's'/],
+    ["a data parameter's <options from_dataset> naming no earlier parameter", '<param name="d" type="data"><options from_dataset="nowhere"><column name="value" index="0"/></options></param>', /Could not find dependency 'nowhere' of parameter 'd'/],
+  ])('refuses %s', (_, inputs, message) => {
+    expect(refused(inputs)).toThrow(message);
+  });
+
+  it('loads a data_ref to a parameter before it at its level or an enclosing one, in a when, a section or a repeat', () => {
+    expect(
+      loads(`<param name="input1" type="data" format="tabular"/>
+        <conditional name="c"><param name="m" type="select"><option value="a"/></param><when value="a"><param name="col" type="data_column" data_ref="input1"/></when></conditional>
+        <section name="s"><param name="g" type="group_tag" data_ref="input1"/></section>
+        <repeat name="r" min="1" max="2"><param name="inner" type="data"/><param name="icol" type="data_column" data_ref="inner"/></repeat>`),
+    ).toMatchObject([{ name: 'input1' }, { whens: { a: [{ name: 'col', data_ref: 'input1' }] } }, { inputs: [{ name: 'g', data_ref: 'input1' }] }, { inputs: [{ name: 'inner' }, { name: 'icol', data_ref: 'inner' }] }]);
+  });
+
+  it('checks a second <when> of one value too, though it never runs: Galaxy parses it', () => {
+    expect(refused('<conditional name="c"><param name="m" type="select"><option value="a"/></param><when value="a"/><when value="a"><param name="col" type="data_column" data_ref="x"/></when></conditional>')).toThrow(/Could not find dependency 'x' of parameter 'col'/);
+  });
+
+  it('reads only the <page>s of an <inputs> that has some (xml.py XmlPagesSource), with a note', () => {
+    const path = tool('<inputs><param name="lost" type="data"/><page><param name="kept" type="text"/></page></inputs><outputs/>');
+    expect(readGalaxyToolXml(path).tool.inputs).toEqual([{ name: 'kept', type: 'text', value: '' }]);
+    expect(rules(path)).toEqual([['t inputs', '<inputs> with <page>s']]);
+  });
+});
+
+describe("more of Galaxy's load errors, with Galaxy's message", () => {
+  it.each([
+    ['an optional data parameter with a <default> (DataToolParameter)', '<param name="d" type="data" optional="true"><default location="https://example.org/1.bed"/></param>', /parameter 'd': Cannot specify a Galaxy tool data parameter to be both optional and have a default value\./],
+    ['an optional collection parameter with a <default> (DataCollectionToolParameter)', '<param name="d" type="data_collection" collection_type="paired" optional="true"><default collection_type="paired"/></param>', /parameter 'd': Cannot specify a Galaxy tool data parameter to be both optional and have a default value\./],
+    ['a <conversion> without a type (DataToolParameter)', '<param name="d" type="data"><conversion name="c"/></param>', /A name \(c\) and type \(None\) are required for explicit conversion/],
+    ['a data max Python\'s int() cannot read (BaseDataToolParameter)', '<param name="d" type="data" multiple="true" max="inf"/>', /parameter 'd': attribute 'max' must be an integer/],
+    ['a collection min Python\'s int() cannot read (BaseDataToolParameter)', '<param name="d" type="data_collection" min="one"/>', /parameter 'd': attribute 'min' must be an integer/],
+    ['a repeat whose min exceeds its max (Tool.parse_input_elem)', '<repeat name="r" min="3" max="2"><param name="p" type="text"/></repeat>', /Tool with id 't': min repeat count must be less-than-or-equal to the max\./],
+    ['a repeat default Python\'s int() cannot read (Tool.parse_input_elem)', '<repeat name="r" default="two"><param name="p" type="text"/></repeat>', /invalid literal for int\(\) with base 10: 'two'/],
+    ['a static drill_down without <options> (parse_drill_down_static_options)', '<param name="dd" type="drill_down"/>', /Non-dynamic drilldown parameters must supply an options element/],
+    ['a drill_down <option> without a value (_recurse_drill_down_elems)', '<param name="dd" type="drill_down"><options><option name="a" value="a"><option name="b"/></option></options></param>', /an <option> without a value/],
+    ['a <filter> without a type (Filter.from_element)', '<param name="s" type="select"><options from_data_table="t"><filter column="0"/></options></param>', /Required 'type' attribute missing from filter/],
+    ['a <filter> of an unknown type (Filter.from_element)', '<param name="s" type="select"><options from_data_table="t"><filter type="sort_by_name" column="0"/></options></param>', /no such filter type \(KeyError: 'sort_by_name'/],
+    ['a param_value <filter> without a ref (ParamValueFilter)', '<param name="s" type="select"><options from_data_table="t"><filter type="param_value" column="0"/></options></param>', /Required 'ref' attribute missing from filter/],
+    ['options from a file without a value column (DynamicOptions.parse_column_definitions)', '<param name="s" type="select"><options from_file="x.loc"><column name="name" index="0"/></options></param>', /Required 'value' column missing from column def/],
+  ])('%s', (_, inputs, message) => {
+    expect(() => readGalaxyToolXml(tool(`<inputs>${inputs}</inputs><outputs/>`))).toThrow(message);
+  });
+
+  it.each([
+    ['auto_format with a format (xml.py _parse_output)', '<data name="o" format="txt" auto_format="true"/>', /Setting format and auto_format is not supported at this time\./],
+    ["auto_format on a collection's element, whose format defaults to the collection's", '<collection name="c" type="list" format="txt"><data name="a" auto_format="true"/></collection>', /Setting format and auto_format is not supported at this time\./],
+    ['a count Python\'s int() cannot read (xml.py _parse_output)', '<data name="o" format="txt" count="many"/>', /invalid literal for int\(\) with base 10: 'many'/],
+    ['a collection output without a name (xml.py _parse_collection)', '<collection type="list"/>', /a <collection> output without a name/],
+  ])('%s', (_, outputs, message) => {
+    expect(() => readGalaxyToolXml(tool(`<inputs/><outputs>${outputs}</outputs>`))).toThrow(message);
+  });
+
+  it('loads what Galaxy loads next to these: a required data parameter with a <default>, auto_format with format "data", a repeat of max 0 or max inf', () => {
+    const path = tool(`<inputs><param name="d" type="data"><default location="https://example.org/1.bed"/></param>
+      <repeat name="none" max="0"><param name="p" type="text"/></repeat><repeat name="many" min="1" max="inf"><param name="q" type="text"/></repeat></inputs>
+      <outputs><data name="o" format="data" auto_format="true"/><data name="p" auto_format="true"/></outputs>`);
+    const read = readGalaxyToolXml(path);
+    expect(read.tool.inputs).toEqual([
+      { name: 'd', type: 'data' },
+      { name: 'none', type: 'repeat', min: 0, max: 0, inputs: [{ name: 'p', type: 'text', value: '' }] },
+      { name: 'many', type: 'repeat', min: 1, max: 4, inputs: [{ name: 'q', type: 'text', value: '' }] },
+    ]);
+    expect(read.tool.outputs.map((o) => o.name)).toEqual(['o', 'p']);
+  });
+});
+
 describe('what the model cannot carry is noted, not dropped', () => {
   it('a <filter> on a static collection element: every element is kept, and the note says so', () => {
     const path = tool('<inputs><param name="decide" type="boolean"/></inputs><outputs><collection name="pair" type="list"><data name="A"><filter>decide</filter></data><data name="B"/></collection></outputs>');

@@ -1,0 +1,187 @@
+import { InvalidInputError } from '../errors.js';
+import { PYTHON_INT, stringAsBool } from './read-tool.js';
+import { childElements, type XmlElement } from './xml-tree.js';
+
+/**
+ * The load errors of Galaxy's classic tool loader that sit in tool XML the
+ * JSON form does not carry (dependencies between parameters, `<options>`
+ * filters, `<default>`, `<conversion>`, an output's `auto_format`): each
+ * raises while Galaxy loads the tool, so the tool does not load, and cardfuzz
+ * refuses it with Galaxy's own message. Each rule is named as Galaxy names it
+ * and cites the Galaxy file and function that raises. What Galaxy checks only
+ * at job time, or only in its linter, is not here. The numeric and type
+ * errors of a parameter's attributes are in read-tool.ts and
+ * galaxy-tool-xml.ts (`ToolParameter.build`).
+ */
+
+/** Galaxy's `parse_name`: the name, else the argument without its leading dashes, other dashes as underscores. */
+export function galaxyName(attrs: Readonly<Record<string, string>>): string | undefined {
+  return attrs['name'] ?? attrs['argument']?.replace(/^-+/, '').replaceAll('-', '_');
+}
+
+/**
+ * tools/__init__.py `Tool.parse_input_elem`'s `context`: an ExpressionContext
+ * over the dict of the inputs parsed so far at this level, falling back to the
+ * enclosing level's (lib/galaxy/util/expressions.py `ExpressionContext.__contains__`).
+ * A level's names are added as its inputs are parsed, so a parameter sees the
+ * inputs before it at its own level and at each enclosing level, never one
+ * after it, one inside a sibling repeat, section or conditional branch, a
+ * conditional's test parameter (it is not put in the dict), or one on another
+ * `<page>` (each page is parsed with a fresh context).
+ */
+export class InputScope {
+  private readonly names = new Set<string>();
+  constructor(private readonly parent?: InputScope) {}
+
+  add(name: string): void {
+    this.names.add(name);
+  }
+
+  has(name: string): boolean {
+    return this.names.has(name) || (this.parent?.has(name) ?? false);
+  }
+}
+
+/** Parameter types whose class calls `parse_dynamic_options` (SelectToolParameter and its subclasses; BaseDataToolParameter `_parse_options`). */
+const PARSE_DYNAMIC_OPTIONS = ['select', 'genomebuild', 'data_column', 'group_tag', 'data', 'hidden_data', 'data_collection'];
+
+/**
+ * dynamic_options.py `filter_types`: the `<filter type>`s Galaxy knows, each with the attributes its class's
+ * `__init__` asserts, in the order it asserts them, and the message of each assert.
+ */
+const FILTER_REQUIRED: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
+  data_meta: [['ref', "Required 'ref' attribute missing from filter"], ['key', "Required 'key' attribute missing from filter"]],
+  param_value: [['ref', "Required 'ref' attribute missing from filter"], ['column', "Required 'column' attribute missing from filter"]],
+  static_value: [['value', "Required 'value' attribute missing from filter"], ['column', "Required 'column' attribute missing from filter, when loading from file"]],
+  regexp: [['value', "Required 'value' attribute missing from filter"], ['column', "Required 'column' attribute missing from filter, when loading from file"]],
+  unique_value: [['column', "Required 'column' attribute missing from filter"]],
+  multiple_splitter: [['column', "Required 'column' attribute missing from filter"]],
+  attribute_value_splitter: [['column', "Required 'column' attribute missing from filter"]],
+  add_value: [['value', "Required 'value' attribute missing from filter"]],
+  remove_value: [],
+  sort_by: [['column', "Required 'column' attribute missing from filter"]],
+};
+
+/**
+ * The names a parameter depends on (basic.py `get_dependencies`): a
+ * data_column's or group_tag's `data_ref` (`ColumnListParameter`,
+ * `SelectTagParameter`: `[self.data_ref]`, None when absent, which Python
+ * prints as `None`); for a select, genomebuild, data or hidden_data
+ * parameter with `<options>`, `DynamicOptions.get_dependency_names`: the
+ * `from_dataset` (read only without `from_data_table` and `from_file`) and
+ * each `data_meta` or `param_value` filter's `ref` (a `unique_value` filter
+ * depends on the `from_dataset` again). Other types depend on nothing.
+ */
+export function parameterDependencies(element: XmlElement): string[] {
+  const type = element.attrs['type'];
+  if (type === 'data_column' || type === 'group_tag') return [element.attrs['data_ref'] ?? 'None'];
+  if (type !== 'select' && type !== 'genomebuild' && type !== 'data' && type !== 'hidden_data') return [];
+  const options = childElements(element, 'options')[0];
+  if (options === undefined) return [];
+  const names: string[] = [];
+  const { from_data_table: table, from_file: file, from_dataset: dataset } = options.attrs;
+  if (table === undefined && file === undefined && dataset !== undefined && dataset !== '') names.push(dataset);
+  for (const filter of childElements(options, 'filter')) {
+    const filterType = filter.attrs['type']?.trim();
+    const ref = filter.attrs['ref'];
+    if ((filterType === 'data_meta' || filterType === 'param_value') && ref !== undefined && ref !== '') names.push(ref);
+  }
+  return names;
+}
+
+/**
+ * tools/__init__.py `Tool.parse_param_elem`: "Let it throw exception": every
+ * dependency must already be in the context (InputScope), else an
+ * AssertionError and the tool does not load.
+ */
+export function checkParseParamElem(element: XmlElement, scope: InputScope, toolId: string, where: string): void {
+  const name = galaxyName(element.attrs) ?? '';
+  for (const dependency of parameterDependencies(element)) {
+    if (!scope.has(dependency)) throw new InvalidInputError(`${where}: Tool with id '${toolId}': Could not find dependency '${dependency}' of parameter '${name}'`);
+  }
+}
+
+/**
+ * The load errors a `<param>` element raises as its class builds it, beyond
+ * its type (`ToolParameter.build`) and its numbers (read-tool.ts).
+ */
+export function checkParameterElement(element: XmlElement, where: string): void {
+  const type = element.attrs['type'];
+  const name = galaxyName(element.attrs) ?? '';
+  const options = childElements(element, 'options')[0];
+  if (type !== undefined && PARSE_DYNAMIC_OPTIONS.includes(type) && options !== undefined) checkDynamicOptions(options, where);
+  if (type === 'data' || type === 'hidden_data') {
+    // basic.py DataToolParameter.__init__: `int(input_source.get("load_contents", 0))`.
+    const loadContents = element.attrs['load_contents'];
+    if (loadContents !== undefined && !PYTHON_INT.test(loadContents)) throw new InvalidInputError(`${where}: invalid literal for int() with base 10: '${loadContents}'`);
+    // basic.py DataToolParameter.__init__ (parse_conversion_tuples): a <conversion> needs both.
+    for (const conversion of childElements(element, 'conversion')) {
+      const { name: convName, type: convType } = conversion.attrs;
+      if (convName === undefined || convType === undefined) {
+        throw new InvalidInputError(`${where}: A name (${convName ?? 'None'}) and type (${convType ?? 'None'}) are required for explicit conversion`);
+      }
+    }
+  }
+  if (type === 'data' || type === 'hidden_data' || type === 'data_collection') {
+    // basic.py DataToolParameter.__init__ and DataCollectionToolParameter.__init__ (xml.py XmlInputSource.parse_default:
+    // a <default> child); `optional` as XmlInputSource.parse_optional reads it for a data parameter.
+    if (stringAsBool(element.attrs['optional'] ?? 'false') && childElements(element, 'default').length > 0) {
+      throw new InvalidInputError(`${where}: parameter '${name}': Cannot specify a Galaxy tool data parameter to be both optional and have a default value.`);
+    }
+  }
+  if (type === 'drill_down' && element.attrs['dynamic_options'] === undefined && element.attrs['from_file'] === undefined) {
+    // xml.py XmlInputSource.parse_drill_down_static_options: a static drill_down needs <options>, and each <option> a value
+    // (`assert value` in _recurse_drill_down_elems).
+    if (options === undefined) throw new InvalidInputError(`${where}: Non-dynamic drilldown parameters must supply an options element`);
+    const nested = (e: XmlElement): XmlElement[] => childElements(e, 'option').flatMap((o) => [o, ...nested(o)]);
+    if (nested(options).some((o) => !o.attrs['value'])) throw new InvalidInputError(`${where}: an <option> without a value (AssertionError in xml.py _recurse_drill_down_elems)`);
+  }
+}
+
+/**
+ * dynamic_options.py `DynamicOptions.__init__`: the asserts of its column
+ * definitions (`parse_column_definitions`, read when the options come from a
+ * file, a dataset or a parameter, not a data table) and of each `<filter>`
+ * (`Filter.from_element`: a type, a known type; `DataMetaFilter` and
+ * `ParamValueFilter`: a `ref`).
+ */
+function checkDynamicOptions(options: XmlElement, where: string): void {
+  const { from_data_table: table, from_file: file, from_dataset: dataset, from_parameter: parameter } = options.attrs;
+  if (!table && (file !== undefined || dataset !== undefined || parameter !== undefined)) {
+    const columns = new Set<string>();
+    for (const column of childElements(options, 'column')) {
+      if (column.attrs['name'] === undefined) throw new InvalidInputError(`${where}: Required 'name' attribute missing from column def`);
+      const index = column.attrs['index'];
+      if (index === undefined) throw new InvalidInputError(`${where}: Required 'index' attribute missing from column def`);
+      if (!PYTHON_INT.test(index)) throw new InvalidInputError(`${where}: invalid literal for int() with base 10: '${index}'`);
+      columns.add(column.attrs['name']);
+    }
+    if (!columns.has('value')) throw new InvalidInputError(`${where}: Required 'value' column missing from column def`);
+  }
+  for (const filter of childElements(options, 'filter')) {
+    const type = filter.attrs['type'];
+    if (type === undefined) throw new InvalidInputError(`${where}: Required 'type' attribute missing from filter`);
+    const required = FILTER_REQUIRED[type.trim()];
+    if (required === undefined) throw new InvalidInputError(`${where}: <filter type="${type}">: no such filter type (KeyError: '${type.trim()}' in dynamic_options.py Filter.from_element)`);
+    for (const [attribute, message] of required) if (filter.attrs[attribute] === undefined) throw new InvalidInputError(`${where}: ${message}`);
+    const { value, ref, meta_ref: metaRef, key, index } = filter.attrs;
+    // AdditionalValueFilter: `int(self.index)`; RemoveValueFilter: a value, a ref, or a meta_ref with a key.
+    if (type.trim() === 'add_value' && index !== undefined && !PYTHON_INT.test(index)) throw new InvalidInputError(`${where}: invalid literal for int() with base 10: '${index}'`);
+    if (type.trim() === 'remove_value' && value === undefined && ref === undefined && (metaRef === undefined || key === undefined)) {
+      throw new InvalidInputError(`${where}: Required 'value', or 'ref', or 'meta_ref' and 'key' attributes missing from filter`);
+    }
+  }
+}
+
+/**
+ * xml.py `XmlToolSource._parse_output` for a `<data>` output (top level,
+ * `<output type="data">`, or a static element of a `<collection>`, whose
+ * format defaults to the collection's): `auto_format` with a format other
+ * than "data" raises, and `count` goes through int().
+ */
+export function checkDataOutput(element: XmlElement, defaultFormat: string, where: string): void {
+  const format = element.attrs['format'] ?? defaultFormat;
+  if (stringAsBool(element.attrs['auto_format'] ?? 'false') && format !== 'data') throw new InvalidInputError(`${where}: Setting format and auto_format is not supported at this time.`);
+  const count = element.attrs['count'];
+  if (count !== undefined && !PYTHON_INT.test(count)) throw new InvalidInputError(`${where}: invalid literal for int() with base 10: '${count}'`);
+}
