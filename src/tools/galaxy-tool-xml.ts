@@ -186,6 +186,7 @@ function conditionalToJson(element: XmlElement, prefix: string, notes: LoaderNot
   let testJson = test === undefined ? undefined : paramToJson(test, `input ${prefix}${name}|${testName}`, notes);
   // The test parameter is parsed in the conditional's own level's context and never added to it.
   if (test !== undefined) checkParseParamElem(test, scope, notes.toolId, `input ${prefix}${name}|${testName}`);
+  if (test !== undefined && testJson !== undefined && !notes.strict) testJson = conditionalTestParam(test, testJson, `input ${prefix}${name}|${testName}`, notes);
   if (testJson !== undefined && !notes.strict && testJson['optional'] !== undefined) {
     // Tool.parse_input_elem: "... optional ... this is invalid and will be ignored": the test parameter is never optional.
     const { optional: _optional, ...rest } = testJson;
@@ -215,6 +216,24 @@ function conditionalToJson(element: XmlElement, prefix: string, notes: LoaderNot
     cases.push({ ...notes.keep(when, GALAXY_ELEMENT_ATTRIBUTES.when, `${where} when ${value}`), value, inputs: inputsToJson(childElements(when), `${prefix}${name}|`, notes, new InputScope(scope)) });
   }
   return { ...attrs, type: 'conditional', test_param: testJson, cases };
+}
+
+/**
+ * Tool.parse_input_elem: `assert isinstance(group_c.test_param, (BooleanToolParameter, SelectToolParameter))`, then
+ * `list(group_c.test_param.legal_values)`. The select-like types (genomebuild, data_column, group_tag) are
+ * SelectToolParameters whose values are known only at run time, so Galaxy adds no case of its own and they are read
+ * as a dynamic select (its values are the when values); a drill_down is a SelectToolParameter too but never sets
+ * `legal_values`, so it raises; any other type fails the assert.
+ */
+function conditionalTestParam(test: XmlElement, json: Json, where: string, notes: LoaderNotes): Json {
+  const type = test.attrs['type'] ?? '';
+  if (type === 'boolean' || type === 'select') return json;
+  if (type === 'drill_down') throw new InvalidInputError(`${where}: 'DrillDownSelectToolParameter' object has no attribute 'legal_values'`);
+  if (type !== 'genomebuild' && type !== 'data_column' && type !== 'group_tag') {
+    throw new InvalidInputError(`${where}: a conditional's test parameter must be a boolean or a select, got type "${type}" (AssertionError in Tool.parse_input_elem)`);
+  }
+  notes.rule(where, `type="${type}" as a conditional's test parameter`, 'Galaxy loads it (a SelectToolParameter whose values are known only at run time); read as a dynamic select');
+  return { name: galaxyName(test.attrs), type: 'select', options: [], is_dynamic: true, ...(json['multiple'] !== undefined ? { multiple: json['multiple'] } : {}) };
 }
 
 /**

@@ -266,6 +266,25 @@ describe("more of Galaxy's load errors, with Galaxy's message", () => {
   });
 });
 
+describe("a conditional's test parameter (Tool.parse_input_elem)", () => {
+  const conditional = (test: string): string => tool(`<inputs><param name="input1" type="data"/><conditional name="c">${test}<when value="1"><param name="x" type="data"/></when><when value="2"/></conditional></inputs><outputs/>`);
+
+  it('loads a data_column, genomebuild or group_tag test (SelectToolParameter subclasses), read as a dynamic select whose values are the when values', () => {
+    for (const test of ['<param name="t" type="data_column" data_ref="input1"/>', '<param name="t" type="genomebuild"/>', '<param name="t" type="group_tag" data_ref="input1"/>']) {
+      const path = conditional(test);
+      expect(readGalaxyToolXml(path).tool.inputs[1]).toEqual({ name: 'c', type: 'conditional', test_param: { name: 't', type: 'select', options: ['1', '2'], value: '1', dynamic: true }, whens: { '1': [{ name: 'x', type: 'data' }], '2': [] } });
+      expect(rules(path).map(([, construct]) => construct)).toContainEqual(expect.stringMatching(/as a conditional's test parameter$/));
+    }
+  });
+
+  it.each([
+    ['a drill_down test, which never sets legal_values', '<param name="t" type="drill_down"><options><option name="1" value="1"/></options></param>', /'DrillDownSelectToolParameter' object has no attribute 'legal_values'/],
+    ['an integer test, which fails the isinstance assert', '<param name="t" type="integer" value="1"/>', /a conditional's test parameter must be a boolean or a select, got type "integer"/],
+  ])('refuses %s', (_, test, message) => {
+    expect(() => readGalaxyToolXml(conditional(test))).toThrow(message);
+  });
+});
+
 describe('what the model cannot carry is noted, not dropped', () => {
   it('a <filter> on a static collection element: every element is kept, and the note says so', () => {
     const path = tool('<inputs><param name="decide" type="boolean"/></inputs><outputs><collection name="pair" type="list"><data name="A"><filter>decide</filter></data><data name="B"/></collection></outputs>');
