@@ -83,6 +83,12 @@ export function toolXmlToJson(path: string, options: ToolXmlOptions = {}): { rea
   const { tool } = expandToolMacros(root, path);
   // tools/__init__.py Tool.parse: "Missing tool 'id' for tool at '...'".
   if (!tool.attrs['id']) throw new InvalidInputError(`${path}: Missing tool 'id' for tool at '${path}'`);
+  const profile = tool.attrs['profile'];
+  if (profile !== undefined && !/^\s*\d+(\.\d+)?\s*$/.test(profile)) {
+    // xml.py XmlToolSource.__init__ reads the profile with packaging's Version, Tool.parse (parser/util.py
+    // parse_profile_version) with float(): a profile both cannot read is a load error.
+    throw new InvalidInputError(`${path}: ${/^\s*v?\d+(\.\d+)*\s*$/i.test(profile) ? `could not convert string to float: '${profile}'` : `Invalid version: '${profile}'`} (the tool's profile)`);
+  }
   const notes = new LoaderNotes(tool.attrs['id'], options.strict === true);
   const json: Json = notes.keep(tool, GALAXY_TOOL_ATTRIBUTES, 'tool');
   if (!tool.attrs['version'] && !notes.strict) {
@@ -251,7 +257,8 @@ function paramToJson(element: XmlElement, where: string, notes: LoaderNotes): Js
   const type = element.attrs['type'];
   const name = galaxyName(element.attrs) ?? '';
   if (!notes.strict) {
-    // basic.py ToolParameter.build: the two load errors of a parameter's type.
+    // basic.py ToolParameter.build: parse_name first (parser/util.py _parse_name), then the two load errors of its type.
+    if (galaxyName(element.attrs) === undefined) throw new InvalidInputError(`${where}: parameter must specify a 'name' or 'argument'.`);
     if (!type) throw new InvalidInputError(`${where}: parameter '${name}' requires a 'type'`);
     if (GALAXY_PARAMETER_ATTRIBUTES[type] === undefined) throw new InvalidInputError(`${where}: parameter '${name}' uses an unknown type '${type}'`);
   }

@@ -160,8 +160,9 @@ function readString(value: unknown, path: string): string {
 /** An output's name: Galaxy checks none (xml.py `_parse_output`); a name that is not a Cheetah placeholder is only a lint warning. */
 function readOutputName(object: JsonObject, path: string, reader: Reader): string {
   if (!reader.galaxyLoader) return readName(object, path);
+  // xml.py _parse_output: a <data> output without a name loads, named None (lint warns).
+  if (object['name'] === undefined || object['name'] === null || object['name'] === '') throw new NotModelledError(`${path}: an output without a name: Galaxy loads it (its name is None); cardfuzz cannot carry it`);
   const name = readString(object['name'], `${path}.name`);
-  if (name === '') fail(`${path}.name`, 'an output without a name');
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) reader.rule(`output ${name}`, 'output name', 'not a valid Cheetah placeholder (a lint warning); Galaxy loads it as it is');
   return name;
 }
@@ -274,6 +275,10 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
   const type = parameterType(object, path);
   const notModelled = NOT_MODELLED_TYPES[type];
   if (notModelled !== undefined) throw new NotModelledError(`${path}: ${notModelled}`);
+  if (reader.galaxyLoader && ['conditional', 'repeat', 'section'].includes(type) && (object['name'] === undefined || object['name'] === null)) {
+    // Tool.parse_input_elem: a group without a name loads, named None; a <param> without one is refused (galaxy-tool-xml.ts).
+    throw new NotModelledError(`${path}: a <${type}> without a name: Galaxy loads it (its name is None); cardfuzz cannot carry it`);
+  }
   const name = readName(object, path, reader);
   const where = `input ${prefix}${name}`;
   const opt = optionalBool(object, 'optional', path);
@@ -307,7 +312,7 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
     case 'data_collection': {
       check(['collection_type', 'collection_types', 'format', 'extensions'], ['data_collection']);
       if (reader.galaxyLoader) checkGalaxyDataBounds(object, name);
-      const types = collectionTypes(object, path);
+      const types = collectionTypes(object, path, reader.galaxyLoader);
       if (types.length === 0 && reader.fromGalaxyJson) {
         reader.note(where, 'data_collection without collection_type', "Galaxy's tool JSON does not say which types the parameter takes (its XML does); read as any type", true);
       }
@@ -463,14 +468,24 @@ function selectedValue(value: unknown): unknown {
   return Array.isArray(value) ? (value[0] ?? '') : value;
 }
 
-function collectionTypes(object: JsonObject, path: string): string[] {
+/**
+ * A collection type the model does not know. Galaxy's loader checks no collection type (DataCollectionToolParameter
+ * splits the text; output_objects.py ToolOutputCollectionStructure keeps it), so a tool read as Galaxy loads it is
+ * not modelled, not refused.
+ */
+function notACollectionType(path: string, message: string, galaxyLoader: boolean): never {
+  if (galaxyLoader) throw new NotModelledError(`${path}: ${message}; Galaxy's loader checks no collection type`);
+  fail(path, message);
+}
+
+function collectionTypes(object: JsonObject, path: string, galaxyLoader: boolean): string[] {
   const raw = object['collection_type'] ?? object['collection_types'];
   if (raw === undefined || raw === null || raw === '') return [];
   const types = Array.isArray(raw) ? raw.map((t, i) => readString(t, `${path}.collection_types[${i}]`)) : readString(raw, `${path}.collection_type`).split(',');
   // DataCollectionToolParameter: `[t.strip() for t in collection_types.split(",")]`.
   const trimmed = types.map((t) => t.trim()).filter((t) => t !== '');
   for (const t of trimmed) {
-    if (!isValidCollectionType(t)) fail(`${path}.collection_type`, `"${t}" is not a collection type cardfuzz models (colon-joined list, paired, paired_or_unpaired, sample_sheet; sample_sheet only outermost)`);
+    if (!isValidCollectionType(t)) notACollectionType(`${path}.collection_type`, `"${t}" is not a collection type cardfuzz models (colon-joined list, paired, paired_or_unpaired, sample_sheet; sample_sheet only outermost)`, galaxyLoader);
   }
   return trimmed;
 }
@@ -663,7 +678,7 @@ function readOutput(value: unknown, path: string, reader: Reader): ToolOutput[] 
   let collectionType: string | undefined;
   if (declared !== undefined && declared !== null && declared !== '') {
     collectionType = readString(declared, `${path}.collection_type`);
-    if (!isValidCollectionType(collectionType)) fail(`${path}.collection_type`, `"${collectionType}" is not a collection type cardfuzz models`);
+    if (!isValidCollectionType(collectionType)) notACollectionType(`${path}.collection_type`, `"${collectionType}" is not a collection type cardfuzz models`, reader.galaxyLoader);
   }
   const structuredLike = optionalText(structure, 'structured_like', path)['structured_like'];
   const typeSource = optionalText(structure, 'type_source', path)['type_source'] ?? optionalText(structure, 'collection_type_source', path)['collection_type_source'];

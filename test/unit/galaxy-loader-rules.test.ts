@@ -285,6 +285,26 @@ describe("a conditional's test parameter (Tool.parse_input_elem)", () => {
   });
 });
 
+describe('names and types Galaxy loads but cardfuzz cannot carry: not modelled, never refused', () => {
+  it.each([
+    ['a <data> output without a name (xml.py _parse_output names it None)', '<inputs/><outputs><data format="txt"/></outputs>'],
+    ['a <repeat> without a name (Tool.parse_input_elem names it None)', '<inputs><repeat><param name="p" type="text"/></repeat></inputs><outputs/>'],
+    ['a collection parameter of a collection type the model does not know (DataCollectionToolParameter checks none)', '<inputs><param name="c" type="data_collection" collection_type="list:tuple"/></inputs><outputs/>'],
+    ['a collection output of a collection type the model does not know', '<inputs/><outputs><collection name="o" type="tuple"/></outputs>'],
+  ])('%s', (_, body) => {
+    expect(() => readGalaxyToolXml(tool(body))).toThrow(NotModelledError);
+  });
+
+  it("refuses a <param> without a name or an argument, with Galaxy's message, before looking at its type (ToolParameter.build)", () => {
+    expect(() => readGalaxyToolXml(tool('<inputs><param type="nonsense"/></inputs><outputs/>'))).toThrow(/parameter must specify a 'name' or 'argument'\./);
+  });
+
+  it("refuses a profile Galaxy's float() cannot read (parse_profile_version), and loads a two-part one", () => {
+    expect(() => readGalaxyToolXml(tool('<inputs/><outputs/>', 'id="t" name="t" version="1" profile="24.2.1"'))).toThrow(/could not convert string to float: '24.2.1'/);
+    expect(readGalaxyToolXml(tool('<inputs/><outputs/>', 'id="t" name="t" version="1" profile="24.2"')).tool.id).toBe('t');
+  });
+});
+
 describe('what the model cannot carry is noted, not dropped', () => {
   it('a <filter> on a static collection element: every element is kept, and the note says so', () => {
     const path = tool('<inputs><param name="decide" type="boolean"/></inputs><outputs><collection name="pair" type="list"><data name="A"><filter>decide</filter></data><data name="B"/></collection></outputs>');
