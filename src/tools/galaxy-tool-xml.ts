@@ -322,9 +322,14 @@ function outputsToJson(outputs: XmlElement | undefined, notes: LoaderNotes): Jso
       // xml.py parse_outputs._parse_collection: `assert name`, then each static element through _parse_output (its format
       // defaulting to the collection's) and `assert output_name`.
       if (!element.attrs['name']) throw new InvalidInputError(`${where}: a <collection> output without a name (AssertionError in xml.py parse_outputs._parse_collection)`);
+      const elementNames = new Set<string>();
       for (const d of childElements(element, 'data')) {
         checkDataOutput(d, element.attrs['format'] ?? 'data', `${where}|${d.attrs['name'] ?? ''}`);
-        if (!d.attrs['name']) throw new InvalidInputError(`${where}: a <data> element of a <collection> output without a name (AssertionError in xml.py parse_outputs._parse_collection)`);
+        const elementName = d.attrs['name'];
+        if (!elementName) throw new InvalidInputError(`${where}: a <data> element of a <collection> output without a name (AssertionError in xml.py parse_outputs._parse_collection)`);
+        // The second `del data_dict[output_name]` of one name raises.
+        if (elementNames.has(elementName)) throw new InvalidInputError(`${where}: KeyError: '${elementName}' (two <data name="${elementName}"> in one collection: xml.py parse_outputs._parse_collection)`);
+        elementNames.add(elementName);
       }
       const { type, type_source: typeSource, ...rest } = notes.keep(element, GALAXY_ELEMENT_ATTRIBUTES.collection_output, where) as Record<string, string>;
       const elements = childElements(element, 'data').map((d) => {

@@ -608,7 +608,13 @@ function readConditional(object: JsonObject, path: string, name: string, prefix:
   for (const branch of branches) {
     if (whens[branch.value] !== undefined) fail(path, `two branches for the test value "${branch.value}"`);
     const inputs = readInputs(branch.inputs, branch.path, innerPrefix, reader);
-    if (inputs.some((p) => p.name === test.name)) fail(branch.path, `"${test.name}" is the test parameter's own name`);
+    if (inputs.some((p) => p.name === test.name)) {
+      // Galaxy loads it (the when's inputs are a dict of their own, Tool.parse_input_elem), but its state keeps the
+      // test value and the branch's inputs in one dict, so the two share one key.
+      const message = `"${test.name}" is the test parameter's own name`;
+      if (reader.galaxyLoader) throw new NotModelledError(`${branch.path}: ${message}: Galaxy loads it, but the test value and the parameter share one state key; cardfuzz cannot carry both`);
+      fail(branch.path, message);
+    }
     whens[branch.value] = inputs;
   }
   return { name, type: 'conditional', test_param: test, whens };

@@ -248,6 +248,7 @@ describe("more of Galaxy's load errors, with Galaxy's message", () => {
     ["auto_format on a collection's element, whose format defaults to the collection's", '<collection name="c" type="list" format="txt"><data name="a" auto_format="true"/></collection>', /Setting format and auto_format is not supported at this time\./],
     ['a count Python\'s int() cannot read (xml.py _parse_output)', '<data name="o" format="txt" count="many"/>', /invalid literal for int\(\) with base 10: 'many'/],
     ['a collection output without a name (xml.py _parse_collection)', '<collection type="list"/>', /a <collection> output without a name/],
+    ['two static elements of one name in a collection (xml.py _parse_collection deletes the name twice)', '<collection name="c" type="list"><data name="a"/><data name="a"/></collection>', /KeyError: 'a'/],
   ])('%s', (_, outputs, message) => {
     expect(() => readGalaxyToolXml(tool(`<inputs/><outputs>${outputs}</outputs>`))).toThrow(message);
   });
@@ -291,6 +292,7 @@ describe('names and types Galaxy loads but cardfuzz cannot carry: not modelled, 
     ['a <repeat> without a name (Tool.parse_input_elem names it None)', '<inputs><repeat><param name="p" type="text"/></repeat></inputs><outputs/>'],
     ['a collection parameter of a collection type the model does not know (DataCollectionToolParameter checks none)', '<inputs><param name="c" type="data_collection" collection_type="list:tuple"/></inputs><outputs/>'],
     ['a collection output of a collection type the model does not know', '<inputs/><outputs><collection name="o" type="tuple"/></outputs>'],
+    ["a when's parameter named as the conditional's test parameter (separate dicts in Galaxy, one state key)", '<inputs><conditional name="c"><param name="m" type="select"><option value="a"/></param><when value="a"><param name="m" type="text"/></when></conditional></inputs><outputs/>'],
   ])('%s', (_, body) => {
     expect(() => readGalaxyToolXml(tool(body))).toThrow(NotModelledError);
   });
