@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors.js';
-import { PYTHON_INT, stringAsBool } from './read-tool.js';
+import { PYTHON_FLOAT, PYTHON_INT, stringAsBool } from './read-tool.js';
 import { childElements, type XmlElement } from './xml-tree.js';
 
 /**
@@ -108,6 +108,8 @@ export function checkParseParamElem(element: XmlElement, scope: InputScope, tool
 export function checkParameterElement(element: XmlElement, where: string): void {
   const type = element.attrs['type'];
   const name = galaxyName(element.attrs) ?? '';
+  // basic.py ToolParameter.__init__: `validation.to_validators(..., input_source.parse_validators())`.
+  for (const validator of childElements(element, 'validator')) checkValidator(validator, where);
   const options = childElements(element, 'options')[0];
   if (type !== undefined && PARSE_DYNAMIC_OPTIONS.includes(type) && options !== undefined) checkDynamicOptions(options, where);
   if (type === 'data' || type === 'hidden_data') {
@@ -184,4 +186,54 @@ export function checkDataOutput(element: XmlElement, defaultFormat: string, wher
   if (stringAsBool(element.attrs['auto_format'] ?? 'false') && format !== 'data') throw new InvalidInputError(`${where}: Setting format and auto_format is not supported at this time.`);
   const count = element.attrs['count'];
   if (count !== undefined && !PYTHON_INT.test(count)) throw new InvalidInputError(`${where}: invalid literal for int() with base 10: '${count}'`);
+}
+
+/**
+ * parser/parameter_validators.py `ValidatorType`: the `<validator type>`s Galaxy knows, each with the fields its
+ * pydantic model requires as strings (`(text)`: the element's text, `expression=validator_el.text`).
+ */
+const VALIDATOR_REQUIRED: Readonly<Record<string, readonly string[]>> = {
+  expression: ['(text)'],
+  regex: ['(text)'],
+  in_range: [],
+  length: [],
+  metadata: [],
+  dataset_metadata_equal: ['metadata_name'],
+  unspecified_build: [],
+  no_options: [],
+  empty_field: [],
+  empty_dataset: [],
+  empty_extra_files_path: [],
+  dataset_metadata_in_data_table: ['table_name', 'metadata_name'],
+  dataset_metadata_not_in_data_table: ['table_name', 'metadata_name'],
+  dataset_metadata_in_range: ['metadata_name'],
+  value_in_data_table: ['table_name'],
+  value_not_in_data_table: ['table_name'],
+  dataset_ok_validator: [],
+  dataset_metadata_in_file: ['filename', 'metadata_name'],
+};
+
+/**
+ * parser/parameter_validators.py `parse_xml_validator`: a type, a known type, the string fields its model requires,
+ * and the numbers it reads (`_parse_int` for length, `_parse_number` for the ranges: float() when the text has ".",
+ * "e" or "inf", else int()).
+ */
+function checkValidator(validator: XmlElement, where: string): void {
+  const type = validator.attrs['type'];
+  if (type === undefined) throw new InvalidInputError(`${where}: Required 'type' attribute missing from validator`);
+  const required = VALIDATOR_REQUIRED[type];
+  if (required === undefined) throw new InvalidInputError(`${where}: Unknown 'type' attribute in validator ${type}`);
+  for (const field of required) {
+    const missing = field === '(text)' ? validator.children.every((c) => !('text' in c)) : validator.attrs[field] === undefined;
+    if (missing) throw new InvalidInputError(`${where}: <validator type="${type}">: ${field === '(text)' ? 'expression (the element text)' : field}: Input should be a valid string (a pydantic validation error in parse_xml_validator)`);
+  }
+  if (type !== 'length' && type !== 'in_range' && type !== 'dataset_metadata_in_range') return;
+  for (const key of ['min', 'max'] as const) {
+    const raw = validator.attrs[key];
+    if (!raw) continue;
+    const asFloat = type !== 'length' && (raw.includes('.') || raw.includes('e') || raw.includes('inf'));
+    if (asFloat ? !PYTHON_FLOAT.test(raw) : !PYTHON_INT.test(raw)) {
+      throw new InvalidInputError(`${where}: ${asFloat ? `could not convert string to float: '${raw}'` : `invalid literal for int() with base 10: '${raw}'`} (<validator type="${type}"> ${key})`);
+    }
+  }
 }

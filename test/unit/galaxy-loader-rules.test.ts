@@ -238,6 +238,10 @@ describe("more of Galaxy's load errors, with Galaxy's message", () => {
     ['a <filter> without a type (Filter.from_element)', '<param name="s" type="select"><options from_data_table="t"><filter column="0"/></options></param>', /Required 'type' attribute missing from filter/],
     ['a <filter> of an unknown type (Filter.from_element)', '<param name="s" type="select"><options from_data_table="t"><filter type="sort_by_name" column="0"/></options></param>', /no such filter type \(KeyError: 'sort_by_name'/],
     ['a param_value <filter> without a ref (ParamValueFilter)', '<param name="s" type="select"><options from_data_table="t"><filter type="param_value" column="0"/></options></param>', /Required 'ref' attribute missing from filter/],
+    ['a <validator> without a type (parse_xml_validator)', '<param name="t" type="text"><validator message="m"/></param>', /Required 'type' attribute missing from validator/],
+    ['a <validator> of an unknown type (parse_xml_validator)', '<param name="t" type="text"><validator type="in_list"/></param>', /Unknown 'type' attribute in validator in_list/],
+    ['a regex <validator> without its expression (its pydantic model)', '<param name="t" type="text"><validator type="regex"/></param>', /<validator type="regex">: expression \(the element text\): Input should be a valid string/],
+    ["a length <validator> whose min int() cannot read (_parse_int)", '<param name="t" type="text"><validator type="length" min="two"/></param>', /invalid literal for int\(\) with base 10: 'two'/],
     ['options from a file without a value column (DynamicOptions.parse_column_definitions)', '<param name="s" type="select"><options from_file="x.loc"><column name="name" index="0"/></options></param>', /Required 'value' column missing from column def/],
   ])('%s', (_, inputs, message) => {
     expect(() => readGalaxyToolXml(tool(`<inputs>${inputs}</inputs><outputs/>`))).toThrow(message);
@@ -251,6 +255,11 @@ describe("more of Galaxy's load errors, with Galaxy's message", () => {
     ['two static elements of one name in a collection (xml.py _parse_collection deletes the name twice)', '<collection name="c" type="list"><data name="a"/><data name="a"/></collection>', /KeyError: 'a'/],
   ])('%s', (_, outputs, message) => {
     expect(() => readGalaxyToolXml(tool(`<inputs/><outputs>${outputs}</outputs>`))).toThrow(message);
+  });
+
+  it('loads the validators Galaxy parses: a regex with its expression, an in_range with float bounds, a min on a validator type that does not read it', () => {
+    const path = tool('<inputs><param name="t" type="text"><validator type="regex">[a-z]+</validator><validator type="expression" min="x">len(value) &lt; 3</validator></param><param name="n" type="float" value="1"><validator type="in_range" min="0.5" max="inf"/></param></inputs><outputs/>');
+    expect(readGalaxyToolXml(path).tool.inputs.map((i) => i.name)).toEqual(['t', 'n']);
   });
 
   it('loads what Galaxy loads next to these: a required data parameter with a <default>, auto_format with format "data", a repeat of max 0 or max inf', () => {
