@@ -257,6 +257,12 @@ describe("more of Galaxy's load errors, with Galaxy's message", () => {
     expect(() => readGalaxyToolXml(tool(`<inputs/><outputs>${outputs}</outputs>`))).toThrow(message);
   });
 
+  it('loads an empty <filter>, which never drops the output (filter_output catches the failed eval)', () => {
+    const path = tool('<inputs/><outputs><data name="o" format="txt"><filter></filter></data></outputs>');
+    expect(readGalaxyToolXml(path).tool.outputs).toEqual([{ type: 'data', name: 'o', format: 'txt' }]);
+    expect(rules(path)).toEqual([['t output o', '<filter></filter>']]);
+  });
+
   it('loads the validators Galaxy parses: a regex with its expression, an in_range with float bounds, a min on a validator type that does not read it', () => {
     const path = tool('<inputs><param name="t" type="text"><validator type="regex">[a-z]+</validator><validator type="expression" min="x">len(value) &lt; 3</validator></param><param name="n" type="float" value="1"><validator type="in_range" min="0.5" max="inf"/></param></inputs><outputs/>');
     expect(readGalaxyToolXml(path).tool.inputs.map((i) => i.name)).toEqual(['t', 'n']);
