@@ -263,6 +263,11 @@ function paramToJson(element: XmlElement, where: string, notes: LoaderNotes): Js
     if (GALAXY_PARAMETER_ATTRIBUTES[type] === undefined) throw new InvalidInputError(`${where}: parameter '${name}' uses an unknown type '${type}'`);
   }
   checkParameterElement(element, where);
+  if (!notes.strict && (type === 'data' || type === 'data_collection') && childElements(element, 'default').length > 0) {
+    // xml.py XmlInputSource.parse_default; basic.py DataToolParameter.from_json materialises it when a request leaves
+    // the parameter out.
+    notes.approximation(where, '<default>', 'Galaxy creates this dataset or collection when a request leaves the parameter out; cardfuzz always sends one', false);
+  }
   const json: Json = notes.keep(element, type === undefined ? [] : (GALAXY_PARAMETER_ATTRIBUTES[type] ?? []), where);
   if (!notes.strict && (type === 'data_column' || type === 'group_tag') && element.attrs['default_value'] !== undefined) {
     // ColumnListParameter / SelectTagParameter: the legacy `default_value` wins over `value`.

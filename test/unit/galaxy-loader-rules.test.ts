@@ -273,6 +273,7 @@ describe("more of Galaxy's load errors, with Galaxy's message", () => {
       <repeat name="none" max="0"><param name="p" type="text"/></repeat><repeat name="many" min="1" max="inf"><param name="q" type="text"/></repeat></inputs>
       <outputs><data name="o" format="data" auto_format="true"/><data name="p" auto_format="true"/></outputs>`);
     const read = readGalaxyToolXml(path);
+    expect(read.approximations.map((a) => [a.at, a.construct, a.kind])).toContainEqual(['t input d', '<default>', undefined]);
     expect(read.tool.inputs).toEqual([
       { name: 'd', type: 'data' },
       { name: 'none', type: 'repeat', min: 0, max: 0, inputs: [{ name: 'p', type: 'text', value: '' }] },
