@@ -132,9 +132,10 @@ export function checkParameterElement(element: XmlElement, where: string): void 
     }
   }
   if (type === 'drill_down' && element.attrs['dynamic_options'] === undefined && element.attrs['from_file'] === undefined) {
-    // xml.py XmlInputSource.parse_drill_down_static_options: a static drill_down needs <options>, and each <option> a value
-    // (`assert value` in _recurse_drill_down_elems).
-    if (options === undefined) throw new InvalidInputError(`${where}: Non-dynamic drilldown parameters must supply an options element`);
+    // xml.py XmlInputSource.parse_drill_down_static_options: a static drill_down needs <options> (`assert options_elem`:
+    // an element without children is false, in lxml as in ElementTree), and each <option> a value (`assert value` in
+    // _recurse_drill_down_elems).
+    if (options === undefined || childElements(options).length === 0) throw new InvalidInputError(`${where}: Non-dynamic drilldown parameters must supply an options element`);
     const nested = (e: XmlElement): XmlElement[] => childElements(e, 'option').flatMap((o) => [o, ...nested(o)]);
     if (nested(options).some((o) => !o.attrs['value'])) throw new InvalidInputError(`${where}: an <option> without a value (AssertionError in xml.py _recurse_drill_down_elems)`);
   }

@@ -280,9 +280,14 @@ function paramToJson(element: XmlElement, where: string, notes: LoaderNotes): Js
   }
   const options = childElements(element, 'option');
   if (type === 'drill_down') {
-    // DrillDownSelectToolParameter: nested <option name value [selected]> inside <options>; from_file makes them dynamic.
+    // DrillDownSelectToolParameter: nested <option name value [selected]> inside the first <options>
+    // (xml.py parse_drill_down_static_options; a `from_file` on the parameter reads them from a file, one on <options> is not read).
     const nested = (e: XmlElement): XmlElement[] => childElements(e, 'option').flatMap((o) => [o, ...nested(o)]);
-    const tree = childElements(element, 'options').flatMap((o) => (o.attrs['from_file'] === undefined ? nested(o) : []));
+    const tree = childElements(element, 'options').slice(0, 1).flatMap(nested);
+    if (element.attrs['from_file'] !== undefined && !notes.strict) {
+      notes.approximation(where, `from_file="${element.attrs['from_file']}"`, "Galaxy reads the drill_down's options from this file under its tool-data path; cardfuzz has no options for it and sends none", false);
+    }
+    delete json['from_file'];
     json['options'] = tree.map((o) => ({ value: o.attrs['value'] ?? '', ...(o.attrs['selected'] !== undefined ? { selected: o.attrs['selected'] } : {}) }));
     return json;
   }

@@ -234,6 +234,7 @@ describe("more of Galaxy's load errors, with Galaxy's message", () => {
     ['a repeat whose min exceeds its max (Tool.parse_input_elem)', '<repeat name="r" min="3" max="2"><param name="p" type="text"/></repeat>', /Tool with id 't': min repeat count must be less-than-or-equal to the max\./],
     ['a repeat default Python\'s int() cannot read (Tool.parse_input_elem)', '<repeat name="r" default="two"><param name="p" type="text"/></repeat>', /invalid literal for int\(\) with base 10: 'two'/],
     ['a static drill_down without <options> (parse_drill_down_static_options)', '<param name="dd" type="drill_down"/>', /Non-dynamic drilldown parameters must supply an options element/],
+    ['a static drill_down whose <options> has no child (an element without children is false)', '<param name="dd" type="drill_down"><options from_file="tree.xml"/></param>', /Non-dynamic drilldown parameters must supply an options element/],
     ['a drill_down <option> without a value (_recurse_drill_down_elems)', '<param name="dd" type="drill_down"><options><option name="a" value="a"><option name="b"/></option></options></param>', /an <option> without a value/],
     ['a <filter> without a type (Filter.from_element)', '<param name="s" type="select"><options from_data_table="t"><filter column="0"/></options></param>', /Required 'type' attribute missing from filter/],
     ['a <filter> of an unknown type (Filter.from_element)', '<param name="s" type="select"><options from_data_table="t"><filter type="sort_by_name" column="0"/></options></param>', /no such filter type \(KeyError: 'sort_by_name'/],
@@ -255,6 +256,12 @@ describe("more of Galaxy's load errors, with Galaxy's message", () => {
     ['two static elements of one name in a collection (xml.py _parse_collection deletes the name twice)', '<collection name="c" type="list"><data name="a"/><data name="a"/></collection>', /KeyError: 'a'/],
   ])('%s', (_, outputs, message) => {
     expect(() => readGalaxyToolXml(tool(`<inputs/><outputs>${outputs}</outputs>`))).toThrow(message);
+  });
+
+  it("loads a drill_down whose options Galaxy reads from a file (from_file on the parameter), with a note", () => {
+    const read = readGalaxyToolXml(tool('<inputs><param name="dd" type="drill_down" from_file="tree.xml"/></inputs><outputs/>'));
+    expect(read.tool.inputs).toEqual([{ name: 'dd', type: 'drill_down', options: [] }]);
+    expect(read.approximations.map((a) => a.construct)).toEqual(['from_file="tree.xml"']);
   });
 
   it('loads an empty <filter>, which never drops the output (filter_output catches the failed eval)', () => {
