@@ -37,6 +37,11 @@ export class InputScope {
     this.names.add(name);
   }
 
+  /** Whether `name` was parsed before at this level (the dict itself, `rval`, without the enclosing levels). */
+  hasOwn(name: string): boolean {
+    return this.names.has(name);
+  }
+
   has(name: string): boolean {
     return this.names.has(name) || (this.parent?.has(name) ?? false);
   }

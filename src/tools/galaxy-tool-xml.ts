@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, NotModelledError } from '../errors.js';
 import { isJsonObject } from '../model/json-checks.js';
 import type { Tool } from '../model/tool.js';
 import { formatApproximation, type Approximation } from './approximations.js';
@@ -185,6 +185,7 @@ function conditionalToJson(element: XmlElement, prefix: string, notes: LoaderNot
   const name = galaxyName(element.attrs) ?? '';
   const where = `input ${prefix}${name}`;
   const attrs = notes.keep(element, GALAXY_ELEMENT_ATTRIBUTES.conditional, where);
+  if (element.attrs['value_from'] && !notes.strict) checkValueFrom(element, scope, where);
   // xml.py parse_test_input_source: `elem.find("param")`, the first <param> child wherever it stands.
   const test = childElements(element, 'param')[0];
   if (test === undefined && !notes.strict) throw new InvalidInputError(`${where}: <conditional> must have a child <param>`);
@@ -222,6 +223,18 @@ function conditionalToJson(element: XmlElement, prefix: string, notes: LoaderNot
     cases.push({ ...notes.keep(when, GALAXY_ELEMENT_ATTRIBUTES.when, `${where} when ${value}`), value, inputs: inputsToJson(childElements(when), `${prefix}${name}|`, notes, new InputScope(scope)) });
   }
   return { ...attrs, type: 'conditional', test_param: testJson, cases };
+}
+
+/**
+ * Tool.parse_input_elem for a conditional with `value_from`: its test parameter is `rval[value_ref]`, an input parsed
+ * before it at its own level (`assert value_ref`, then a KeyError), and its cases come from calling Python code named
+ * by `value_from` while the tool loads (the upload tool's file-type metadata): not modelled.
+ */
+function checkValueFrom(element: XmlElement, scope: InputScope, where: string): never {
+  const valueRef = element.attrs['value_ref'];
+  if (!valueRef) throw new InvalidInputError(`${where}: value_from without a value_ref (AssertionError in Tool.parse_input_elem)`);
+  if (!scope.hasOwn(valueRef)) throw new InvalidInputError(`${where}: KeyError: '${valueRef}' (value_ref names no input before it at its level: Tool.parse_input_elem)`);
+  throw new NotModelledError(`${where}: a conditional whose cases come from value_from="${element.attrs['value_from']}", Python code Galaxy calls while it loads the tool; cardfuzz cannot run it`);
 }
 
 /**

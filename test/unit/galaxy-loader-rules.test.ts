@@ -320,6 +320,14 @@ describe('names and types Galaxy loads but cardfuzz cannot carry: not modelled, 
     expect(() => readGalaxyToolXml(tool(body))).toThrow(NotModelledError);
   });
 
+  it("a conditional whose cases come from value_from (Python code Galaxy runs at load) is not modelled; without a value_ref at its level Galaxy refuses it", () => {
+    const body = (ref: string): string => `<inputs><param name="file_type" type="select"><option value="a"/></param><conditional name="meta" value_from="self:app.datatypes_registry.get_upload_metadata_params"${ref}/></inputs><outputs/>`;
+    expect(() => readGalaxyToolXml(tool(body(' value_ref="file_type"')))).toThrow(NotModelledError);
+    expect(() => readGalaxyToolXml(tool(body('')))).toThrow(/value_from without a value_ref/);
+    expect(() => readGalaxyToolXml(tool(body(' value_ref="nothing"')))).toThrow(/KeyError: 'nothing'/);
+    expect(() => readGalaxyToolXml(tool(body('')))).not.toThrow(NotModelledError);
+  });
+
   it("refuses a <param> without a name or an argument, with Galaxy's message, before looking at its type (ToolParameter.build)", () => {
     expect(() => readGalaxyToolXml(tool('<inputs><param type="nonsense"/></inputs><outputs/>'))).toThrow(/parameter must specify a 'name' or 'argument'\./);
   });
