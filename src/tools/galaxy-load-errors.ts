@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../errors.js';
 import { PYTHON_FLOAT, PYTHON_INT, stringAsBool } from './read-tool.js';
-import { childElements, type XmlElement } from './xml-tree.js';
+import { childElements, textOf, type XmlElement } from './xml-tree.js';
 
 /**
  * The load errors of Galaxy's classic tool loader that sit in tool XML the
@@ -240,6 +240,82 @@ function checkValidator(validator: XmlElement, where: string): void {
     const asFloat = type !== 'length' && (raw.includes('.') || raw.includes('e') || raw.includes('inf'));
     if (asFloat ? !PYTHON_FLOAT.test(raw) : !PYTHON_INT.test(raw)) {
       throw new InvalidInputError(`${where}: ${asFloat ? `could not convert string to float: '${raw}'` : `invalid literal for int() with base 10: '${raw}'`} (<validator type="${type}"> ${key})`);
+    }
+  }
+}
+
+/** galaxy.util `asbool`: true/yes/on/y/t/1 and false/no/off/n/f/0 (any case, blanks around); any other text raises. */
+function asbool(value: string | undefined, where: string): boolean {
+  if (value === undefined) return false;
+  const text = value.trim().toLowerCase();
+  if (['true', 'yes', 'on', 'y', 't', '1'].includes(text)) return true;
+  if (['false', 'no', 'off', 'n', 'f', '0'].includes(text)) return false;
+  throw new InvalidInputError(`${where}: String is not true/false: '${text}'`);
+}
+
+/**
+ * parser/output_collection_def.py `dataset_collector_descriptions_from_elem` for an output's `<discover_datasets>`:
+ * `dataset_collection_description` (from tool-provided metadata, no pattern or sort_by), the asserts of
+ * `FilePatternDatasetCollectionDescription` on `sort_by`, the `asbool`s of the flags, and `_validate_collectors`.
+ */
+export function checkDiscoverDatasets(output: XmlElement, where: string): void {
+  const blocks = childElements(output, 'discover_datasets');
+  let providedMetadata = false;
+  for (const block of blocks) {
+    const a = block.attrs;
+    const fromProvided = asbool(a['from_provided_metadata'], where);
+    const via = a['discover_via'] ?? (fromProvided ? 'tool_provided_metadata' : 'pattern');
+    for (const key of ['visible', 'assign_primary_output', 'match_relative_path']) asbool(a[key], where);
+    if (via === 'tool_provided_metadata') {
+      providedMetadata = true;
+      for (const key of ['pattern', 'sort_by']) if (a[key]) throw new InvalidInputError(`${where}: Cannot specify attribute [${key}] if from_provided_metadata is True`);
+      continue;
+    }
+    asbool(a['recurse'], where);
+    let sortBy = (a['sort_by'] ?? 'filename').replace(/^reverse_/, '');
+    if (sortBy.includes('_')) {
+      const comp = sortBy.slice(0, sortBy.indexOf('_'));
+      sortBy = sortBy.slice(sortBy.indexOf('_') + 1);
+      if (comp !== 'lexical' && comp !== 'numeric') throw new InvalidInputError(`${where}: sort_by="${a['sort_by']}": a comparison other than lexical or numeric (AssertionError in FilePatternDatasetCollectionDescription)`);
+    }
+    if (!['filename', 'name', 'designation', 'dbkey'].includes(sortBy)) throw new InvalidInputError(`${where}: sort_by="${a['sort_by']}": a key other than filename, name, designation or dbkey (AssertionError in FilePatternDatasetCollectionDescription)`);
+  }
+  if (providedMetadata && blocks.length > 1) throw new InvalidInputError(`${where}: Cannot specify more than one discover dataset condition if any of them specify tool_provided_metadata.`);
+}
+
+/**
+ * What tools/__init__.py `Tool.parse` raises on outside the inputs and outputs: xml.py `parse_stdio`
+ * (`detect_errors`, `oom_exit_code`), `parse_provided_metadata_style`, `parse_environment_variables`,
+ * `parse_interactivetool` (an entry point's port) and `parse_required_files` (a path).
+ */
+export function checkToolElement(tool: XmlElement, where: string): void {
+  const command = childElements(tool, 'command')[0];
+  const detect = command?.attrs['detect_errors'];
+  if (detect && detect !== 'default') {
+    if (detect === 'exit_code') {
+      const oom = command?.attrs['oom_exit_code'];
+      if (oom !== undefined && !PYTHON_INT.test(oom)) throw new InvalidInputError(`${where}: invalid literal for int() with base 10: '${oom}' (oom_exit_code)`);
+    } else if (detect !== 'aggressive') throw new InvalidInputError(`${where}: Unknown detect_errors value encountered [${detect}]`);
+  }
+  const style = childElements(tool, 'outputs')[0]?.attrs['provided_metadata_style'];
+  if (style !== undefined && style !== 'legacy' && style !== 'default') throw new InvalidInputError(`${where}: provided_metadata_style="${style}" is neither legacy nor default (AssertionError in xml.py parse_provided_metadata_style)`);
+  for (const variables of childElements(tool, 'environment_variables').slice(0, 1)) {
+    for (const variable of childElements(variables, 'environment_variable')) {
+      const inject = variable.attrs['inject'];
+      const template = textOf(variable) !== '';
+      if (inject && !/^(api_key|entry_point_path_for_label|oidc_(id|access|refresh)_token_.*)$/.test(inject)) throw new InvalidInputError(`${where}: inject="${inject}" is not one Galaxy knows (AssertionError in xml.py parse_environment_variables)`);
+      if (inject === 'entry_point_path_for_label' && !template) throw new InvalidInputError(`${where}: Environment variable value must contain entry point label when inject="entry_point_path_for_label".`);
+      if (inject && inject !== 'entry_point_path_for_label' && template) throw new InvalidInputError(`${where}: Cannot specify inject and environment variable template.`);
+    }
+  }
+  for (const entryPoints of childElements(tool, 'entry_points').slice(0, 1)) {
+    for (const entryPoint of childElements(entryPoints, 'entry_point')) {
+      if (childElements(entryPoint, 'port').length === 0) throw new InvalidInputError(`${where}: A port is required for InteractiveTools`);
+    }
+  }
+  for (const required of childElements(tool, 'required_files').slice(0, 1)) {
+    for (const tag of ['include', 'exclude']) {
+      if (childElements(required, tag).some((e) => e.attrs['path'] === undefined)) throw new InvalidInputError(`${where}: "path" must be specified in ${tag}`);
     }
   }
 }

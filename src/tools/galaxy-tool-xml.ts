@@ -2,7 +2,7 @@ import { InvalidInputError, NotModelledError } from '../errors.js';
 import { isJsonObject } from '../model/json-checks.js';
 import type { Tool } from '../model/tool.js';
 import { formatApproximation, type Approximation } from './approximations.js';
-import { checkDataOutput, checkParameterElement, checkParseParamElem, galaxyName, InputScope } from './galaxy-load-errors.js';
+import { checkDataOutput, checkDiscoverDatasets, checkParameterElement, checkParseParamElem, checkToolElement, galaxyName, InputScope } from './galaxy-load-errors.js';
 import { GALAXY_ELEMENT_ATTRIBUTES, GALAXY_PARAMETER_ATTRIBUTES, splitAttributesGalaxyReads } from './galaxy-loader-attributes.js';
 import { profileAtLeast, readTool, stringAsBool } from './read-tool.js';
 import { expandToolMacros } from './xml-macros.js';
@@ -89,6 +89,7 @@ export function toolXmlToJson(path: string, options: ToolXmlOptions = {}): { rea
     // parse_profile_version) with float(): a profile both cannot read is a load error.
     throw new InvalidInputError(`${path}: ${/^\s*v?\d+(\.\d+)*\s*$/i.test(profile) ? `could not convert string to float: '${profile}'` : `Invalid version: '${profile}'`} (the tool's profile)`);
   }
+  checkToolElement(tool, path);
   const notes = new LoaderNotes(tool.attrs['id'], options.strict === true);
   const json: Json = notes.keep(tool, GALAXY_TOOL_ATTRIBUTES, 'tool');
   if (!tool.attrs['version'] && !notes.strict) {
@@ -340,6 +341,7 @@ function outputsToJson(outputs: XmlElement | undefined, notes: LoaderNotes): Jso
       ...(childElements(element, 'change_format').length > 0 ? { change_format: true } : {}),
     };
     if (element.tag === 'data' || (element.tag === 'output' && element.attrs['type'] === 'data')) checkDataOutput(element, 'data', where);
+    if (element.tag === 'data' || element.tag === 'collection' || element.tag === 'output') checkDiscoverDatasets(element, where);
     if (element.tag === 'data') return [{ ...notes.keep(element, GALAXY_ELEMENT_ATTRIBUTES.data_output, where), output_type: 'data', ...common }];
     if (element.tag === 'collection') {
       // xml.py parse_outputs._parse_collection: `assert name`, then each static element through _parse_output (its format
@@ -348,6 +350,7 @@ function outputsToJson(outputs: XmlElement | undefined, notes: LoaderNotes): Jso
       const elementNames = new Set<string>();
       for (const d of childElements(element, 'data')) {
         checkDataOutput(d, element.attrs['format'] ?? 'data', `${where}|${d.attrs['name'] ?? ''}`);
+        checkDiscoverDatasets(d, `${where}|${d.attrs['name'] ?? ''}`);
         const elementName = d.attrs['name'];
         if (!elementName) throw new InvalidInputError(`${where}: a <data> element of a <collection> output without a name (AssertionError in xml.py parse_outputs._parse_collection)`);
         // The second `del data_dict[output_name]` of one name raises.

@@ -251,6 +251,10 @@ describe("more of Galaxy's load errors, with Galaxy's message", () => {
   it.each([
     ['auto_format with a format (xml.py _parse_output)', '<data name="o" format="txt" auto_format="true"/>', /Setting format and auto_format is not supported at this time\./],
     ["auto_format on a collection's element, whose format defaults to the collection's", '<collection name="c" type="list" format="txt"><data name="a" auto_format="true"/></collection>', /Setting format and auto_format is not supported at this time\./],
+    ['pattern with from_provided_metadata (output_collection_def.py dataset_collection_description)', '<data name="o" format="txt"><discover_datasets from_provided_metadata="true" pattern="__name__"/></data>', /Cannot specify attribute \[pattern\] if from_provided_metadata is True/],
+    ['a sort_by Galaxy does not know (FilePatternDatasetCollectionDescription)', '<collection name="c" type="list"><discover_datasets pattern="__name__" sort_by="size"/></collection>', /sort_by="size": a key other than filename, name, designation or dbkey/],
+    ['a discover flag asbool cannot read (galaxy.util asbool)', '<data name="o" format="txt"><discover_datasets pattern="__name__" visible="maybe"/></data>', /String is not true\/false: 'maybe'/],
+    ['two discover blocks, one from tool-provided metadata (_validate_collectors)', '<data name="o"><discover_datasets from_provided_metadata="true"/><discover_datasets pattern="__name__"/></data>', /Cannot specify more than one discover dataset condition if any of them specify tool_provided_metadata\./],
     ['a count Python\'s int() cannot read (xml.py _parse_output)', '<data name="o" format="txt" count="many"/>', /invalid literal for int\(\) with base 10: 'many'/],
     ['a collection output without a name (xml.py _parse_collection)', '<collection type="list"/>', /a <collection> output without a name/],
     ['two static elements of one name in a collection (xml.py _parse_collection deletes the name twice)', '<collection name="c" type="list"><data name="a"/><data name="a"/></collection>', /KeyError: 'a'/],
@@ -330,6 +334,19 @@ describe('names and types Galaxy loads but cardfuzz cannot carry: not modelled, 
 
   it("refuses a <param> without a name or an argument, with Galaxy's message, before looking at its type (ToolParameter.build)", () => {
     expect(() => readGalaxyToolXml(tool('<inputs><param type="nonsense"/></inputs><outputs/>'))).toThrow(/parameter must specify a 'name' or 'argument'\./);
+  });
+
+  it.each([
+    ['an unknown detect_errors (xml.py parse_stdio)', '<tool id="t" name="t" version="1"><command detect_errors="loud">true</command><inputs/><outputs/></tool>', /Unknown detect_errors value encountered \[loud\]/],
+    ['an oom_exit_code int() cannot read (xml.py parse_stdio)', '<tool id="t" name="t" version="1"><command detect_errors="exit_code" oom_exit_code="high">true</command><inputs/><outputs/></tool>', /invalid literal for int\(\) with base 10: 'high'/],
+    ['an unknown provided_metadata_style (xml.py parse_provided_metadata_style)', '<tool id="t" name="t" version="1"><command>true</command><inputs/><outputs provided_metadata_style="json"/></tool>', /provided_metadata_style="json" is neither legacy nor default/],
+    ['inject with a template (xml.py parse_environment_variables)', '<tool id="t" name="t" version="1"><command>true</command><environment_variables><environment_variable name="K" inject="api_key">x</environment_variable></environment_variables><inputs/><outputs/></tool>', /Cannot specify inject and environment variable template\./],
+    ['an entry point without a port (xml.py parse_interactivetool)', '<tool id="t" name="t" version="1" tool_type="interactive"><command>true</command><entry_points><entry_point name="e"/></entry_points><inputs/><outputs/></tool>', /A port is required for InteractiveTools/],
+    ['a required_files include without a path (xml.py parse_required_files)', '<tool id="t" name="t" version="1"><command>true</command><required_files><include type="glob"/></required_files><inputs/><outputs/></tool>', /"path" must be specified in include/],
+  ])('refuses %s, raised by Tool.parse', (_, xml, message) => {
+    const path = join(tempDir('cardfuzz-loader-'), 't.xml');
+    writeFileSync(path, xml);
+    expect(() => readGalaxyToolXml(path)).toThrow(message);
   });
 
   it("refuses a profile Galaxy's float() cannot read (parse_profile_version), and loads a two-part one", () => {
