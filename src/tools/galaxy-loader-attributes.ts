@@ -49,8 +49,9 @@ export const GALAXY_PARAMETER_ATTRIBUTES: Readonly<Record<string, readonly strin
   data_collection: [...BASE_DATA_TOOL_PARAMETER, 'collection_type'],
   rules: TOOL_PARAMETER,
   directory_uri: [...TOOL_PARAMETER, 'value'],
-  // DrillDownSelectToolParameter calls ToolParameter.__init__ directly: no `value`; `dynamic_options` via xml.py parse_drill_down_dynamic_options.
-  drill_down: [...TOOL_PARAMETER, 'multiple', 'display', 'hierarchy', 'separator', 'dynamic_options'],
+  // DrillDownSelectToolParameter calls ToolParameter.__init__ directly: no `value`; `dynamic_options` via xml.py
+  // parse_drill_down_dynamic_options, `from_file` via parse_drill_down_static_options.
+  drill_down: [...TOOL_PARAMETER, 'multiple', 'display', 'hierarchy', 'separator', 'dynamic_options', 'from_file'],
 };
 
 /** The grouping and output elements (tools/__init__.py `parse_input_elem`; xml.py `parse_when_input_sources`, `_parse_output`, `_parse_collection`). */

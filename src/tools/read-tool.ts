@@ -160,8 +160,9 @@ function readString(value: unknown, path: string): string {
 /** An output's name: Galaxy checks none (xml.py `_parse_output`); a name that is not a Cheetah placeholder is only a lint warning. */
 function readOutputName(object: JsonObject, path: string, reader: Reader): string {
   if (!reader.galaxyLoader) return readName(object, path);
+  // xml.py _parse_output: a <data> output without a name loads, named None (lint warns).
+  if (object['name'] === undefined || object['name'] === null || object['name'] === '') throw new NotModelledError(`${path}: an output without a name: Galaxy loads it (its name is None); cardfuzz cannot carry it`);
   const name = readString(object['name'], `${path}.name`);
-  if (name === '') fail(`${path}.name`, 'an output without a name');
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) reader.rule(`output ${name}`, 'output name', 'not a valid Cheetah placeholder (a lint warning); Galaxy loads it as it is');
   return name;
 }
@@ -274,6 +275,10 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
   const type = parameterType(object, path);
   const notModelled = NOT_MODELLED_TYPES[type];
   if (notModelled !== undefined) throw new NotModelledError(`${path}: ${notModelled}`);
+  if (reader.galaxyLoader && ['conditional', 'repeat', 'section'].includes(type) && (object['name'] === undefined || object['name'] === null)) {
+    // Tool.parse_input_elem: a group without a name loads, named None; a <param> without one is refused (galaxy-tool-xml.ts).
+    throw new NotModelledError(`${path}: a <${type}> without a name: Galaxy loads it (its name is None); cardfuzz cannot carry it`);
+  }
   const name = readName(object, path, reader);
   const where = `input ${prefix}${name}`;
   const opt = optionalBool(object, 'optional', path);
@@ -287,6 +292,7 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
       // HiddenDataToolParameter is a DataToolParameter that the form does not show.
       if (type === 'hidden_data') reader.note(where, 'type="hidden_data"', 'read as a data parameter (a dataset the form does not show)', false);
       check(['multiple', 'min', 'max', 'format', 'extensions'], ['data']);
+      if (reader.galaxyLoader) checkGalaxyDataBounds(object, name);
       const multiple = optionalBool(object, 'multiple', path);
       const min = optionalBound(object, 'min', path);
       const max = optionalBound(object, 'max', path);
@@ -305,7 +311,8 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
     }
     case 'data_collection': {
       check(['collection_type', 'collection_types', 'format', 'extensions'], ['data_collection']);
-      const types = collectionTypes(object, path);
+      if (reader.galaxyLoader) checkGalaxyDataBounds(object, name);
+      const types = collectionTypes(object, path, reader.galaxyLoader);
       if (types.length === 0 && reader.fromGalaxyJson) {
         reader.note(where, 'data_collection without collection_type', "Galaxy's tool JSON does not say which types the parameter takes (its XML does); read as any type", true);
       }
@@ -377,10 +384,12 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
       return readConditional(object, path, name, prefix, reader);
     case 'repeat': {
       reader.check(object, ['name', 'type', 'min', 'max', 'inputs'], ['repeat'], path, where);
-      const min = optionalBound(object, 'min', path) ?? 0;
-      const declaredMax = optionalBound(object, 'max', path);
+      const galaxyBounds = reader.galaxyLoader ? galaxyRepeatBounds(object, reader.toolId) : undefined;
+      const min = galaxyBounds?.min ?? optionalBound(object, 'min', path) ?? 0;
+      const declaredMax = galaxyBounds === undefined ? optionalBound(object, 'max', path) : galaxyBounds.max;
       const max = declaredMax ?? Math.max(min, 4);
-      if (max < Math.max(min, 1)) fail(path, `a repeat needs max >= min and max >= 1 (min ${min}, max ${max})`);
+      // Galaxy loads a repeat that allows no instance (max 0); a case file must allow one.
+      if (max < min || (galaxyBounds === undefined && max < 1)) fail(path, `a repeat needs max >= min and max >= 1 (min ${min}, max ${max})`);
       if (declaredMax === undefined) reader.note(where, 'repeat without max', `cardfuzz generates up to ${max} instances`, false);
       return { name, type: 'repeat', min, max, inputs: readInputs(object['inputs'] ?? [], `${path}.inputs`, `${prefix}${name}|`, reader) };
     }
@@ -401,21 +410,57 @@ function readInput(value: unknown, path: string, prefix: string, reader: Reader)
   }
 }
 
+/** What Python's int() reads: an optional sign, digits (single underscores between them), blanks around. */
+export const PYTHON_INT = /^\s*[+-]?\d+(_\d+)*\s*$/;
+/** What Python's float() reads, inf and nan included. */
+export const PYTHON_FLOAT = /^\s*[+-]?((\d+(_\d+)*)?\.?\d+(_\d+)*([eE][+-]?\d+)?|\d+\.|inf(inity)?|nan)\s*$/i;
+
 /**
  * basic.py IntegerToolParameter / FloatToolParameter: a non-empty `value`, `min` or `max` that Python's int()
  * (float()) does not read is a load error, with Galaxy's message.
  */
 function checkGalaxyNumbers(object: JsonObject, name: string, type: 'integer' | 'float'): void {
-  const pythonInt = /^\s*[+-]?\d+(_\d+)*\s*$/;
-  const pythonFloat = /^\s*[+-]?((\d+(_\d+)*)?\.?\d+(_\d+)*([eE][+-]?\d+)?|\d+\.|inf(inity)?|nan)\s*$/i;
   for (const key of ['value', 'min', 'max'] as const) {
     const raw = object[key];
     if (typeof raw !== 'string' || raw === '') continue;
-    if (!(type === 'integer' ? pythonInt : pythonFloat).test(raw)) {
+    if (!(type === 'integer' ? PYTHON_INT : PYTHON_FLOAT).test(raw)) {
       const what = type === 'integer' ? 'an integer' : 'a real number';
       fail(`parameter '${name}'`, key === 'value' ? `the attribute 'value' must be ${what}` : `attribute '${key}' must be ${what}`);
     }
   }
+}
+
+/**
+ * basic.py BaseDataToolParameter.__init__: a data or data_collection parameter's non-empty `min` or `max` goes
+ * through int(), so "inf" too is a load error, with Galaxy's message.
+ */
+function checkGalaxyDataBounds(object: JsonObject, name: string): void {
+  for (const key of ['min', 'max'] as const) {
+    const raw = object[key];
+    if (typeof raw === 'string' && raw !== '' && !PYTHON_INT.test(raw)) fail(`parameter '${name}'`, `attribute '${key}' must be an integer`);
+  }
+}
+
+/**
+ * tools/__init__.py Tool.parse_input_elem for a <repeat>: `int(default)`, `int(min)` and `float(max)` (absent: 0, 0,
+ * infinity), each a load error when Python cannot read it, then `assert min <= max` ("min repeat count must be
+ * less-than-or-equal to the max"). The model takes no negative minimum (Galaxy's -1 asks for no instance, as 0 does)
+ * and a whole maximum (a request has a whole number of instances); an infinite maximum is no maximum.
+ */
+function galaxyRepeatBounds(object: JsonObject, toolId: string): { min: number; max: number | undefined } {
+  const read = (key: 'default' | 'min' | 'max', python: RegExp, what: string): number | undefined => {
+    const raw = object[key];
+    if (raw === undefined || raw === null) return undefined;
+    const text = String(raw);
+    if (!python.test(text)) fail(`repeat attribute '${key}'`, `${what}: '${text}'`);
+    const n = Number(text.trim().replaceAll('_', '').replace(/^([+-]?)inf(inity)?$/i, '$1Infinity'));
+    return Number.isNaN(n) && !/nan/i.test(text) ? undefined : n;
+  };
+  read('default', PYTHON_INT, 'invalid literal for int() with base 10');
+  const min = read('min', PYTHON_INT, 'invalid literal for int() with base 10') ?? 0;
+  const max = read('max', PYTHON_FLOAT, 'could not convert string to float') ?? Number.POSITIVE_INFINITY;
+  if (!(min <= max)) fail(`Tool with id '${toolId}'`, 'min repeat count must be less-than-or-equal to the max.');
+  return { min: Math.max(0, min), max: Number.isFinite(max) ? Math.floor(max) : undefined };
 }
 
 /** A select's (or select-like's) value: a multi-select's first value, or the value itself. */
@@ -423,14 +468,24 @@ function selectedValue(value: unknown): unknown {
   return Array.isArray(value) ? (value[0] ?? '') : value;
 }
 
-function collectionTypes(object: JsonObject, path: string): string[] {
+/**
+ * A collection type the model does not know. Galaxy's loader checks no collection type (DataCollectionToolParameter
+ * splits the text; output_objects.py ToolOutputCollectionStructure keeps it), so a tool read as Galaxy loads it is
+ * not modelled, not refused.
+ */
+function notACollectionType(path: string, message: string, galaxyLoader: boolean): never {
+  if (galaxyLoader) throw new NotModelledError(`${path}: ${message}; Galaxy's loader checks no collection type`);
+  fail(path, message);
+}
+
+function collectionTypes(object: JsonObject, path: string, galaxyLoader: boolean): string[] {
   const raw = object['collection_type'] ?? object['collection_types'];
   if (raw === undefined || raw === null || raw === '') return [];
   const types = Array.isArray(raw) ? raw.map((t, i) => readString(t, `${path}.collection_types[${i}]`)) : readString(raw, `${path}.collection_type`).split(',');
   // DataCollectionToolParameter: `[t.strip() for t in collection_types.split(",")]`.
   const trimmed = types.map((t) => t.trim()).filter((t) => t !== '');
   for (const t of trimmed) {
-    if (!isValidCollectionType(t)) fail(`${path}.collection_type`, `"${t}" is not a collection type cardfuzz models (colon-joined list, paired, paired_or_unpaired, sample_sheet; sample_sheet only outermost)`);
+    if (!isValidCollectionType(t)) notACollectionType(`${path}.collection_type`, `"${t}" is not a collection type cardfuzz models (colon-joined list, paired, paired_or_unpaired, sample_sheet; sample_sheet only outermost)`, galaxyLoader);
   }
   return trimmed;
 }
@@ -553,7 +608,13 @@ function readConditional(object: JsonObject, path: string, name: string, prefix:
   for (const branch of branches) {
     if (whens[branch.value] !== undefined) fail(path, `two branches for the test value "${branch.value}"`);
     const inputs = readInputs(branch.inputs, branch.path, innerPrefix, reader);
-    if (inputs.some((p) => p.name === test.name)) fail(branch.path, `"${test.name}" is the test parameter's own name`);
+    if (inputs.some((p) => p.name === test.name)) {
+      // Galaxy loads it (the when's inputs are a dict of their own, Tool.parse_input_elem), but its state keeps the
+      // test value and the branch's inputs in one dict, so the two share one key.
+      const message = `"${test.name}" is the test parameter's own name`;
+      if (reader.galaxyLoader) throw new NotModelledError(`${branch.path}: ${message}: Galaxy loads it, but the test value and the parameter share one state key; cardfuzz cannot carry both`);
+      fail(branch.path, message);
+    }
     whens[branch.value] = inputs;
   }
   return { name, type: 'conditional', test_param: test, whens };
@@ -623,7 +684,7 @@ function readOutput(value: unknown, path: string, reader: Reader): ToolOutput[] 
   let collectionType: string | undefined;
   if (declared !== undefined && declared !== null && declared !== '') {
     collectionType = readString(declared, `${path}.collection_type`);
-    if (!isValidCollectionType(collectionType)) fail(`${path}.collection_type`, `"${collectionType}" is not a collection type cardfuzz models`);
+    if (!isValidCollectionType(collectionType)) notACollectionType(`${path}.collection_type`, `"${collectionType}" is not a collection type cardfuzz models`, reader.galaxyLoader);
   }
   const structuredLike = optionalText(structure, 'structured_like', path)['structured_like'];
   const typeSource = optionalText(structure, 'type_source', path)['type_source'] ?? optionalText(structure, 'collection_type_source', path)['collection_type_source'];
@@ -686,7 +747,13 @@ function readFilters(object: JsonObject, path: string, where: string, reader: Re
     expectArray(object['filters'], `${path}.filters`).forEach((t, i) => {
       // Galaxy's tool source serialises a filter as its text; {"text": "..."} is read too.
       const text = isJsonObject(t) && typeof t['text'] === 'string' ? t['text'] : readString(t, `${path}.filters[${i}]`);
-      if (text.trim() === '') fail(`${path}.filters[${i}]`, 'an empty filter');
+      if (text.trim() === '') {
+        // Galaxy loads an empty <filter>; at run time (tools/actions/__init__.py filter_output) its eval raises, which
+        // is caught, and the output is created: the filter never drops it.
+        if (!reader.galaxyLoader) fail(`${path}.filters[${i}]`, 'an empty filter');
+        reader.rule(where, '<filter></filter>', "empty: Galaxy's eval of it fails at run time and the output is kept (filter_output)");
+        return;
+      }
       texts.push(text.trim());
     });
   }
