@@ -10,10 +10,13 @@ import { collectionOfType } from './collection.js';
 import { DEFAULT_CONSTRAINTS, type GeneratorConstraints } from './constraints.js';
 import { WorkflowBuilder, type Source } from './workflow-builder.js';
 import { freshCollectionType, realToolSpecArbitrary, realToolState, type RealToolSpec } from './workflow-tool-steps.js';
+import { NON_DATA_CONNECTION } from '../src/model/workflow-graph.js';
 
 /**
  * Whole workflow invocations: a workflow as a DAG of typed steps (data,
- * collection and boolean parameter inputs; tool steps, some conditional; pause
+ * collection, and boolean, integer and text parameter inputs; tool steps, some
+ * conditional, some with a scalar parameter fed by a parameter input, some
+ * waiting on an earlier tool step by a non-data `$step` connection; pause
  * steps; subworkflow steps), the history its inputs come from, the invocation
  * request (one set of inputs, or a linked or `product` batch of several) and
  * the scheduling options (a job cap per pass, a review of pauses).
@@ -34,13 +37,25 @@ import { freshCollectionType, realToolSpecArbitrary, realToolState, type RealToo
  * output it accepts, mapping along one axis only (values mapped together
  * share their elements), or to a new input step of its type.
  *
- * Shrinks towards: fewer steps, fewer inputs and parameters, generated tools
+ * Shrinks towards: fewer steps, fewer inputs and parameters, no `$step`
+ * connection, generated tools
  * rather than real ones (unless the pool is all there is), connections to
  * the first compatible output, plain datasets, smaller collections, a single
  * invocation, no job cap.
  */
 
-type InputSpec = { readonly kind: 'dataset' } | { readonly kind: 'collection'; readonly collection: CollectionSpec } | { readonly kind: 'boolean'; readonly value: boolean };
+type InputSpec =
+  | { readonly kind: 'dataset' }
+  | { readonly kind: 'collection'; readonly collection: CollectionSpec }
+  | { readonly kind: 'boolean'; readonly value: boolean }
+  | { readonly kind: 'integer'; readonly value: number }
+  | { readonly kind: 'text'; readonly value: string };
+
+/** A scalar parameter of a generated tool: fed by a parameter input of its type (the n-th, if there is one), else set in the step's state. */
+interface ScalarSpec {
+  readonly kind: 'integer' | 'text';
+  readonly source: number;
+}
 
 interface ParamSpec {
   readonly kind: 'data' | 'multiple' | 'collection';
@@ -54,6 +69,10 @@ interface ToolStepSpec {
   readonly outputs: number;
   /** A conditional step, fed by the n-th boolean input (if there is one). */
   readonly when: number | null;
+  /** A generated tool's scalar parameter. */
+  readonly scalar?: ScalarSpec | null;
+  /** A non-data connection (`$step`) to the n-th earlier tool step of its workflow, if there is one. */
+  readonly after?: number | null;
   /** The step runs this real tool (its state and connections) instead of a tool of its own made from `params` and `outputs`. */
   readonly real?: RealToolSpec;
 }
@@ -98,6 +117,8 @@ export function workflowSpecArbitrary(constraints: GeneratorConstraints = DEFAUL
     { withCrossShrink: true },
     { arbitrary: dataInput, weight: 5 },
     { arbitrary: fc.boolean().map((value): InputSpec => ({ kind: 'boolean', value })), weight: 1 },
+    { arbitrary: fc.integer({ min: 0, max: 9 }).map((value): InputSpec => ({ kind: 'integer', value })), weight: 1 },
+    { arbitrary: fc.constantFrom('a', 'b c', '').map((value): InputSpec => ({ kind: 'text', value })), weight: 1 },
   );
   const param: fc.Arbitrary<ParamSpec> = fc.record({
     kind: weighted<ParamSpec['kind']>(['data', 5], ['multiple', 1], ['collection', 2]),
@@ -105,11 +126,19 @@ export function workflowSpecArbitrary(constraints: GeneratorConstraints = DEFAUL
     source: fc.nat({ max: 7 }),
   });
   const when = fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 6 }, { arbitrary: fc.nat({ max: 2 }), weight: 1 });
+  const scalar = fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.constant(null), weight: 4 },
+    { arbitrary: fc.record({ kind: weighted<ScalarSpec['kind']>(['integer', 1], ['text', 1]), source: fc.nat({ max: 2 }) }), weight: 1 },
+  );
+  const after = fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 6 }, { arbitrary: fc.nat({ max: 2 }), weight: 1 });
   const generatedStep: fc.Arbitrary<ToolStepSpec> = fc.record({
     kind: fc.constant('tool' as const),
     params: fc.array(param, { minLength: 1, maxLength: 2 }),
     outputs: weighted([1, 6], [2, 2], [0, 1]),
     when,
+    scalar,
+    after,
   });
   // A real tool step: the pool's first tool first when shrinking.
   const realSteps = pool.tools.map((tool) =>
@@ -215,6 +244,9 @@ class WorkflowCaseBuilder {
   readonly tools: Tool[] = [];
   /** Outputs whose elements are not known (a real tool's own collections) each get a structure of their own. */
   #ownStructures = 0;
+  /** Per workflow being built: its integer and text parameter inputs, and its tool steps so far (for `$step` connections). */
+  readonly parameters = new Map<WorkflowBuilder, readonly { readonly source: Source; readonly kind: ScalarSpec['kind'] }[]>();
+  readonly #toolSteps = new Map<WorkflowBuilder, number[]>();
 
   dataset(): number {
     const id = this.datasets.length + 1;
@@ -263,8 +295,19 @@ class WorkflowCaseBuilder {
     });
     const toolId = `wf_tool_${this.tools.length + 1}`;
     const outputs = Array.from({ length: spec.outputs }, (_, i) => `out${i + 1}`);
-    this.tools.push({ id: toolId, inputs, outputs: outputs.map((name) => ({ name, type: 'data' as const })) });
-    const step = this.addStep(w, toolId, connections, {}, spec, booleans, labelOutputs, outputs);
+    const allInputs: ToolInput[] = [...inputs];
+    const state: Record<string, JsonValue> = {};
+    if (spec.scalar != null) {
+      // A scalar parameter: connected to a parameter input of its type when the workflow has one, else a value in the state.
+      const kind = spec.scalar.kind;
+      allInputs.push(kind === 'integer' ? { name: 'p1', type: 'integer', value: 0 } : { name: 'p1', type: 'text', value: '' });
+      const fed = (this.parameters.get(w) ?? []).filter((p) => p.kind === kind);
+      const chosen = fed[spec.scalar.source % Math.max(1, fed.length)];
+      if (chosen === undefined) state['p1'] = kind === 'integer' ? 0 : '';
+      else connections['p1'] = chosen.source;
+    }
+    this.tools.push({ id: toolId, inputs: allInputs, outputs: outputs.map((name) => ({ name, type: 'data' as const })) });
+    const step = this.addStep(w, toolId, connections, state, spec, booleans, labelOutputs, outputs);
     const out = axis as Axis | null;
     const type: StaticType = out === null ? 'dataset' : `collection:${out.type}`;
     return outputs.map((o) => ({ source: [step, o] as const, type, structure: out?.structure ?? null }));
@@ -345,11 +388,17 @@ class WorkflowCaseBuilder {
     outputs: readonly string[],
   ): number {
     const when = spec.when !== null && booleans.length > 0 ? booleans[spec.when % booleans.length]!.source : undefined;
-    return w.tool(toolId, connections, {
+    const earlier = this.#toolSteps.get(w) ?? [];
+    const after = spec.after != null && earlier.length > 0 ? earlier[spec.after % earlier.length]! : undefined;
+    // `$step`: an order only (run.py `__check_implicitly_dependent_steps`), no data.
+    const all: Record<string, Source> = after === undefined ? connections : { ...connections, [NON_DATA_CONNECTION]: [after, NON_DATA_CONNECTION] };
+    const step = w.tool(toolId, all, {
       ...(Object.keys(state).length === 0 ? {} : { state }),
       ...(when === undefined ? {} : { when }),
       ...(labelOutputs === null ? {} : { outputs: outputs.map((o) => ({ output_name: o, label: `${labelOutputs}_${o}` })) }),
     });
+    this.#toolSteps.set(w, [...earlier, step]);
+    return step;
   }
 }
 
@@ -359,13 +408,20 @@ export function buildWorkflowCase(spec: WorkflowSpec): WorkflowCase {
   const available: Available[] = [];
   const booleans: Available[] = [];
   const inputs: Record<string, JsonValue> = {};
+  const parameters: { source: Source; kind: ScalarSpec['kind'] }[] = [];
+  b.parameters.set(w, parameters);
   const valueOf = (input: InputSpec): JsonValue =>
     input.kind === 'dataset' ? { src: 'hda', id: b.dataset() } : input.kind === 'collection' ? { src: 'hdca', id: b.collection(input.collection) } : input.value;
   let batched = 0;
   spec.inputs.forEach((input, i) => {
     const label = `input${i + 1}`;
     const step =
-      input.kind === 'dataset' ? w.dataInput(label) : input.kind === 'collection' ? w.collectionInput(label, input.collection.type) : w.parameterInput(label, 'boolean');
+      input.kind === 'dataset' ? w.dataInput(label) : input.kind === 'collection' ? w.collectionInput(label, input.collection.type) : w.parameterInput(label, input.kind);
+    if (input.kind === 'integer' || input.kind === 'text') {
+      parameters.push({ source: [step, 'output'], kind: input.kind });
+      inputs[String(step)] = input.value;
+      return;
+    }
     const type: StaticType = input.kind === 'dataset' ? 'dataset' : input.kind === 'collection' ? `collection:${input.collection.type}` : 'boolean';
     (input.kind === 'boolean' ? booleans : available).push({ source: [step, 'output'], type, structure: input.kind === 'collection' ? { root: label, known: Number.MAX_SAFE_INTEGER } : null });
     // A batch runs the workflow once per value: the first data input, or (product) every data input.

@@ -1,3 +1,4 @@
+import { NON_DATA_CONNECTION } from '../src/model/workflow-graph.js';
 import type { Snapshot } from '../src/persistence/snapshot.js';
 import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
 
@@ -8,12 +9,17 @@ import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
  * reads that dataset, that collection, or elements of it (the job's input
  * rows). A lost output row, or a job wired to something else, breaks what
  * Galaxy shows as the invocation's graph and what extraction rebuilds.
+ *
+ * A non-data connection (`$step`) carries an order instead: a step that ran
+ * jobs did so only once the step it waits on had its step row `scheduled`
+ * and every job of that step was made before its own
+ * (`WorkflowInvoker.__check_implicitly_dependent_steps`, run.py).
  */
 export const connectionsReachUpstreamOutputs = defineExecutionProperty({
   id: 'connections-reach-upstream-outputs',
   summary: 'every workflow connection reaches the outputs its upstream step recorded, and the downstream jobs read them',
   workflowOnly: true,
-  needs: { columns: [['workflow_invocation_step_output_dataset_association', 'output_name'], ['workflow_invocation_step_output_dataset_collection_association', 'output_name']] },
+  needs: { columns: [['workflow_invocation_step_output_dataset_association', 'output_name'], ['workflow_invocation_step_output_dataset_collection_association', 'output_name'], ['workflow_invocation_step', 'state']] },
   check({ plan, outcome }) {
     const trace = plan.workflow;
     const snapshot = outcome.snapshot;
@@ -22,6 +28,33 @@ export const connectionsReachUpstreamOutputs = defineExecutionProperty({
     for (const step of trace.steps) {
       if (step.type !== 'tool' || step.jobs.length === 0) continue;
       for (const connection of step.connections) {
+        if (connection.input === NON_DATA_CONNECTION) {
+          const upstream = trace.steps.find((s) => s.invocationId === step.invocationId && s.orderIndex === connection.from);
+          judged++;
+          const row = upstream?.wisId == null ? undefined : snapshot.steps.find((s) => s.id === upstream.wisId);
+          if (row === undefined || row.state !== 'scheduled') {
+            return {
+              kind: 'dependency-not-scheduled',
+              table: 'workflow_invocation_step',
+              columns: ['state'],
+              constraint: 'WorkflowInvoker.__check_implicitly_dependent_steps',
+              message: `step ${step.orderIndex} of invocation ${step.invocationId} ran ${step.jobs.length} job${step.jobs.length === 1 ? '' : 's'} though step ${connection.from}, which it waits on ($step), ${row === undefined ? 'has no step row' : `is ${row.state ?? 'without a state'}`}`,
+            };
+          }
+          const upstreamJobs = row.icjId !== null ? snapshot.icjJobs.filter((a) => a.icjId === row.icjId && a.jobId !== null).map((a) => a.jobId!) : row.jobId !== null ? [row.jobId] : [];
+          const first = Math.min(...step.jobs.map((j) => j.id));
+          const late = upstreamJobs.filter((j) => j > first);
+          if (late.length > 0) {
+            return {
+              kind: 'dependency-not-finished',
+              table: 'job',
+              columns: ['id'],
+              constraint: 'WorkflowInvoker.__check_implicitly_dependent_steps',
+              message: `step ${step.orderIndex} of invocation ${step.invocationId} made job ${first} before step ${connection.from}, which it waits on ($step), made job ${late[0]}`,
+            };
+          }
+          continue;
+        }
         if (connection.input === 'when' || connection.value === null || connection.value.kind === 'parameter' || connection.value.kind === 'none') continue;
         const upstream = trace.steps.find((s) => s.invocationId === step.invocationId && s.orderIndex === connection.from);
         if (upstream === undefined || upstream.wisId === null) continue;

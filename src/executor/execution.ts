@@ -113,4 +113,6 @@ export interface ExecutorSettings {
   readonly finishedSlices: 'output-element' | 'job';
   /** A tool step finished on its first pass records its outputs twice (Galaxy) or once (fixed). */
   readonly stepOutputRows: 'twice-on-first-pass' | 'once';
+  /** A step with a non-data connection waits for that step and its jobs (Galaxy), or not. */
+  readonly implicitDependencies: 'checked' | 'ignored';
 }

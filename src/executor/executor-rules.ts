@@ -25,6 +25,8 @@ export interface ExecutorRules {
   readonly knowsSlicesByJob: boolean;
   /** `set_step_outputs` adds a first-pass tool step's outputs again after the tracker did (Galaxy). */
   readonly recordsStepOutputsTwice: boolean;
+  /** `__check_implicitly_dependent_steps`: a `$step` connection delays the step until its step and jobs are done. */
+  readonly checksImplicitDependencies: boolean;
 }
 
 export function executorRulesOf(settings: ExecutorSettings): ExecutorRules {
@@ -39,5 +41,6 @@ export function executorRulesOf(settings: ExecutorSettings): ExecutorRules {
     recapturesOnReentry: settings.recaptureOnReentry === 'on',
     knowsSlicesByJob: settings.finishedSlices === 'job',
     recordsStepOutputsTwice: settings.stepOutputRows === 'twice-on-first-pass',
+    checksImplicitDependencies: settings.implicitDependencies === 'checked',
   };
 }

@@ -306,7 +306,7 @@ function invokePass(invoker: Invoker, invocation: Invocation, pass: number, sche
     const existing = invocation.steps.get(step.orderIndex);
     if (existing?.scheduled) continue;
     if (jobsLeft <= 0) break;
-    if (!checkImplicitlyDependentSteps(invocation, step, pass)) continue;
+    if (invoker.rules.checksImplicitDependencies && !checkImplicitlyDependentSteps(invocation, step, pass)) continue;
     const run = existing ?? newStepRun(invoker, invocation, step);
     const outcome = executeModule(invoker, invocation, step, run, pass, jobsLeft, scheduling);
     if (outcome.kind === 'failed') {

@@ -51,6 +51,7 @@ export const DEFAULT_SETTINGS: Settings = {
   'workflow.recaptureOnReentry': 'off',
   'workflow.finishedSlices': 'output-element',
   'workflow.stepOutputRows': 'twice-on-first-pass',
+  'workflow.implicitDependencies': 'checked',
   'extraction.dedup': 'none',
   'extraction.batchStep': 'one-step',
   'extraction.mappedInputs': 'implicit-input-collection',

@@ -78,6 +78,11 @@ export const SETTING_DEFINITIONS = [
     description: "a tool step finished on its first scheduling pass records its outputs twice, as Galaxy's tracker and set_step_outputs both do, or once (a fixed Galaxy)",
   },
   {
+    name: 'workflow.implicitDependencies',
+    values: ['checked', 'ignored'],
+    description: "a step with a non-data ($step) connection waits until that step is scheduled and its jobs have finished, as Galaxy's scheduler checks (__check_implicitly_dependent_steps), or is scheduled regardless",
+  },
+  {
     name: 'extraction.dedup',
     values: ['none', 'drop', 'merge'],
     description: 'workflow extraction of work items sharing a (tier, source_id) key: keep every item, drop the later ones, or merge their outputs into one step',
@@ -145,5 +150,6 @@ export function executorSettingsOf(s: Settings): ExecutorSettings {
     recaptureOnReentry: s['workflow.recaptureOnReentry'],
     finishedSlices: s['workflow.finishedSlices'],
     stepOutputRows: s['workflow.stepOutputRows'],
+    implicitDependencies: s['workflow.implicitDependencies'],
   };
 }
