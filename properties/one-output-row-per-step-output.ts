@@ -7,13 +7,15 @@ import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
  * execution tracker adds its outputs (`record_success` for a job's datasets,
  * `ensure_implicit_collections_populated` for implicit collections) and
  * `ToolModule.execute` adds them again through `set_step_outputs` while the
- * step is still new (hazards-verified §4). The API collapses them by name; a
- * model-store export (`_serialize`) lists both.
+ * step is still new (hazards-verified §4); and an approved pause step adds its
+ * output again on every later pass (`PauseModule.recover_mapping` calls
+ * `set_step_outputs` without `already_persisted`). The API collapses them by
+ * name; a model-store export (`_serialize`) lists both.
  */
 export const oneOutputRowPerStepOutput = defineExecutionProperty({
   id: 'one-output-row-per-step-output',
   summary: 'an invocation step records each output name once',
-  hazard: 'upstream workflow scheduler: a tool step finished on its first pass records its outputs twice (execute.py WorkflowStepExecutionTracker and run.py set_step_outputs both call WorkflowInvocationStep.add_output)',
+  hazard: 'upstream workflow scheduler: a tool step finished on its first pass records its outputs twice (execute.py WorkflowStepExecutionTracker and run.py set_step_outputs both call WorkflowInvocationStep.add_output), and an approved pause step once more on every later pass (modules.py PauseModule.recover_mapping)',
   workflowOnly: true,
   needs: { columns: [['workflow_invocation_step_output_dataset_association', 'output_name'], ['workflow_invocation_step_output_dataset_collection_association', 'output_name']] },
   check({ plan, outcome }) {

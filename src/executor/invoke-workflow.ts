@@ -160,6 +160,8 @@ interface StepRun {
   skip: boolean;
   /** The scheduling pass that last made jobs for this step (their jobs finish before the next one). */
   lastJobPass: number | null;
+  /** A pause step: the pass that approved it and recorded its output. */
+  outputsPass: number | null;
 }
 
 function elementKey(hdcaId: number, path: readonly string[]): string {
@@ -302,6 +304,7 @@ function invokePass(invoker: Invoker, invocation: Invocation, pass: number, sche
   let jobsLeft = invocation.capped ? (scheduling.jobs_per_iteration ?? Infinity) : Infinity;
   if (invocation.trace.state === 'new' && invocation.row.cells['state'] === null) session.set(invocation.row, 'state', 'new');
   invocation.waitsForJobs = false;
+  recoverPauseOutputs(invoker, invocation, pass);
   for (const step of invocation.stored.graph.steps) {
     const existing = invocation.steps.get(step.orderIndex);
     if (existing?.scheduled) continue;
@@ -357,6 +360,27 @@ function checkImplicitlyDependentSteps(invocation: Invocation, step: StepNode, p
   return true;
 }
 
+/**
+ * `WorkflowProgress.remaining_steps` (run.py) begins every pass by recovering
+ * the steps already scheduled (`_recover_mapping`). The modules recover their
+ * outputs with `set_step_outputs(..., already_persisted=True)`, but
+ * `PauseModule.recover_mapping` (modules.py) calls `set_step_outputs` without
+ * it: an approved pause records its output (and its workflow outputs) once
+ * more on every pass after the one that approved it, while its invocation is
+ * still being scheduled. A profile modelling a fixed Galaxy
+ * (`workflow.stepOutputRows=once`) records it once.
+ */
+function recoverPauseOutputs(invoker: Invoker, invocation: Invocation, pass: number): void {
+  if (!invoker.rules.recordsStepOutputsTwice) return;
+  for (const step of invocation.stored.graph.steps) {
+    if (step.type !== 'pause') continue;
+    const run = invocation.steps.get(step.orderIndex);
+    if (run === undefined || !run.scheduled || run.outputs === null || run.outputsPass === null || run.outputsPass >= pass) continue;
+    setStepOutputs(invoker, invocation, step, run, run.outputs);
+  }
+  invoker.session.commit();
+}
+
 function fail(invoker: Invoker, invocation: Invocation, reason: string, details: string | null, step: StepNode, dependent: number | null): void {
   const { session } = invoker;
   invocation.trace.state = 'failed';
@@ -397,7 +421,7 @@ function newStepRun(invoker: Invoker, invocation: Invocation, step: StepNode): S
     passes: 0,
   };
   invoker.trace.steps.push(trace);
-  const run: StepRun = { trace, wis, scheduled: false, outputs: null, tool: null, run: null, expansion: null, skip: false, lastJobPass: null };
+  const run: StepRun = { trace, wis, scheduled: false, outputs: null, tool: null, run: null, expansion: null, skip: false, lastJobPass: null, outputsPass: null };
   invocation.steps.set(step.orderIndex, run);
   return run;
 }
@@ -441,7 +465,7 @@ function executeModule(invoker: Invoker, invocation: Invocation, step: StepNode,
     case 'parameter_input':
       return inputModule(invoker, invocation, step, run);
     case 'pause':
-      return pauseModule(invoker, invocation, step, run, scheduling);
+      return pauseModule(invoker, invocation, step, run, pass, scheduling);
     case 'subworkflow':
       return subworkflowModule(invoker, invocation, step, run, pass, scheduling);
     case 'tool':
@@ -467,7 +491,7 @@ function inputModule(invoker: Invoker, invocation: Invocation, step: StepNode, r
  * value, recorded then; refused, the invocation is cancelled with
  * `cancelled_on_review`; not reviewed, it stays delayed.
  */
-function pauseModule(invoker: Invoker, invocation: Invocation, step: StepNode, run: StepRun, scheduling: SchedulingOptions): ModuleOutcome {
+function pauseModule(invoker: Invoker, invocation: Invocation, step: StepNode, run: StepRun, pass: number, scheduling: SchedulingOptions): ModuleOutcome {
   if (run.trace.passes === 1) {
     const connection = step.connections.get('input')?.[0];
     if (connection !== undefined) {
@@ -486,8 +510,9 @@ function pauseModule(invoker: Invoker, invocation: Invocation, step: StepNode, r
   if (scheduling.review === 'cancel') return { kind: 'cancelled', reason: 'cancelled_on_review' };
   const connection = step.connections.get('input')?.[0];
   const value = connection === undefined ? { kind: 'none' as const } : (invocation.steps.get(connection.id)?.outputs?.get(connection.output_name) ?? { kind: 'none' as const });
-  // INFER (galaxy-workflows §1.10): recover_mapping records the approved output; whether later passes record it again is unverified, so once here.
+  // recover_mapping records the approved output; later passes record it again (recoverPauseOutputs).
   setStepOutputs(invoker, invocation, step, run, new Map([['output', value]]));
+  run.outputsPass = pass;
   return { kind: 'scheduled', jobs: 0 };
 }
 

@@ -75,7 +75,7 @@ export const SETTING_DEFINITIONS = [
   {
     name: 'workflow.stepOutputRows',
     values: ['twice-on-first-pass', 'once'],
-    description: "a tool step finished on its first scheduling pass records its outputs twice, as Galaxy's tracker and set_step_outputs both do, or once (a fixed Galaxy)",
+    description: "a tool step finished on its first scheduling pass records its outputs twice, as Galaxy's tracker and set_step_outputs both do, and an approved pause step records its output again on every later pass (PauseModule.recover_mapping), or each output once (a fixed Galaxy)",
   },
   {
     name: 'workflow.implicitDependencies',

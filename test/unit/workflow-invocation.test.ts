@@ -269,6 +269,30 @@ steps:
     expect(approved.trace.steps.find((s) => s.orderIndex === 4)!.passes).toBe(1);
   });
 
+  it('an approved pause records its output again on each later pass (PauseModule.recover_mapping without already_persisted); once on a fixed Galaxy', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.collectionInput('input1', 'list');
+    const first = w.tool('cat1', { input1: [input, 'output'] });
+    const pause = w.pause([first, 'out_file1']);
+    w.tool('cat1', { input1: [pause, 'output'] });
+    // A job cap of 1 over a list of 2: the first step's jobs on passes 1 and 2 (the cap then stops the pass before the pause),
+    // the pause reached on pass 3, approved on pass 4 (one job after it), the last job on pass 5.
+    const c = workflowCase({ workflow: w.build(), tools: [CAT1], datasets: 2, collections: [list(1, [1, 2])], inputs: { 0: hdca(1) }, scheduling: { review: 'approve', jobs_per_iteration: 1 } });
+    const { plan, outcome } = await planAndWrite(c);
+    expect(plan.workflow!.invocations[0]!.state).toBe('scheduled');
+    expect(plan.workflow!.passes).toBe(5);
+    const pauseRow = outcome.snapshot!.steps[2]!.id;
+    expect(outcome.snapshot!.stepOutputCollections.filter((o) => o.wisId === pauseRow)).toHaveLength(2);
+    const fixed = await sqliteTarget('branch-fixed', { 'workflow.stepOutputRows': 'once' });
+    try {
+      const fixedPlan = fixed.system.plan(c);
+      const fixedOutcome = await fixed.database.runCase(fixedPlan);
+      expect(fixedOutcome.snapshot!.stepOutputCollections.filter((o) => o.wisId === fixedOutcome.snapshot!.steps[2]!.id)).toHaveLength(1);
+    } finally {
+      await fixed.database.close();
+    }
+  });
+
   it('test_workflow_failed_output_not_found: a connection to an output the step lacks fails the invocation with output_not_found', async () => {
     const w = new WorkflowBuilder();
     const input = w.dataInput('input1');
