@@ -6,7 +6,7 @@ import type { Profile } from '../profiles/profile.js';
 import type { ToolReport } from '../reporting/tool-folder-summary.js';
 import { loadToolFile } from '../tools/load-tool.js';
 import type { Finding } from './finding.js';
-import type { TargetOptions } from './open-target.js';
+import type { Target, TargetOptions } from './open-target.js';
 import type { AnyProperty } from './property.js';
 import { runSuite } from './run-suite.js';
 
@@ -16,10 +16,12 @@ import { runSuite } from './run-suite.js';
  * gets. A tool Galaxy's loader refuses, or that cardfuzz does not model, is a
  * report, never an error; cardfuzz's own failure while fuzzing is returned as
  * `error` (a tool error, never a finding). The bench measures tools per second
- * with this same function.
+ * with this same function, on this thread and on the pool's workers.
  */
 export interface FuzzToolOptions {
   readonly target: TargetOptions;
+  /** The target, already open (a pool worker keeps its database between tools; it stays the caller's to close). */
+  readonly opened?: Target;
   readonly profile: Profile;
   readonly properties: readonly AnyProperty[];
   readonly seed: number;
@@ -49,6 +51,7 @@ export async function fuzzToolFile(file: string, options: FuzzToolOptions): Prom
   const cases = fc.oneof(options.caseArbitraryFor(loaded.tool));
   const result = await runSuite({
     target: { ...options.target, profile: options.profile, schemaSql: undefined },
+    ...(options.opened !== undefined ? { opened: options.opened } : {}),
     properties: options.properties,
     caseArbitrary: cases,
     historyArbitrary: fc.array(cases, { minLength: 1, maxLength: 3 }),

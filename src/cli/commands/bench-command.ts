@@ -1,10 +1,9 @@
-import { cpus } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { parseDuration } from '../durations.js';
 import { handleErrors } from '../handle-errors.js';
 import { type ArgsOf } from '../shared-options.js';
 import { processIo } from '../io.js';
-import { checkInteger } from '../numbers.js';
+import { checkInteger, workerCount } from '../numbers.js';
 
 const builder = (yargs: Argv) =>
   yargs
@@ -35,7 +34,7 @@ export const benchCommandModule: CommandModule<object, ArgsOf<typeof builder>> =
           out: args.out,
           updateReadme: args['update-readme'],
           workerRuns: checkInteger(args['worker-runs'], '--worker-runs', 0)!,
-          workers: checkInteger(args.workers, '--workers', 1) ?? Math.max(1, cpus().length),
+          workers: workerCount(args.workers),
           databaseUrl: args['database-url'],
           postgresRuns: checkInteger(args['postgres-runs'], '--postgres-runs', 100)!,
           mapRuns: checkInteger(args['map-runs'], '--map-runs', 0)!,
