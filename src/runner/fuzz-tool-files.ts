@@ -23,8 +23,8 @@ import { openTarget } from './open-target.js';
 export interface FuzzToolFilesOptions extends Omit<FuzzToolOptions, 'opened' | 'shouldStop'> {
   /** Worker threads; 1 (or a single file, or a planted mutation, which cannot cross to a thread) runs on this thread. */
   readonly workers: number;
-  /** The campaign worker's entry point (src/cli/worker/campaign-worker.ts, built). */
-  readonly workerEntry: URL;
+  /** The campaign worker's entry point (src/cli/worker/campaign-worker.ts, built); without it the tools run on this thread. */
+  readonly workerEntry?: URL;
   readonly shouldStop?: () => boolean;
   /** Each tool's result as it comes (with workers, in the order they finish). */
   readonly onResult?: (index: number, result: FuzzToolResult) => void;
@@ -53,8 +53,8 @@ function toolError(file: string, error: unknown): { readonly error: string } {
 
 export async function fuzzToolFiles(files: readonly string[], options: FuzzToolFilesOptions): Promise<FuzzToolFilesResult> {
   const workers = Math.min(options.workers, files.length);
-  if (workers <= 1 || options.target.mutation !== undefined) return fuzzHere(files, options);
-  return fuzzOnPool(files, options, workers);
+  if (workers <= 1 || options.workerEntry === undefined || options.target.mutation !== undefined) return fuzzHere(files, options);
+  return fuzzOnPool(files, options, options.workerEntry, workers);
 }
 
 /** One tool after another on this thread, on one database. */
@@ -85,7 +85,7 @@ async function fuzzHere(files: readonly string[], options: FuzzToolFilesOptions)
 }
 
 /** The tools on the worker pool, at most one queued per worker so that a stop starts no more. */
-async function fuzzOnPool(files: readonly string[], options: FuzzToolFilesOptions, workers: number): Promise<FuzzToolFilesResult> {
+async function fuzzOnPool(files: readonly string[], options: FuzzToolFilesOptions, entry: URL, workers: number): Promise<FuzzToolFilesResult> {
   const results: (FuzzToolResult | undefined)[] = files.map(() => undefined);
   const stop = createStopFlags();
   const flags = new Int32Array(stop);
@@ -100,7 +100,7 @@ async function fuzzOnPool(files: readonly string[], options: FuzzToolFilesOption
     },
     stop,
   };
-  const pool = new WorkerPool(workers, options.workerEntry, setup, () => undefined, options.onWorkerProblem !== undefined ? { onWorkerProblem: options.onWorkerProblem } : {});
+  const pool = new WorkerPool(workers, entry, setup, () => undefined, options.onWorkerProblem !== undefined ? { onWorkerProblem: options.onWorkerProblem } : {});
   const stopped = (): boolean => Atomics.load(flags, STOP_REQUESTED) === 1;
   let abandonTimer: NodeJS.Timeout | undefined;
   // The stop request reaches the workers through the shared flag; a worker stuck in a case never sees it.

@@ -13,7 +13,7 @@ const builder = (yargs: Argv) =>
     .option('out', { type: 'string', default: 'reports', describe: 'folder for bench.json and bench.md' })
     .option('update-readme', { type: 'string', describe: 'replace the bench section of this README' })
     .option('worker-runs', { type: 'number', default: 60000, describe: 'cases for the worker-thread speed-up (0 skips it)' })
-    .option('workers', { type: 'number', describe: 'worker threads to compare with one (default: the number of CPUs)' })
+    .option('workers', { type: 'number', describe: 'worker threads to compare with one, for the nightly and for run --tool DIR (default: the number of CPUs)' })
     .option('database-url', { type: 'string', describe: 'also measure on this PostgreSQL server' })
     .option('postgres-runs', { type: 'number', default: 3000, describe: 'cases in the PostgreSQL campaign' })
     .option('map-runs', { type: 'number', default: 5000, describe: 'cases for the cardinality map against a plain campaign (0 skips it)' });
