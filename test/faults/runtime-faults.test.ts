@@ -164,6 +164,14 @@ describe('a worker that fails in run --tool DIR', () => {
     expect(r.stdout).not.toMatch(/FAIL .*injected/);
     expect(lastLine(r.stderr)).toBe(`cardfuzz: cardfuzz failed on 1 tool (${file}); see its error line`);
     noStack(r.stderr);
+    // --json says the same: the tool's status is error, with no finding, and the document names the error.
+    const json = runCli([...args(dir, '2'), '--json'], { env: { CARDFUZZ_TEST_WORKER_FAULT: 'throw:1' } });
+    expect(json.status).toBe(2);
+    const doc = JSON.parse(json.stdout) as { tools: { file: string; status: string; findings: unknown[] }[]; summary: { errors: number; toolsWithFindings: number }; error: string };
+    expect(doc.tools.map((t) => t.status)).toEqual(['findings', 'error', 'findings']);
+    expect(doc.tools[1]).toMatchObject({ file, findings: [] });
+    expect(doc.summary).toMatchObject({ errors: 1, toolsWithFindings: 2 });
+    expect(doc.error).toBe(`cardfuzz failed on 1 tool (${file}); see its error line`);
   });
 
   it('crashes on a tool once: the retry on another worker gives the same output as a serial run', () => {

@@ -107,14 +107,6 @@ export async function runToolFolder(files: readonly FoundFile[], options: ToolFo
   const reports = byIndex.filter((r): r is ToolReport => r !== undefined);
   if (!options.json) for (const r of byIndex.slice(printed)) if (r !== undefined) io.out(toolLine(r));
   const elapsedMs = performance.now() - started;
-  const groups = groupFindingsByFingerprint(reports);
-  const summary = summarise(reports, others, unreadable, groups, elapsedMs, options.strict);
-  if (options.json) {
-    io.out(JSON.stringify({ profile: options.profile.name, seed: options.seed, tools: reports, findingGroups: groups, skipped: others, unreadable, summary }, null, 2));
-  } else {
-    for (const g of groups) io.out(`\n${groupBlock(g)}`);
-    io.out(summary.text);
-  }
   // Faults are not findings: cardfuzz's own failures make the exit 2, after everything found was printed.
   const failed = reports.filter((r) => r.status === 'error');
   const problems = [
@@ -122,6 +114,14 @@ export async function runToolFolder(files: readonly FoundFile[], options: ToolFo
     ...(run.startError !== undefined ? [`${run.startError}; ${toolFiles.length - reports.length} of ${plural(toolFiles.length, 'tool file')} not run`] : []),
     ...run.closeErrors,
   ];
+  const groups = groupFindingsByFingerprint(reports);
+  const summary = summarise(reports, others, unreadable, groups, elapsedMs, options.strict);
+  if (options.json) {
+    io.out(JSON.stringify({ profile: options.profile.name, seed: options.seed, tools: reports, findingGroups: groups, skipped: others, unreadable, summary, ...(problems.length > 0 ? { error: problems.join('; ') } : {}) }, null, 2));
+  } else {
+    for (const g of groups) io.out(`\n${groupBlock(g)}`);
+    io.out(summary.text);
+  }
   if (problems.length > 0) {
     io.err(`cardfuzz: ${problems.join('; ')}`);
     return 2;
