@@ -153,7 +153,7 @@ export interface BenchOptions {
 }
 
 /** Tools the pool figure fuzzes at least: enough that starting the workers does not make the figure. */
-const POOL_BENCH_TOOLS = 40;
+const POOL_BENCH_TOOLS = 200;
 
 /**
  * `run --tool DIR` throughput: every file loaded (as Galaxy's loader reads it) until a second has passed,
