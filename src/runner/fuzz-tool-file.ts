@@ -32,6 +32,12 @@ export interface FuzzToolOptions {
   /** The cases of one tool (generators/tool-cases.ts `caseForToolArbitrary`, passed in by the CLI). */
   readonly caseArbitraryFor: (tool: Tool) => fc.Arbitrary<Case>;
   readonly shouldStop?: () => boolean;
+  /**
+   * `shouldStop` reads shared memory (a pool worker's stop flags), so the campaign need not let the
+   * event loop run between cases and runs synchronously; otherwise a run that can be stopped yields
+   * every 100 ms, so that this thread's signal handlers can ask it to stop.
+   */
+  readonly stopIsShared?: boolean;
   /** The replay command of a finding of this tool file. */
   readonly replayCommand: (file: string, finding: Pick<Finding, 'seed' | 'path' | 'property'>) => string;
 }
@@ -59,7 +65,7 @@ export async function fuzzToolFile(file: string, options: FuzzToolOptions): Prom
     seed: options.seed,
     ...(options.timeLimitMs === undefined ? { runs: options.runs } : { timeLimitMs: options.timeLimitMs }),
     ...(options.shrinkTimeLimitMs !== undefined ? { shrinkTimeLimitMs: options.shrinkTimeLimitMs } : {}),
-    ...(options.shouldStop !== undefined ? { shouldStop: options.shouldStop, yieldEveryMs: 100 } : {}),
+    ...(options.shouldStop !== undefined ? { shouldStop: options.shouldStop, ...(options.stopIsShared === true ? {} : { yieldEveryMs: 100 }) } : {}),
     replayCommand: (f) => options.replayCommand(file, f),
   });
   if (result.error !== undefined) return { error: `${result.error.message}${result.error.input ? ` (input: ${JSON.stringify(result.error.input)})` : ''}` };

@@ -110,6 +110,8 @@ async function fuzzTool(task: FuzzToolTask): Promise<void> {
     strict: task.strict,
     caseArbitraryFor: caseForToolArbitrary,
     shouldStop: () => shouldStop(stop),
+    // The stop flags are shared memory: no need to yield to this worker's event loop between cases (as for a slice).
+    stopIsShared: true,
     replayCommand: () => '',
   });
   post({ type: 'tool-done', slice: task.slice, result });
