@@ -11,7 +11,7 @@ import { runSuite } from '../runner/run-suite.js';
 import { runCardinalityMap } from '../cardinality/run-map.js';
 import type { Tool } from '../model/tool.js';
 import { resolveProfile } from '../profiles/resolve-profile.js';
-import { fuzzToolFile } from '../runner/fuzz-tool-file.js';
+import { fuzzToolFiles } from '../runner/fuzz-tool-files.js';
 import { loadToolFile } from '../tools/load-tool.js';
 
 /**
@@ -112,6 +112,8 @@ export interface BenchReport {
     readonly loadedPerSecond: number;
     readonly runsPerTool: number;
     readonly fuzzedPerSecond: number;
+    /** The same tools (the files several times over) fuzzed on this thread and on the worker pool, as `run --tool DIR --workers N` runs them. */
+    readonly pool?: { readonly workers: number; readonly tools: number; readonly serialPerSecond: number; readonly pooledPerSecond: number };
   };
   readonly extra?: Readonly<Record<string, unknown>>;
 }
@@ -132,8 +134,11 @@ export interface BenchOptions {
   readonly upgradeFloor: (histories: readonly (readonly Case[])[]) => Promise<number>;
   /** Runs the same nightly work units on 1, 2, ... worker threads and reports each run. */
   readonly workerScaling?: () => Promise<NonNullable<BenchReport['workers']>>;
-  /** Tool files to measure `run --tool DIR` on (loading, then fuzzing each with `runs` cases), and how their cases are generated. */
-  readonly toolFolder?: { readonly files: readonly string[]; readonly runs: number; readonly caseArbitraryFor: (tool: Tool) => fc.Arbitrary<Case> };
+  /**
+   * Tool files to measure `run --tool DIR` on (loading, then fuzzing each with `runs` cases), and how their cases are generated;
+   * with `workers` > 1, also on that many worker threads (`workerEntry`: the campaign worker, built).
+   */
+  readonly toolFolder?: { readonly files: readonly string[]; readonly runs: number; readonly caseArbitraryFor: (tool: Tool) => fc.Arbitrary<Case>; readonly workers?: number; readonly workerEntry?: URL };
   /** A PostgreSQL server to measure next to SQLite. */
   readonly postgres?: {
     readonly url: string;
@@ -147,10 +152,14 @@ export interface BenchOptions {
   };
 }
 
+/** Tools the pool figure fuzzes at least: enough that starting the workers does not make the figure. */
+const POOL_BENCH_TOOLS = 200;
+
 /**
  * `run --tool DIR` throughput: every file loaded (as Galaxy's loader reads it) until a second has passed,
  * then each fuzzed once with the budget a tool-shed run gives it (branch-fixed, seed 1), by the same
- * function `run --tool DIR` runs.
+ * function `run --tool DIR` runs; with workers, the files several times over on this thread and then on
+ * the worker pool (its start included), like against like.
  */
 async function measureToolFolder(folder: NonNullable<BenchOptions['toolFolder']>, properties: readonly AnyProperty[]): Promise<NonNullable<BenchReport['toolFolder']>> {
   const load = (file: string): void => {
@@ -165,13 +174,34 @@ async function measureToolFolder(folder: NonNullable<BenchOptions['toolFolder']>
   while (performance.now() - loadStarted < 1000) for (const file of folder.files) (load(file), loads++);
   const loadedPerSecond = loads / ((performance.now() - loadStarted) / 1000);
   const profile = await resolveProfile('branch-fixed');
-  const fuzzStarted = performance.now();
-  for (const file of folder.files) {
-    const result = await fuzzToolFile(file, { target: { profile: 'branch-fixed', settings: {}, dialect: 'sqlite' }, profile, properties, seed: 1, runs: folder.runs, strict: false, caseArbitraryFor: folder.caseArbitraryFor, replayCommand: () => '' });
-    if ('error' in result) throw new Error(`${file}: ${result.error}`);
+  /** Tools per second fuzzing these files on this many workers. */
+  const fuzz = async (files: readonly string[], workers: number): Promise<number> => {
+    const started = performance.now();
+    const run = await fuzzToolFiles(files, {
+      target: { profile: 'branch-fixed', settings: {}, dialect: 'sqlite' },
+      profile,
+      properties,
+      seed: 1,
+      runs: folder.runs,
+      strict: false,
+      caseArbitraryFor: folder.caseArbitraryFor,
+      replayCommand: () => '',
+      workers,
+      ...(folder.workerEntry !== undefined ? { workerEntry: folder.workerEntry } : {}),
+    });
+    const failed = run.results.findIndex((r) => r === undefined || 'error' in r);
+    if (failed >= 0) throw new Error(`${files[failed]}: ${JSON.stringify(run.results[failed])}`);
+    if (run.startError !== undefined || run.closeErrors.length > 0) throw new Error(run.startError ?? run.closeErrors[0]);
+    return files.length / ((performance.now() - started) / 1000);
+  };
+  const fuzzedPerSecond = await fuzz(folder.files, 1);
+  let pool: NonNullable<BenchReport['toolFolder']>['pool'];
+  if (folder.workers !== undefined && folder.workers > 1 && folder.workerEntry !== undefined) {
+    const times = Math.max(1, Math.ceil(POOL_BENCH_TOOLS / folder.files.length));
+    const files = Array.from({ length: times }, () => folder.files).flat();
+    pool = { workers: folder.workers, tools: files.length, serialPerSecond: await fuzz(files, 1), pooledPerSecond: await fuzz(files, folder.workers) };
   }
-  const fuzzedPerSecond = folder.files.length / ((performance.now() - fuzzStarted) / 1000);
-  return { files: folder.files.length, loadedPerSecond, runsPerTool: folder.runs, fuzzedPerSecond };
+  return { files: folder.files.length, loadedPerSecond, runsPerTool: folder.runs, fuzzedPerSecond, ...(pool !== undefined ? { pool } : {}) };
 }
 
 export function stats(values: readonly number[]): Stats {

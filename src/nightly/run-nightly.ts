@@ -171,7 +171,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
               : { runs: options.runsByUnit?.get(unit.index) ?? 1000 };
           const message: RunSlice = { type: 'run', slice, unit, round, seed: round === 0 ? unit.seed : deriveSeed(unit.seed, round), ...budget, shrinkTimeLimitMs: options.shrinkTimeLimitMs, knownSignatures: known };
           options.onEvent({ type: 'slice-started', slice, unit, round, ...budget });
-          slices.push(pool.run(message).catch((e: Error) => error(e.message)));
+          slices.push(pool.run(message).then(() => undefined, (e: Error) => error(e.message)));
         }
       }
       await Promise.all(slices);

@@ -1,44 +1,48 @@
 import { Worker } from 'node:worker_threads';
-import type { RunSlice, WorkerMessage, WorkerSetup } from './worker-protocol.js';
+import { taskName, taskNoun, type PoolTask, type TaskDone, type WorkerMessage, type WorkerSetup } from './worker-protocol.js';
 
 /**
  * A fixed pool of campaign workers (worker threads, one database each) that
- * survives its workers. Slices go to whichever worker is ready and idle;
- * messages are passed to the handler as they arrive, so nothing a worker found
- * is lost if it crashes or the run is stopped.
+ * survives its workers. It runs tasks of either kind the workers know: a
+ * slice of a nightly work unit, or one tool file of `run --tool DIR`. Tasks
+ * go to whichever worker is ready and idle; messages are passed to the
+ * handler as they arrive, so nothing a worker found is lost if it crashes or
+ * the run is stopped. A task's promise resolves with the message that ended it.
  *
  * - A worker that crashes (an 'error' event, or an exit nobody asked for) is
- *   replaced, and the slice it was running is run once more on another
- *   worker; a slice that crashes its worker twice is rejected with a
+ *   replaced, and the task it was running is run once more on another
+ *   worker; a task that crashes its worker twice is rejected with a
  *   WorkerCrashError (a tool error, never a finding).
  * - A worker that dies before it is ready counts as a failed start. When no
  *   worker is alive and the last starts all failed, the pool gives up: every
- *   queued slice is rejected with a WorkerStartError.
- * - `abandon()` terminates the workers still running a slice (a stuck
- *   worker cannot hold a nightly past its budget) and rejects their slices and
+ *   queued task is rejected with a WorkerStartError.
+ * - `abandon()` terminates the workers still running a task (a stuck
+ *   worker cannot hold a nightly past its budget) and rejects their tasks and
  *   the queued ones with a WorkerAbandonedError.
  * - `close()` asks each worker to close its databases and waits for it to
  *   exit (terminating it after a grace period); each worker's exit is watched
  *   from its start, so an exit that came first is never waited for again.
  *
  * The pool was kept rather than replaced by piscina or tinypool: both run
- * request/response tasks, while a slice streams progress and findings as it
- * runs, shares the stop flags, and a worker keeps its database between slices
- * and must close it (dropping its PostgreSQL schema) before it exits — which
- * their terminate-on-destroy shutdown does not do; neither retries a task
- * whose worker crashed.
+ * request/response tasks, while a nightly slice streams progress and findings
+ * as it runs and shares the stop flags (a tool of `run --tool DIR` shares
+ * them too, so Ctrl-C ends the tools in progress with what they found); a
+ * worker keeps its database between tasks (slices, or one tool after
+ * another) and must close it (dropping its PostgreSQL schema) before it exits
+ * — which their terminate-on-destroy shutdown does not do; and neither retries
+ * a task whose worker crashed.
  */
 
-/** A slice's worker crashed on each of its two attempts. */
+/** A task's worker crashed on each of its two attempts. */
 export class WorkerCrashError extends Error {}
-/** No worker could be started, so the slice never ran. */
+/** No worker could be started, so the task never ran. */
 export class WorkerStartError extends Error {}
-/** The pool gave up on the slice (stopped, or past the time budget). */
+/** The pool gave up on the task (stopped, or past the time budget). */
 export class WorkerAbandonedError extends Error {}
 
 interface Job {
-  readonly slice: RunSlice;
-  readonly resolve: () => void;
+  readonly task: PoolTask;
+  readonly resolve: (done: TaskDone) => void;
   readonly reject: (error: Error) => void;
   attempts: number;
   lastError?: string;
@@ -91,12 +95,12 @@ export class WorkerPool {
     return this.#size;
   }
 
-  /** Runs one slice; resolves when a worker reports it done, rejects when it failed or could not run. */
-  run(slice: RunSlice): Promise<void> {
+  /** Runs one task; resolves with the worker's message when it is done, rejects when it failed or could not run. */
+  run(task: PoolTask): Promise<TaskDone> {
     return new Promise((resolve, reject) => {
       if (this.#broken !== null) return reject(new WorkerStartError(this.#broken));
-      if (this.#closed) return reject(new WorkerAbandonedError(`slice ${slice.slice}: the worker pool is closed`));
-      this.#waiting.push({ slice, resolve, reject, attempts: 0 });
+      if (this.#closed) return reject(new WorkerAbandonedError(`${taskName(task)}: the worker pool is closed`));
+      this.#waiting.push({ task, resolve, reject, attempts: 0 });
       this.#dispatch();
     });
   }
@@ -132,13 +136,13 @@ export class WorkerPool {
       return;
     }
     const job = slot.job;
-    // Late messages of an abandoned slice are still what was found; pass them on.
+    // Late messages of an abandoned task are still what was found; pass them on.
     this.#onMessage(message);
-    if (message.type !== 'done' && message.type !== 'failed') return;
-    if (job === null || job.slice.slice !== message.slice) return;
+    if (message.type !== 'done' && message.type !== 'tool-done' && message.type !== 'failed') return;
+    if (job === null || job.task.slice !== message.slice) return;
     slot.job = null;
-    if (message.type === 'done') job.resolve();
-    else job.reject(new Error(message.message));
+    if (message.type === 'failed') job.reject(new Error(message.message));
+    else job.resolve(message);
     this.#dispatch();
   }
 
@@ -150,7 +154,7 @@ export class WorkerPool {
     const job = slot.job;
     slot.job = null;
     if (slot.closing) {
-      job?.reject(new WorkerAbandonedError(`slice ${job.slice.slice}: the worker pool closed while it ran`));
+      job?.reject(new WorkerAbandonedError(`${taskName(job.task)}: the worker pool closed while it ran`));
       return;
     }
     void slot.worker.terminate();
@@ -161,10 +165,10 @@ export class WorkerPool {
     }
     if (job !== null) {
       job.lastError = reason;
-      if (job.attempts >= 2) job.reject(new WorkerCrashError(`slice ${job.slice.slice} (unit ${job.slice.unit.index}, ${job.slice.unit.lane}): its worker crashed twice (${reason})`));
+      if (job.attempts >= 2) job.reject(new WorkerCrashError(`${taskName(job.task, true)}: its worker crashed twice (${reason})`));
       else this.#waiting.unshift(job);
     }
-    this.#options.onWorkerProblem?.(`a worker crashed${job ? ` running slice ${job.slice.slice}` : ''} (${reason}); ${this.#closed ? 'not replaced: the pool is closing' : job && job.attempts < 2 ? 'replaced; the slice runs once more' : 'replaced'}`);
+    this.#options.onWorkerProblem?.(`a worker crashed${job ? ` running ${taskName(job.task)}` : ''} (${reason}); ${this.#closed ? 'not replaced: the pool is closing' : job && job.attempts < 2 ? `replaced; the ${taskNoun(job.task)} runs once more` : 'replaced'}`);
     if (!this.#closed) this.#start();
   }
 
@@ -190,20 +194,20 @@ export class WorkerPool {
       const job = this.#waiting.shift()!;
       job.attempts++;
       slot.job = job;
-      slot.worker.postMessage({ ...job.slice, attempt: job.attempts });
+      slot.worker.postMessage({ ...job.task, attempt: job.attempts });
     }
   }
 
   /**
-   * Gives up on every slice still running or queued: their workers are
+   * Gives up on every task still running or queued: their workers are
    * terminated (what they reported so far was already passed on) and their
-   * slices rejected with the reason. Returns the slices given up.
+   * tasks rejected with the reason. Returns the numbers (`slice`) of the tasks given up.
    */
   abandon(reason: string): number[] {
     const given: number[] = [];
     for (const job of this.#waiting.splice(0)) {
-      given.push(job.slice.slice);
-      job.reject(new WorkerAbandonedError(`slice ${job.slice.slice}: ${reason}`));
+      given.push(job.task.slice);
+      job.reject(new WorkerAbandonedError(`${taskName(job.task)}: ${reason}`));
     }
     for (const slot of [...this.#slots]) {
       const job = slot.job;
@@ -213,8 +217,8 @@ export class WorkerPool {
       slot.dead = true;
       this.#slots.delete(slot);
       void slot.worker.terminate();
-      given.push(job.slice.slice);
-      job.reject(new WorkerAbandonedError(`slice ${job.slice.slice} (unit ${job.slice.unit.index}, ${job.slice.unit.lane}): ${reason}`));
+      given.push(job.task.slice);
+      job.reject(new WorkerAbandonedError(`${taskName(job.task, true)}: ${reason}`));
     }
     return given;
   }
@@ -226,7 +230,7 @@ export class WorkerPool {
    */
   async close(): Promise<string[]> {
     this.#closed = true;
-    for (const job of this.#waiting.splice(0)) job.reject(new WorkerAbandonedError(`slice ${job.slice.slice}: the worker pool closed before it ran`));
+    for (const job of this.#waiting.splice(0)) job.reject(new WorkerAbandonedError(`${taskName(job.task)}: the worker pool closed before it ran`));
     const timeout = this.#options.closeTimeoutMs ?? 5000;
     const slots = [...this.#slots];
     await Promise.all(

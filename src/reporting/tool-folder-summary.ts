@@ -14,9 +14,10 @@ export interface ToolReport {
   readonly id: string | null;
   /**
    * `refused`: Galaxy's own loader refuses the tool (the reason is Galaxy's);
-   * `not-modelled`: Galaxy loads it, cardfuzz cannot fuzz it (the reason says why).
+   * `not-modelled`: Galaxy loads it, cardfuzz cannot fuzz it (the reason says why);
+   * `error`: cardfuzz itself failed on it (its worker crashed twice, say: a tool error, never a finding).
    */
-  readonly status: 'ok' | 'findings' | 'refused' | 'not-modelled';
+  readonly status: 'ok' | 'findings' | 'refused' | 'not-modelled' | 'error';
   readonly reason?: string;
   /** Approximations and the Galaxy loader rules applied (`kind: "galaxy-rule"`), as every command lists them. */
   readonly approximations: readonly Approximation[];

@@ -102,6 +102,39 @@ describe('run --tool DIR', () => {
     expect(r.status).toBe(0);
   });
 
+  it('prints the same with --workers 1 (one after another) and --workers 2 (the worker pool), text and --json, timings aside', () => {
+    // A tool with the ledger's finding on branch-1f87eebce, one using a macro file, one Galaxy refuses, one not modelled, and a dangling link.
+    const dir = toolFolder();
+    writeFileSync(join(dir, 'bad.xml'), '<tool id="bad" name="b" version="1"><inputs><param name="i" type="dataz"/></inputs><outputs/></tool>');
+    symlinkSync('missing.xml', join(dir, 'dangling.xml'));
+    const args = ['run', '--tool', dir, '--runs', '40', '--seed', '5', '--profile', 'branch-1f87eebce'];
+    const serial = runCli([...args, '--workers', '1']);
+    const pooled = runCli([...args, '--workers', '2']);
+    // The pool was used, and only by the second run.
+    expect(pooled.stderr).toMatch(/^cardfuzz run: profile branch-1f87eebce, seed 5, 4 tool files, .*, 2 worker threads$/m);
+    expect(serial.stderr).not.toMatch(/worker threads/);
+    const timings = (text: string): string => text.replace(/ in [^()\n]+ \([\d.]+ tools\/s\)/g, ' in T (R tools/s)');
+    expect(timings(pooled.stdout)).toBe(timings(serial.stdout));
+    expect(pooled.status).toBe(1);
+    expect(serial.status).toBe(1);
+    // What is compared holds every kind of line: a finding, a refusal, a tool not modelled, a link skipped, the groups and the tally.
+    expect(serial.stdout).toMatch(/^FINDINGS  .*cat\.xml \(cat_one\): loaded/m);
+    expect(serial.stdout).toMatch(/^refused {3}.*bad\.xml: /m);
+    expect(serial.stdout).toMatch(/^not modelled .*upload\.xml: /m);
+    expect(serial.stdout).toMatch(/^skipped {3}.*dangling\.xml: a dangling symbolic link$/m);
+    expect(serial.stdout).toMatch(/^fingerprint [0-9a-f]{12}: persists-without-constraint-violations in \d tools?$/m);
+    expect(serial.stdout).toMatch(/4 tool files: 2 loaded, 1 refused by Galaxy's loader, 1 not modelled; 1 other file skipped .*; 1 path unreadable/);
+    const json = (workers: string): unknown => {
+      const r = runCli([...args, '--workers', workers, '--json']);
+      const doc = JSON.parse(r.stdout) as { summary: Record<string, unknown> };
+      delete doc.summary['elapsedMs'];
+      delete doc.summary['toolsPerSecond'];
+      doc.summary['text'] = timings(String(doc.summary['text']));
+      return doc;
+    };
+    expect(json('2')).toEqual(json('1'));
+  });
+
   it('exits 2 when every tool it finds is refused: nothing was checked', () => {
     const dir = tempDir('cardfuzz-tools-');
     writeFileSync(join(dir, 'bad.xml'), '<tool id="bad" name="b" version="1"><inputs><param name="i"/></inputs><outputs/></tool>');

@@ -134,6 +134,80 @@ describe('a worker that fails', () => {
   });
 });
 
+describe('a worker that fails in run --tool DIR', () => {
+  const folder = (): string => {
+    const dir = tempDir('cardfuzz-tools-');
+    for (const name of ['one', 'two', 'three']) {
+      writeFileSync(join(dir, `${name}.xml`), `<tool id="${name}" name="${name}" version="1"><inputs><param name="input1" type="data"/></inputs><outputs><data name="out" format="txt"/></outputs></tool>`);
+    }
+    return dir;
+  };
+  const args = (dir: string, workers: string): string[] => ['run', '--tool', dir, '--runs', '40', '--seed', '5', '--profile', 'branch-1f87eebce', '--property', 'persists-without-constraint-violations', '--workers', workers];
+  const toolLines = (stdout: string): string[] => stdout.split('\n').filter((l) => /^(ok|FINDINGS|error) /.test(l));
+
+  it('crashes on a tool every time: replaced, the tool run once more, then an error line for it; the other tools are printed; exit 2', () => {
+    const dir = folder();
+    const serial = runCli(args(dir, '1'));
+    const r = runCli(args(dir, '2'), { env: { CARDFUZZ_TEST_WORKER_FAULT: 'throw:1' } });
+    expect(r.status).toBe(2);
+    const expected = toolLines(serial.stdout);
+    const lines = toolLines(r.stdout);
+    expect(lines).toHaveLength(3);
+    // The tool of index 1 (the second line) is cardfuzz's failure, never a finding; the others are what the serial run found.
+    const file = /^FINDINGS  (\S+) /.exec(expected[1]!)![1]!;
+    expect(lines[1]).toMatch(new RegExp(`^error {5}${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cardfuzz failed on this tool \\(a tool error, not a finding\\): its worker crashed twice \\(injected worker fault`));
+    expect([lines[0], lines[2]]).toEqual([expected[0], expected[2]]);
+    expect(r.stderr).toContain(`cardfuzz run: a worker crashed running ${file} (injected worker fault (CARDFUZZ_TEST_WORKER_FAULT=throw:1)); replaced; the tool runs once more`);
+    // What the other tools found is printed: the group, and the tally with the failed tool.
+    expect(r.stdout).toMatch(/^fingerprint [0-9a-f]{12}: persists-without-constraint-violations in 2 tools$/m);
+    expect(r.stdout).toMatch(/3 tool files: 2 loaded, 0 refused by Galaxy's loader, 0 not modelled, 1 failed \(cardfuzz errors\)/);
+    expect(r.stdout).not.toMatch(/FAIL .*injected/);
+    expect(lastLine(r.stderr)).toBe(`cardfuzz: cardfuzz failed on 1 tool (${file}); see its error line`);
+    noStack(r.stderr);
+    // --json says the same: the tool's status is error, with no finding, and the document names the error.
+    const json = runCli([...args(dir, '2'), '--json'], { env: { CARDFUZZ_TEST_WORKER_FAULT: 'throw:1' } });
+    expect(json.status).toBe(2);
+    const doc = JSON.parse(json.stdout) as { tools: { file: string; status: string; findings: unknown[] }[]; summary: { errors: number; toolsWithFindings: number }; error: string };
+    expect(doc.tools.map((t) => t.status)).toEqual(['findings', 'error', 'findings']);
+    expect(doc.tools[1]).toMatchObject({ file, findings: [] });
+    expect(doc.summary).toMatchObject({ errors: 1, toolsWithFindings: 2 });
+    expect(doc.error).toBe(`cardfuzz failed on 1 tool (${file}); see its error line`);
+  });
+
+  it('crashes on a tool once: the retry on another worker gives the same output as a serial run', () => {
+    const dir = folder();
+    const serial = runCli(args(dir, '1'));
+    const r = runCli(args(dir, '2'), { env: { CARDFUZZ_TEST_WORKER_FAULT: 'throw-once:1' } });
+    expect(r.stderr).toMatch(/a worker crashed running .*; replaced; the tool runs once more/);
+    const timings = (text: string): string => text.replace(/ in [^()\n]+ \([\d.]+ tools\/s\)/g, '');
+    expect(timings(r.stdout)).toBe(timings(serial.stdout));
+    expect(r.status).toBe(1);
+  });
+
+  it('SIGINT on the pool: no more tools are started, the tools in progress end with what they found, which is printed; exit 130', async () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'four.xml'), '<tool id="four" name="four" version="1"><inputs><param name="input1" type="data"/></inputs><outputs/></tool>');
+    let startedAt: number | null = null;
+    const r = await runAndSignal(['run', '--tool', dir, '--time-limit', '60s', '--seed', '5', '--profile', 'branch-1f87eebce', '--property', 'persists-without-constraint-violations', '--workers', '2'], {
+      signals: ['SIGINT'],
+      // A pipe gets no progress lines: signalled 5 s after the header, when both workers have long found the ledger's bug in their first tool.
+      ready: (stderr) => {
+        if (!stderr.includes('cardfuzz run:')) return false;
+        startedAt ??= Date.now();
+        return Date.now() - startedAt >= 5000;
+      },
+    });
+    expect(r.code).toBe(130);
+    expect(r.elapsedMs).toBeLessThan(45_000);
+    // The two tools in progress (the first two files, one per worker), and no other.
+    const lines = toolLines(r.stdout);
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatch(/^FINDINGS  .*: loaded, no approximations; 1 finding /);
+    expect(r.stdout).toMatch(/^2 tool files: 2 loaded/m);
+    expect(r.stdout).toMatch(/^fingerprint [0-9a-f]{12}: persists-without-constraint-violations in 2 tools$/m);
+  });
+});
+
 describe('an output that cannot be written', () => {
   const blocker = (): string => {
     const dir = tempDir();

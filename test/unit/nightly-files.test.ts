@@ -6,7 +6,7 @@ import { loadHistory } from '../../src/nightly/findings-history.js';
 import { readEvents } from '../../src/nightly/night-events.js';
 import { readNightlySummary } from '../../src/nightly/report-files.js';
 import { WorkerPool, WorkerCrashError, WorkerStartError } from '../../src/nightly/worker-pool.js';
-import type { RunSlice, WorkerSetup } from '../../src/nightly/worker-protocol.js';
+import type { FuzzToolTask, RunSlice, WorkerSetup } from '../../src/nightly/worker-protocol.js';
 import { createStopFlags } from '../../src/nightly/worker-protocol.js';
 import { tempDir } from '../helpers/cli.js';
 import { ledgerCase } from '../helpers/cases.js';
@@ -102,6 +102,19 @@ describe('the worker pool', () => {
     for (const r of results) expect(r.status === 'rejected' && r.reason instanceof WorkerStartError).toBe(true);
     await expect(p.run(slice(3))).rejects.toThrow(/no campaign worker could be started \(\d+ attempts; last: this worker cannot start\)/);
     await p.close();
+  });
+
+  it('runs tool files of run --tool DIR on the same workers as slices, resolving each with its report; a tool that crashes twice names its file', async () => {
+    const tool = (n: number): FuzzToolTask => ({ type: 'fuzz-tool', slice: n, file: `tools/t${n}.xml`, properties: [], seed: 7, runs: 1, strict: false });
+    const p = pool('crash-first', 2);
+    const [done, slice0] = await Promise.all([p.run(tool(3)), p.run(slice(0))]);
+    // The tool's worker crashed once: its retry (attempt 2) answered with the tool's own message.
+    expect(done).toEqual({ type: 'tool-done', slice: 3, result: { report: { file: 'tools/t3.xml', attempt: 2 }, interrupted: false } });
+    expect(slice0.type).toBe('done');
+    await p.close();
+    const crashing = pool('crash', 1);
+    await expect(crashing.run(tool(4))).rejects.toThrow(/^tools\/t4\.xml: its worker crashed twice \(crashed on slice 4\)$/);
+    await crashing.close();
   });
 
   it('closes when a worker has already exited on its own (no wait for an exit that came first)', async () => {

@@ -1,10 +1,9 @@
-import { cpus } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { parseDuration } from '../durations.js';
 import { handleErrors } from '../handle-errors.js';
 import { type ArgsOf } from '../shared-options.js';
 import { processIo } from '../io.js';
-import { checkInteger } from '../numbers.js';
+import { checkInteger, workerCount } from '../numbers.js';
 
 const builder = (yargs: Argv) =>
   yargs
@@ -14,7 +13,7 @@ const builder = (yargs: Argv) =>
     .option('out', { type: 'string', default: 'reports', describe: 'folder for bench.json and bench.md' })
     .option('update-readme', { type: 'string', describe: 'replace the bench section of this README' })
     .option('worker-runs', { type: 'number', default: 60000, describe: 'cases for the worker-thread speed-up (0 skips it)' })
-    .option('workers', { type: 'number', describe: 'worker threads to compare with one (default: the number of CPUs)' })
+    .option('workers', { type: 'number', describe: 'worker threads to compare with one, for the nightly and for run --tool DIR (default: the number of CPUs)' })
     .option('database-url', { type: 'string', describe: 'also measure on this PostgreSQL server' })
     .option('postgres-runs', { type: 'number', default: 3000, describe: 'cases in the PostgreSQL campaign' })
     .option('map-runs', { type: 'number', default: 5000, describe: 'cases for the cardinality map against a plain campaign (0 skips it)' });
@@ -35,7 +34,7 @@ export const benchCommandModule: CommandModule<object, ArgsOf<typeof builder>> =
           out: args.out,
           updateReadme: args['update-readme'],
           workerRuns: checkInteger(args['worker-runs'], '--worker-runs', 0)!,
-          workers: checkInteger(args.workers, '--workers', 1) ?? Math.max(1, cpus().length),
+          workers: workerCount(args.workers),
           databaseUrl: args['database-url'],
           postgresRuns: checkInteger(args['postgres-runs'], '--postgres-runs', 100)!,
           mapRuns: checkInteger(args['map-runs'], '--map-runs', 0)!,

@@ -77,6 +77,10 @@ export function benchMarkdown(r: BenchReport): string {
   if (r.toolFolder) {
     const t = r.toolFolder;
     lines.push(`| run --tool DIR over the ${n(t.files)} fixture tool files (test/fixtures/tools) | loaded: **${n(t.loadedPerSecond)} tools/s**; fuzzed with ${n(t.runsPerTool)} cases each (branch-fixed): **${n(t.fuzzedPerSecond, 1)} tools/s** |`);
+    if (t.pool) {
+      const p = t.pool;
+      lines.push(`| run --tool DIR worker threads: 1 / ${p.workers} (the fixture tool files ${n(p.tools / t.files)} times over, ${n(p.tools)} tools, ${n(t.runsPerTool)} cases each, branch-fixed) | ${n(p.serialPerSecond, 1)} / ${n(p.pooledPerSecond, 1)} tools/s: **${n(p.pooledPerSecond / p.serialPerSecond, 2)}× speed-up** |`);
+    }
   }
   for (const [k, v] of Object.entries(r.extra ?? {})) lines.push(`| ${k} | ${String(v)} |`);
   lines.push('', '| shape family | cases | statements per case | cardfuzz pipeline (plan, write, read, all checks) | raw floor | ratio |', '|---|---|---|---|---|---|');
@@ -156,7 +160,7 @@ export async function benchCommand(options: BenchCommandOptions, io: Io): Promis
       const plans = histories.map((h) => h.map((c) => previous.plan(c)));
       return measureSqliteUpgradeFloor(previous.databaseSpec('sqlite'), upgradeSteps(previous.profile, target.profile, 'sqlite'), plans, previous.executor.layouts).historiesPerSecond;
     },
-    ...(toolFiles.length > 0 ? { toolFolder: { files: toolFiles, runs: 20, caseArbitraryFor: caseForToolArbitrary } } : {}),
+    ...(toolFiles.length > 0 ? { toolFolder: { files: toolFiles, runs: 20, caseArbitraryFor: caseForToolArbitrary, workers: options.workers, workerEntry: new URL('../worker/campaign-worker.js', import.meta.url) } } : {}),
     ...(options.workerRuns > 0 ? { workerScaling: () => measureWorkerScaling(options.workerRuns, options.workers) } : {}),
     ...(postgres !== undefined && options.databaseUrl !== undefined
       ? {

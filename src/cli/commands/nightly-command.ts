@@ -1,4 +1,3 @@
-import { cpus } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { parseShard } from '../../nightly/work-units.js';
 import { PROPERTY_CHOICES } from '../../../properties/property-ids.js';
@@ -6,7 +5,7 @@ import { createStopFlags, STOP_REQUESTED } from '../../nightly/worker-protocol.j
 import { parseDuration } from '../durations.js';
 import { handleErrors } from '../handle-errors.js';
 import { processIo, type Io } from '../io.js';
-import { checkInteger } from '../numbers.js';
+import { checkInteger, workerCount } from '../numbers.js';
 import { randomSeed } from '../seeds.js';
 import { type ArgsOf, DEFAULT_PROFILE, toTargetOptions, withTargetOptions } from '../shared-options.js';
 
@@ -74,7 +73,7 @@ export const nightlyCommandModule: CommandModule<object, ArgsOf<typeof builder>>
             seed: checkInteger(args.seed, '--seed', 0) ?? randomSeed(),
             timeBudgetMs: runs !== undefined ? undefined : parseDuration(args['time-budget'] ?? '10m', '--time-budget'),
             runs,
-            workers: checkInteger(args.workers, '--workers', 1) ?? Math.max(1, cpus().length),
+            workers: workerCount(args.workers),
             shard: args.shard === undefined ? undefined : parseShard(args.shard),
             seedsPerLane: checkInteger(args['seeds-per-lane'], '--seeds-per-lane', 1)!,
             out: args.out,

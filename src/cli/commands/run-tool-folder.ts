@@ -1,7 +1,8 @@
 import { caseForToolArbitrary } from '../../../generators/tool-cases.js';
 import type { AnyProperty } from '../../runner/property.js';
 import type { TargetOptions } from '../../runner/open-target.js';
-import { fuzzToolFile } from '../../runner/fuzz-tool-file.js';
+import type { FuzzToolResult } from '../../runner/fuzz-tool-file.js';
+import { fuzzToolFiles } from '../../runner/fuzz-tool-files.js';
 import { isApproximation } from '../../tools/approximations.js';
 import { groupFindingsByFingerprint, notesByConstruct, reasonPattern, tally, type FindingGroup, type ToolReport } from '../../reporting/tool-folder-summary.js';
 import type { FoundFile } from '../../tools/load-tool.js';
@@ -20,11 +21,17 @@ import { shellQuote, targetFlags } from '../shared-options.js';
  * gets a progress line on stderr; a pipe gets nothing more. `--json` prints
  * one document with each tool's results, the groups and the tally.
  *
+ * With several tool files and `workers` > 1 the tools run on the nightly's
+ * worker pool (runner/fuzz-tool-files.ts); each tool gets the same seed and
+ * budget either way, and its line is printed in the order the files were
+ * found, as soon as the tools before it are done: stdout is the same with one
+ * worker or many, whichever tool finishes first.
+ *
  * Exit 1 when any tool has a finding, else 0; exit 2 when cardfuzz itself
- * fails, or when nothing was checked (no tool file found, every tool refused,
- * or no property judged a case). A refused tool is reported, never fatal.
- * The tools run one after another in this process: the nightly's worker pool
- * runs slices of one campaign, not one campaign per tool.
+ * fails (on a tool: its worker crashed twice, say, which gives that tool an
+ * `error` line, the others going on and everything found being printed), or
+ * when nothing was checked (no tool file found, every tool refused, or no
+ * property judged a case). A refused tool is reported, never fatal.
  */
 export interface ToolFolderOptions {
   readonly target: TargetOptions;
@@ -37,6 +44,8 @@ export interface ToolFolderOptions {
   readonly json: boolean;
   readonly strict: boolean;
   readonly arguments: readonly string[];
+  /** Worker threads to run the tools on (1: one after another in this process). */
+  readonly workers: number;
   /** The run is asked to stop (Ctrl-C): no more tools are started. */
   readonly shouldStop?: () => boolean;
 }
@@ -57,41 +66,65 @@ export async function runToolFolder(files: readonly FoundFile[], options: ToolFo
     return 2;
   }
   const budget = options.timeLimitMs !== undefined ? `${formatDuration(options.timeLimitMs)} per tool` : `${options.runs.toLocaleString('en-US')} cases per tool`;
-  io.err(`cardfuzz run: profile ${options.profile.name}, seed ${options.seed}, ${toolFiles.length} tool file${toolFiles.length === 1 ? '' : 's'}, ${budget}, ${options.properties.length} propert${options.properties.length === 1 ? 'y' : 'ies'}, ${options.target.dialect}${options.strict ? ', --strict' : ''}`);
+  const workers = Math.max(1, Math.min(options.workers, toolFiles.length));
+  io.err(`cardfuzz run: profile ${options.profile.name}, seed ${options.seed}, ${toolFiles.length} tool file${toolFiles.length === 1 ? '' : 's'}, ${budget}, ${options.properties.length} propert${options.properties.length === 1 ? 'y' : 'ies'}, ${options.target.dialect}${options.strict ? ', --strict' : ''}${workers > 1 ? `, ${workers} worker threads` : ''}`);
   const started = performance.now();
-  const reports: ToolReport[] = [];
-  const progress = (done: number): void => {
+  // Results by file index, as they come; lines are printed in file order, each once the tools before it are done.
+  const byIndex: (ToolReport | undefined)[] = toolFiles.map(() => undefined);
+  let done = 0;
+  let printed = 0;
+  const progress = (): void => {
     // Progress is for a person at a terminal: a pipe or a CI log gets the tool lines only.
     if (!io.stderrIsTTY || options.json) return;
     const elapsed = (performance.now() - started) / 1000;
-    const findings = reports.filter((r) => r.status === 'findings').length;
-    io.status(`tools ${done.toLocaleString('en-US')} / ${toolFiles.length.toLocaleString('en-US')} | ${(done / Math.max(elapsed, 0.001)).toFixed(1)} tools/s | ${findings} with findings`);
+    const findings = byIndex.filter((r) => r?.status === 'findings').length;
+    io.status(`tools ${done.toLocaleString('en-US')} / ${toolFiles.length.toLocaleString('en-US')} | ${(done / Math.max(elapsed, 0.001)).toFixed(1)} tools/s | ${findings} with findings${workers > 1 ? ` | ${workers} workers` : ''}`);
   };
-  for (const [index, { file }] of toolFiles.entries()) {
-    if (options.shouldStop?.() === true) break;
-    progress(index);
-    const result = await fuzzToolFile(file, {
+  const printReady = (): void => {
+    while (printed < byIndex.length && byIndex[printed] !== undefined) {
+      if (!options.json) io.out(toolLine(byIndex[printed]!));
+      printed++;
+    }
+  };
+  progress();
+  const run = await fuzzToolFiles(
+    toolFiles.map((f) => f.file),
+    {
       ...options,
+      workerEntry: new URL('../worker/campaign-worker.js', import.meta.url),
       caseArbitraryFor: caseForToolArbitrary,
       replayCommand: (tool, f) => `cardfuzz run ${targetFlags(options.target)} --tool ${shellQuote(tool)}${options.strict ? ' --strict' : ''} --seed ${f.seed} --path ${shellQuote(f.path)} --property ${f.property}`,
-    });
-    if ('error' in result) {
-      io.err(`cardfuzz: internal error while fuzzing ${file}: ${result.error}`);
-      return 2;
-    }
-    reports.push(result.report);
-    if (!options.json) io.out(toolLine(result.report));
-    if (result.interrupted) break;
-  }
-  progress(reports.length);
+      onResult: (index, result) => {
+        byIndex[index] = reportOf(toolFiles[index]!.file, result);
+        done++;
+        printReady();
+        progress();
+      },
+      onWorkerProblem: (message) => io.err(`cardfuzz run: ${message}`),
+    },
+  );
+  // Stopped (Ctrl-C): the tools that did run, still in file order.
+  const reports = byIndex.filter((r): r is ToolReport => r !== undefined);
+  if (!options.json) for (const r of byIndex.slice(printed)) if (r !== undefined) io.out(toolLine(r));
   const elapsedMs = performance.now() - started;
+  // Faults are not findings: cardfuzz's own failures make the exit 2, after everything found was printed.
+  const failed = reports.filter((r) => r.status === 'error');
+  const problems = [
+    ...(failed.length > 0 ? [`cardfuzz failed on ${failed.length === 1 ? `1 tool (${failed[0]!.file})` : `${failed.length} tools`}; see its error line${failed.length === 1 ? '' : 's'}`] : []),
+    ...(run.startError !== undefined ? [`${run.startError}; ${toolFiles.length - reports.length} of ${plural(toolFiles.length, 'tool file')} not run`] : []),
+    ...run.closeErrors,
+  ];
   const groups = groupFindingsByFingerprint(reports);
   const summary = summarise(reports, others, unreadable, groups, elapsedMs, options.strict);
   if (options.json) {
-    io.out(JSON.stringify({ profile: options.profile.name, seed: options.seed, tools: reports, findingGroups: groups, skipped: others, unreadable, summary }, null, 2));
+    io.out(JSON.stringify({ profile: options.profile.name, seed: options.seed, tools: reports, findingGroups: groups, skipped: others, unreadable, summary, ...(problems.length > 0 ? { error: problems.join('; ') } : {}) }, null, 2));
   } else {
     for (const g of groups) io.out(`\n${groupBlock(g)}`);
     io.out(summary.text);
+  }
+  if (problems.length > 0) {
+    io.err(`cardfuzz: ${problems.join('; ')}`);
+    return 2;
   }
   if (reports.some((r) => r.status === 'findings')) return 1;
   // Green means checked: refused tools, or tools whose cases no property could judge, checked nothing.
@@ -108,8 +141,15 @@ export async function runToolFolder(files: readonly FoundFile[], options: ToolFo
 
 const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
+/** A tool's result as its report; cardfuzz's own failure on it is an `error` report (never a finding). */
+function reportOf(file: string, result: FuzzToolResult): ToolReport {
+  if ('report' in result) return result.report;
+  return { file, id: null, status: 'error', reason: result.error, approximations: [], cases: 0, findings: [], checks: [] };
+}
+
 function toolLine(r: ToolReport): string {
   const reason = (): string => (r.reason!.startsWith(r.file) ? r.reason!.slice(r.file.length).replace(/^:\s*/, '') : r.reason!);
+  if (r.status === 'error') return `error     ${r.file}: cardfuzz failed on this tool (a tool error, not a finding): ${reason()}`;
   if (r.status === 'refused') return `refused   ${r.file}: ${reason()}`;
   if (r.status === 'not-modelled') return `not modelled ${r.file}: ${reason()}`;
   const approximations = r.approximations.filter(isApproximation);
@@ -136,6 +176,7 @@ function summarise(reports: readonly ToolReport[], others: readonly Other[], unr
   const loaded = reports.filter((r) => r.status === 'ok' || r.status === 'findings');
   const refused = reports.filter((r) => r.status === 'refused');
   const notModelled = reports.filter((r) => r.status === 'not-modelled');
+  const failed = reports.filter((r) => r.status === 'error');
   const approximated = loaded.filter((r) => r.approximations.some(isApproximation));
   const countChanging = loaded.filter((r) => r.approximations.some((a) => isApproximation(a) && a.changesCounts));
   const withRules = loaded.filter((r) => r.approximations.some((a) => !isApproximation(a)));
@@ -151,7 +192,7 @@ function summarise(reports: readonly ToolReport[], others: readonly Other[], unr
   const byReason = (counts: Record<string, number>): string[] => Object.entries(counts).map(([reason, n]) => `  ${String(n).padStart(5)}  ${reason}`);
   const text = [
     '',
-    `${plural(reports.length, 'tool file')}: ${loaded.length} loaded, ${refused.length} refused ${strict ? 'by --strict (a linter\'s view)' : "by Galaxy's loader"}, ${notModelled.length} not modelled${others.length > 0 ? `; ${plural(others.length, 'other file')} skipped (macro files, configs, data)` : ''}${unreadable.length > 0 ? `; ${plural(unreadable.length, 'path')} unreadable` : ''}`,
+    `${plural(reports.length, 'tool file')}: ${loaded.length} loaded, ${refused.length} refused ${strict ? 'by --strict (a linter\'s view)' : "by Galaxy's loader"}, ${notModelled.length} not modelled${failed.length > 0 ? `, ${failed.length} failed (cardfuzz errors)` : ''}${others.length > 0 ? `; ${plural(others.length, 'other file')} skipped (macro files, configs, data)` : ''}${unreadable.length > 0 ? `; ${plural(unreadable.length, 'path')} unreadable` : ''}`,
     ...(refused.length === 0 ? [] : ['refused, by reason:', ...byReason(refusedByReason)]),
     ...(notModelled.length === 0 ? [] : ['not modelled, by reason:', ...byReason(notModelledByReason)]),
     `approximations: ${plural(approximated.length, 'tool')} approximated, ${countChanging.length} in a way that can change job or collection counts; Galaxy loader rules applied in ${plural(withRules.length, 'tool')}`,
@@ -169,6 +210,7 @@ function summarise(reports: readonly ToolReport[], others: readonly Other[], unr
     refusedByReason,
     notModelled: notModelled.length,
     notModelledByReason,
+    errors: failed.length,
     otherFiles: others.length,
     unreadable: unreadable.length,
     approximated: approximated.length,

@@ -53,6 +53,8 @@ export interface RunOptions {
   readonly verbose?: boolean;
   /** Read tool XML as a linter would (refuse attributes Galaxy's loader ignores) instead of as Galaxy's loader does. */
   readonly strict?: boolean;
+  /** With a tool folder: worker threads to fuzz its tools on (default 1: one after another in this process). */
+  readonly workers?: number;
   /** The signal that asked the run to stop (set by the CLI's handlers), if any: generation stops, findings so far are kept. */
   readonly stopSignal?: () => NodeJS.Signals | null;
 }
@@ -87,7 +89,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   if (inWorkflows && found.some((f) => f.expanded)) throw new InvalidInputError('--in-workflows takes --tool files, not a folder or a glob (not supported yet: give each tool file with its own --tool)');
   if (found.some((f) => f.expanded)) {
     if (options.path !== undefined) throw new InvalidInputError('--path replays one counterexample of one tool: give --tool a file, not a folder or a glob');
-    const folder = { target: options.target, profile, properties, seed: options.seed, runs: options.runs ?? 200, timeLimitMs: options.timeLimitMs, shrinkTimeLimitMs: options.shrinkTimeLimitMs, json: options.json, strict: options.strict === true, arguments: options.tools, ...(options.stopSignal !== undefined ? { shouldStop: () => options.stopSignal!() !== null } : {}) };
+    const folder = { target: options.target, profile, properties, seed: options.seed, runs: options.runs ?? 200, timeLimitMs: options.timeLimitMs, shrinkTimeLimitMs: options.shrinkTimeLimitMs, json: options.json, strict: options.strict === true, workers: options.workers ?? 1, arguments: options.tools, ...(options.stopSignal !== undefined ? { shouldStop: () => options.stopSignal!() !== null } : {}) };
     const code = await runToolFolder(found.flatMap((f) => f.files), folder, io);
     const signal = options.stopSignal?.() ?? null;
     return signal !== null ? (SIGNAL_EXIT[signal] ?? 130) : code;

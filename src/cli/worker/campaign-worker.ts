@@ -4,11 +4,12 @@ import { fuzzCaseArbitrary, historyArbitrary } from '../../../generators/case.js
 import { caseForToolArbitrary } from '../../../generators/tool-cases.js';
 import { PROPERTIES } from '../../../properties/index.js';
 import { CoverageRecorder, relationshipsOf } from '../../coverage/coverage.js';
-import { shouldStop, type RunSlice, type WorkerMessage, type WorkerSetup } from '../../nightly/worker-protocol.js';
+import { shouldStop, type FuzzToolTask, type PoolTask, type RunSlice, type WorkerMessage, type WorkerSetup } from '../../nightly/worker-protocol.js';
 import { openUpgradeDatabase } from '../../persistence/open-case-database.js';
 import { upgradeSteps } from '../../persistence/schema-plan.js';
 import { resolveProfile } from '../../profiles/resolve-profile.js';
 import { runCampaign } from '../../runner/campaign.js';
+import { fuzzToolFile } from '../../runner/fuzz-tool-file.js';
 import { executionGroup } from '../../runner/execution-group.js';
 import { openTarget, resolveTargetProfile, type Target } from '../../runner/open-target.js';
 import type { ExecutionProperty, UpgradeProperty } from '../../runner/property.js';
@@ -19,9 +20,11 @@ import { loadToolFile } from '../../tools/load-tool.js';
 import { injectSliceFault, workerFault } from './test-faults.js';
 
 /**
- * A nightly campaign worker: one database per worker, opened once; runs the
- * slices the coordinator sends and reports progress, findings and coverage as
- * messages. It stops between cases when the shared stop flag is set.
+ * A campaign worker: one database per worker, opened once; runs the tasks the
+ * coordinator sends, one after another on that database — slices of a nightly
+ * (reporting progress, findings and coverage as messages), or tool files of
+ * `run --tool DIR` (reporting each tool's report when it is done). It stops
+ * between cases when the shared stop flag is set.
  */
 const fault = workerFault();
 if (fault?.kind === 'start') throw new Error('injected worker fault (CARDFUZZ_TEST_WORKER_FAULT=start)');
@@ -56,7 +59,7 @@ async function openUpgrade(): Promise<{ group: (properties: readonly UpgradeProp
 
 async function runSlice(message: RunSlice): Promise<void> {
   const common = {
-    profile: setup.target.profile,
+    profile: typeof setup.target.profile === 'string' ? setup.target.profile : setup.target.profile.name,
     seed: message.seed,
     ...(message.runs !== undefined ? { runs: message.runs } : {}),
     ...(message.timeLimitMs !== undefined ? { timeLimitMs: message.timeLimitMs } : {}),
@@ -90,7 +93,31 @@ async function runSlice(message: RunSlice): Promise<void> {
   post({ type: 'done', slice: message.slice, runs: result.runs, elapsedMs: result.elapsedMs, stopReason: result.stopReason, judged: result.judged, coverage: null });
 }
 
-parentPort!.on('message', (message: RunSlice | { type: 'close' }) => {
+/** One tool file, on this worker's database (kept between tools); its findings' replay commands are the coordinator's to write. */
+async function fuzzTool(task: FuzzToolTask): Promise<void> {
+  execution ??= openTarget(targetOptions);
+  const opened = await execution;
+  const byId = new Map(PROPERTIES.map((p) => [p.id, p]));
+  const result = await fuzzToolFile(task.file, {
+    target: targetOptions,
+    opened,
+    profile: opened.system.profile,
+    properties: task.properties.map((id) => byId.get(id)!),
+    seed: task.seed,
+    runs: task.runs,
+    timeLimitMs: task.timeLimitMs,
+    shrinkTimeLimitMs: task.shrinkTimeLimitMs,
+    strict: task.strict,
+    caseArbitraryFor: caseForToolArbitrary,
+    shouldStop: () => shouldStop(stop),
+    // The stop flags are shared memory: no need to yield to this worker's event loop between cases (as for a slice).
+    stopIsShared: true,
+    replayCommand: () => '',
+  });
+  post({ type: 'tool-done', slice: task.slice, result });
+}
+
+parentPort!.on('message', (message: PoolTask | { type: 'close' }) => {
   if (message.type === 'close') {
     void (async () => {
       // Each database drops its PostgreSQL schema on close: close both whatever happens to the other.
@@ -103,7 +130,7 @@ parentPort!.on('message', (message: RunSlice | { type: 'close' }) => {
     return;
   }
   injectSliceFault(fault, message.slice, message.attempt ?? 1);
-  runSlice(message).catch((error: unknown) => post({ type: 'failed', slice: message.slice, message: error instanceof Error ? error.message : String(error) }));
+  (message.type === 'run' ? runSlice(message) : fuzzTool(message)).catch((error: unknown) => post({ type: 'failed', slice: message.slice, message: error instanceof Error ? error.message : String(error) }));
 });
 
 post({ type: 'ready' });
