@@ -7,7 +7,7 @@ import { InvalidInputError } from '../../errors.js';
 import { defaultSaveDir } from '../project-root.js';
 import { PROPERTY_CHOICES } from '../../../properties/property-ids.js';
 import { randomSeed, seedFromEnvironment } from '../seeds.js';
-import { checkInteger, workerCount } from '../numbers.js';
+import { checkInteger, toolWorkerCount } from '../numbers.js';
 import { DEFAULT_REGRESSIONS_DIR } from '../../regression/regression-store.js';
 
 
@@ -25,7 +25,7 @@ const builder = (yargs: Argv) =>
     .option('tool', { type: 'string', array: true, describe: 'a tool to fuzz requests for: Galaxy tool XML, /api/tools/{id}?io_details=true JSON, or a folder or glob of tools (each fuzzed on its own; repeatable)' })
     .option('workflow', { type: 'string', array: true, describe: "a Galaxy workflow (.ga or gxformat2 .gxwf.yml) or a folder of them: fuzz invocations of it (repeatable); its tool steps run the --tool tools where given, else what the workflow says of them" })
     .option('in-workflows', { type: 'boolean', default: false, describe: 'with --tool FILE: fuzz invocations of generated workflows whose tool steps run the given tools (input steps, maps, reductions, pauses, subworkflows, batches)' })
-    .option('workers', { type: 'number', describe: 'with --tool DIR: worker threads to fuzz the tools on, one database each (default: the number of CPUs; 1 runs them one after another)' })
+    .option('workers', { type: 'number', describe: 'with --tool DIR: worker threads to fuzz the tools on, one database each (default: one fewer than the CPUs, so one after another on 2 CPUs, where the pool is slower; 1 runs them one after another)' })
     .option('strict', { type: 'boolean', default: false, describe: "read tool XML as a linter would: refuse attributes Galaxy's loader never reads and constructs it resolves by a rule (default: load what Galaxy loads, with a note)" })
     .option('save', { type: 'string', describe: `save each finding as a regression case under this folder (default ${DEFAULT_REGRESSIONS_DIR} when given without a value)` });
 
@@ -60,7 +60,7 @@ export const runCommandModule: CommandModule<object, ArgsOf<typeof builder>> = {
           hazards: args.hazards,
           verbose: args.verbose,
           strict: args.strict,
-          workers: workerCount(args.workers),
+          workers: toolWorkerCount(args.workers),
           stopSignal: stop.signal,
         },
         io,
