@@ -52,4 +52,12 @@ describe('run --workflow', () => {
     expect(broken.stderr.trim().split('\n')).toHaveLength(1);
     expect(broken.stderr).toMatch(/not-yaml\.gxwf\.yml: not YAML \(/);
   });
+
+  it('in a folder, says of each workflow it cannot run whether Galaxy refuses it or cardfuzz does not model it, and exits 2 when none is left', () => {
+    const r = runCli(['run', '--workflow', 'test/fixtures/workflows-gxformat2-bad', '--profile', 'branch-fixed', '--runs', '10']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('workflow test/fixtures/workflows-gxformat2-bad/import.gxwf.yml: not modelled: step embedded runs @import "beside.gxwf.yml"');
+    expect(r.stderr).toContain('workflow test/fixtures/workflows-gxformat2-bad/unknown-source.gxwf.yml: refused: Galaxy cannot import this gxformat2 workflow:');
+    expect(r.stderr).toContain('--workflow: none of the 2 workflow files could be read');
+  });
 });

@@ -302,7 +302,8 @@ function loadWorkflows(options: RunOptions, io: Io): WorkflowFile[] {
     } catch (error) {
       if (!isFuzzerError(error) || files.length === 1) throw error;
       // Galaxy would run what cardfuzz does not model: said as such, never as Galaxy's refusal.
-      io.err(`workflow ${file}: ${error instanceof NotModelledError ? 'not modelled' : 'refused'}: ${error.message}`);
+      const reason = error.message.startsWith(`${file}: `) ? error.message.slice(file.length + 2) : error.message;
+      io.err(`workflow ${file}: ${error instanceof NotModelledError ? reason : `refused: ${reason}`}`);
     }
   }
   for (const note of loaded.flatMap((w) => w.notes)) io.err(`note: ${note}`);
