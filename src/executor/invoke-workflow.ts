@@ -586,6 +586,19 @@ function toolModule(invoker: Invoker, invocation: Invocation, step: StepNode, ru
     }
     const tool = step.tool!;
     const request = toolStepRequest(tool, step.state, values);
+    // Of several connections into one input, only a `multiple` data input takes them all; any other input takes the
+    // first (`replacement_for_input_connections` returns `connections[0]`'s value): the others carry nothing into the step.
+    for (const [name, vs] of values) {
+      if (vs.length < 2) continue;
+      const input = locateInput(tool.inputs, structuredClone(request) as Record<string, JsonValue>, name)?.input;
+      if (input?.type === 'data' && input.multiple === true) continue;
+      let first = true;
+      for (const connection of run.trace.connections) {
+        if (connection.input !== name) continue;
+        if (!first) connection.value = null;
+        first = false;
+      }
+    }
     const stepCase: Case = { tool, history: currentHistory(invoker), entry: 'workflow-step', request };
     const expansion = expandCase(stepCase, invoker.expansionSettings);
     run.trace.expansion = expansion;

@@ -5,6 +5,7 @@ import { list } from '../helpers/cases.js';
 import { sqliteTarget } from '../helpers/targets.js';
 import { extractionRoundTrip } from '../../properties/extraction-round-trip.js';
 import { mappedStepConsumedWhole } from '../../properties/mapped-step-consumed-whole.js';
+import { connectionsReachUpstreamOutputs } from '../../properties/connections-reach-upstream-outputs.js';
 import { CAT1, MULTI, NO_OUTPUTS, WorkflowBuilder, rowsOf, tool, workflowCase } from '../helpers/workflows.js';
 import { parse as parseYaml } from 'yaml';
 import { readWorkflowFile } from '../../src/model/read-workflow-file.js';
@@ -400,6 +401,23 @@ steps:
     ]);
     // __cleanup_param_values gives one association per value: f1 <- input a, f1 <- input b.
     expect(extractionRoundTrip.check({ case: c, plan, outcome, system: target.system })).toBeNull();
+  });
+
+  it('two connections into a paired collection input: Galaxy takes the first (replacement_for_input_connections); the second carries nothing, and the connection and extraction properties judge the first', async () => {
+    const PAIRED_IN = tool('paired_in', [{ name: 'p', type: 'data_collection', collection_type: 'paired' }]);
+    const w = new WorkflowBuilder();
+    const a = w.collectionInput('a', 'paired');
+    const b = w.collectionInput('b', 'paired');
+    w.tool('paired_in', { p: [[a, 'output'], [b, 'output']] });
+    const pair = (id: number, first: number) => ({ id, collection_type: 'paired', elements: [{ identifier: 'forward', dataset: first }, { identifier: 'reverse', dataset: first + 1 }] });
+    const c = workflowCase({ workflow: w.build(), tools: [PAIRED_IN], datasets: 4, collections: [pair(1, 1), pair(2, 3)], inputs: { 0: hdca(1), 1: hdca(2) } });
+    const { plan, outcome, rows } = await planAndWrite(c);
+    expect(rows['job']).toBe(1);
+    const step = plan.workflow!.steps.find((s) => s.orderIndex === 2)!;
+    expect(step.connections.map((x) => x.value?.kind ?? null)).toEqual(['collection', null]);
+    expect(outcome.snapshot!.jobInputCollections.filter((i) => i.jobId === step.jobs[0]!.id).map((i) => i.hdcaId)).toEqual([1]);
+    expect(extractionRoundTrip.check({ case: c, plan, outcome, system: target.system })).toBeNull();
+    expect(connectionsReachUpstreamOutputs.check({ case: c, plan, outcome, system: target.system })).toBeNull();
   });
 
   it('step output rows on a tool step’s first pass are written twice, as Galaxy’s tracker and set_step_outputs both add them (hazards-verified §4)', async () => {
