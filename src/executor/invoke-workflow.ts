@@ -2,7 +2,7 @@ import { expandCase } from '../expansion/expand-case.js';
 import { expandWorkflowInputs } from '../expansion/expand-workflow-inputs.js';
 import type { Expansion, ExpansionSettings } from '../expansion/expansion.js';
 import type { Case, JsonValue, RequestInputs } from '../model/case.js';
-import { matchConnection, type ConnectedType } from '../model/connection-match.js';
+import { matchConnection, severalConnections, type ConnectedType } from '../model/connection-match.js';
 import type { CollectionElement, History, HistoryCollection, HistoryDataset } from '../model/history.js';
 import { whenKey, type Tool, type ToolInput } from '../model/tool.js';
 import { DEFAULT_SCHEDULING_BUDGET, type SchedulingOptions, type WorkflowCase } from '../model/workflow.js';
@@ -586,12 +586,10 @@ function toolModule(invoker: Invoker, invocation: Invocation, step: StepNode, ru
     }
     const tool = step.tool!;
     const request = toolStepRequest(tool, step.state, values);
-    // Of several connections into one input, only a `multiple` data input takes them all; any other input takes the
-    // first (`replacement_for_input_connections` returns `connections[0]`'s value): the others carry nothing into the step.
+    // Of several connections into an input that takes the first only, the others carry nothing into the step.
     for (const [name, vs] of values) {
       if (vs.length < 2) continue;
-      const input = locateInput(tool.inputs, structuredClone(request) as Record<string, JsonValue>, name)?.input;
-      if (input?.type === 'data' && input.multiple === true) continue;
+      if (severalConnections(locateInput(tool.inputs, structuredClone(request) as Record<string, JsonValue>, name)?.input) === 'all') continue;
       let first = true;
       for (const connection of run.trace.connections) {
         if (connection.input !== name) continue;
@@ -655,7 +653,7 @@ export function toolStepRequest(tool: Tool, state: RequestInputs, values: Readon
       continue;
     }
     const { input, level, key } = located;
-    if (input.type === 'data' && input.multiple && present.length > 1) {
+    if (present.length > 1 && severalConnections(input) === 'all') {
       level[key] = present.map(ref);
       continue;
     }

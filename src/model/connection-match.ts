@@ -1,5 +1,5 @@
 import { acceptsAnyOf, acceptsType, canMapOver, effectiveSubcollectionType, mappedPrefixType, SINGLE_DATASETS, subcollectionTypeOf } from './collection-types.js';
-import { collectionTypeAlternatives, type DatasetInput } from './tool.js';
+import { collectionTypeAlternatives, type DatasetInput, type ToolInput } from './tool.js';
 
 /**
  * What a workflow connection does when one value reaches a tool step's
@@ -17,6 +17,22 @@ import { collectionTypeAlternatives, type DatasetInput } from './tool.js';
  * The executor builds a step's request from it; the workflow generator
  * chooses connections by it. Pure.
  */
+
+/**
+ * What a step does with several connections into one input
+ * (run.py `WorkflowProgress.replacement_for_input` and
+ * `replacement_for_input_connections`): a `multiple="true"` data input takes
+ * them all, as a plain list (`all`); a collection input of another type than
+ * exactly `list` takes the first (`first`); any other input gets them merged
+ * into an ephemeral collection (`merged`), which cardfuzz does not model.
+ */
+export type SeveralConnections = 'all' | 'first' | 'merged';
+
+export function severalConnections(input: ToolInput | undefined): SeveralConnections {
+  if (input?.type === 'data' && input.multiple === true) return 'all';
+  if (input?.type === 'data_collection' && (collectionTypeAlternatives(input)?.join(',') ?? '') !== 'list') return 'first';
+  return 'merged';
+}
 
 /** The type of a value flowing along a connection. */
 export type ConnectedType = { readonly kind: 'dataset' } | { readonly kind: 'collection'; readonly collectionType: string };

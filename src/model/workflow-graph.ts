@@ -1,5 +1,6 @@
 import type { RequestInputs } from './case.js';
-import { collectionTypeAlternatives, type Tool, type ToolOutput } from './tool.js';
+import { severalConnections } from './connection-match.js';
+import type { Tool, ToolOutput } from './tool.js';
 import type { GaConnection, GaStep, GaWorkflow, GaWorkflowOutput, WorkflowStepType } from './workflow.js';
 
 /**
@@ -80,10 +81,7 @@ export function mergedConnections(graph: WorkflowGraph, path = ''): string[] {
     if (step.type !== 'tool' || step.tool === null) continue;
     for (const [name, cs] of step.connections) {
       if (cs.length < 2 || name === NON_DATA_CONNECTION || name === 'when') continue;
-      const input = step.tool.inputs.find((i) => i.name === name);
-      if (input?.type === 'data' && input.multiple === true) continue;
-      // A collection input of any other type than exactly `list` takes the first connection (`replacement_for_connection(connections[0])`).
-      if (input?.type === 'data_collection' && (collectionTypeAlternatives(input)?.join(',') ?? '') !== 'list') continue;
+      if (severalConnections(step.tool.inputs.find((i) => i.name === name)) !== 'merged') continue;
       found.push(`${where}: ${cs.length} connections into input '${name}'`);
     }
   }

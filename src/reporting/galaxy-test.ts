@@ -146,14 +146,7 @@ export function galaxyApiTest(
     `EXPECTED_JOBS = ${options.expectedJobs}`,
     '',
     '',
-    `class ${className}(ApiTestCase):`,
-    '    dataset_populator: DatasetPopulator',
-    '',
-    '    def setUp(self):',
-    '        super().setUp()',
-    '        self.dataset_populator = DatasetPopulator(self.galaxy_interactor)',
-    '        self.dataset_collection_populator = DatasetCollectionPopulator(self.galaxy_interactor)',
-    '',
+    ...apiTestClassLines(className, ['DatasetPopulator', 'DatasetCollectionPopulator']),
     '    @skip_without_tool(TOOL_ID)',
     `    def test_${c.entry === 'tool-request' ? 'tool_request' : 'legacy_request'}_runs_every_job(self):`,
     '        with self.dataset_populator.test_history() as history_id:',
@@ -344,6 +337,20 @@ function helperLines(checks: GalaxyChecks, entry: ToolCase["entry"]): string[] {
 }
 
 /** Text safe inside a Python triple-quoted docstring. */
+/** An API test class's opening: `ApiTestCase`, its populators built in `setUp`, then a blank line. */
+export function apiTestClassLines(className: string, populators: readonly ('DatasetPopulator' | 'DatasetCollectionPopulator' | 'WorkflowPopulator')[]): string[] {
+  const attribute = { DatasetPopulator: 'dataset_populator', DatasetCollectionPopulator: 'dataset_collection_populator', WorkflowPopulator: 'workflow_populator' } as const;
+  return [
+    `class ${className}(ApiTestCase):`,
+    '    dataset_populator: DatasetPopulator',
+    '',
+    '    def setUp(self):',
+    '        super().setUp()',
+    ...populators.map((p) => `        self.${attribute[p]} = ${p}(self.galaxy_interactor)`),
+    '',
+  ];
+}
+
 export function docstring(text: string): string {
   return text.replaceAll('\\', '\\\\').replaceAll('"""', '\\"\\"\\"');
 }

@@ -1,7 +1,7 @@
 import type { JsonValue } from '../model/case.js';
 import type { WorkflowTrace } from '../executor/invoke-workflow.js';
 import type { GaWorkflow, WorkflowCase } from '../model/workflow.js';
-import { docstring, FETCH_COLLECTION_HELPER, fetchElements, GALAXY_TOOL_CONF, galaxyToolXml, pyInputs, pyLiteral, pyString } from './galaxy-test.js';
+import { apiTestClassLines, docstring, FETCH_COLLECTION_HELPER, fetchElements, GALAXY_TOOL_CONF, galaxyToolXml, pyInputs, pyLiteral, pyString } from './galaxy-test.js';
 
 /**
  * A workflow invocation case as a Galaxy API test: a pytest in the style of
@@ -97,15 +97,7 @@ export function galaxyWorkflowApiTest(
     `EXPECTED_JOBS = ${e.jobs}`,
     '',
     '',
-    `class ${className}(ApiTestCase):`,
-    '    dataset_populator: DatasetPopulator',
-    '',
-    '    def setUp(self):',
-    '        super().setUp()',
-    '        self.dataset_populator = DatasetPopulator(self.galaxy_interactor)',
-    '        self.dataset_collection_populator = DatasetCollectionPopulator(self.galaxy_interactor)',
-    '        self.workflow_populator = WorkflowPopulator(self.galaxy_interactor)',
-    '',
+    ...apiTestClassLines(className, ['DatasetPopulator', 'DatasetCollectionPopulator', 'WorkflowPopulator']),
     ...[...toolIds.values()].map((id) => `    @skip_without_tool(${pyString(id)})`),
     '    def test_workflow_invocation(self):',
     '        with self.dataset_populator.test_history() as history_id:',
