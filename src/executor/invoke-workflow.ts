@@ -49,7 +49,7 @@ export interface StepTrace {
   /** Tool steps: the expansion of the step's request, once reached. */
   expansion: Expansion | null;
   request: RequestInputs | null;
-  /** Jobs the step made, in order, with the combination each ran. */
+  /** Jobs the step made, in order, with the combination each ran and the scheduling pass that made it. */
   readonly jobs: { id: number; combination: number; pass: number }[];
   icjId: number | null;
   /** Connections into the step: input name → upstream step and output name, and the value that arrived. */
@@ -85,6 +85,8 @@ export interface WorkflowTrace {
    * model runs no job to the end, so they are not counted as never finishing.
    */
   readonly waitingForJobs: number[];
+  /** History collections an upload populated during the run (`scheduling.populated_at`), with the pass they were populated before. */
+  readonly populated: { readonly hdcaId: number; readonly pass: number }[];
 }
 
 /** The stored workflow's rows (written before the request): workflow id per graph, step ids per (graph, order index). */
@@ -177,7 +179,7 @@ export function invokeWorkflow(
   expansionSettings: ExpansionSettings,
 ): WorkflowTrace {
   const graph = stored.graph;
-  const trace: WorkflowTrace = { refused: null, invocations: [], steps: [], passes: 0, unfinished: [], waitingForJobs: [] };
+  const trace: WorkflowTrace = { refused: null, invocations: [], steps: [], passes: 0, unfinished: [], waitingForJobs: [], populated: [] };
   if (graph.hasCycles) return { ...trace, refused: CYCLES_MESSAGE };
   const expanded = expandWorkflowInputs(c.invocation.inputs);
   if (!expanded.ok) return { ...trace, refused: expanded.message };
@@ -190,7 +192,7 @@ export function invokeWorkflow(
     datasets: [...c.history.datasets],
     collections: [...c.history.collections],
     elements,
-    fixture: { elementId: (hdcaId, path) => elements.get(elementKey(hdcaId, path)) ?? fixture.elementId(hdcaId, path) },
+    fixture: { elementId: (hdcaId, path) => elements.get(elementKey(hdcaId, path)) ?? fixture.elementId(hdcaId, path), collectionRow: fixture.collectionRow },
     toolSources: new Map(),
     trace,
     history: null,
@@ -203,6 +205,7 @@ export function invokeWorkflow(
     const active = invocations.filter((i) => i.trace.state === 'new' || i.trace.state === 'ready');
     if (active.length === 0) break;
     trace.passes = pass + 1;
+    populateInputCollections(invoker, scheduling, pass);
     for (const invocation of active) invokePass(invoker, invocation, pass, scheduling);
   }
   for (const i of invocations) {
@@ -211,6 +214,29 @@ export function invokeWorkflow(
     else trace.unfinished.push(i.trace.id);
   }
   return trace;
+}
+
+/**
+ * Inputs not yet populated (`scheduling.populated_at`): a history collection
+ * the request names while an upload still fills it is `new`; the upload's
+ * job finishing marks it populated (`DatasetCollection.mark_as_populated`,
+ * model/__init__.py) between two scheduling passes, and from the next pass
+ * the steps reading it are no longer delayed (`replacementForConnection`).
+ */
+function populateInputCollections(invoker: Invoker, scheduling: SchedulingOptions, pass: number): void {
+  for (const [key, at] of Object.entries(scheduling.populated_at ?? {})) {
+    if (at !== pass) continue;
+    const hdcaId = Number(key);
+    const index = invoker.collections.findIndex((h) => h.id === hdcaId);
+    if (index < 0 || invoker.collections[index]!.populated_state !== 'new') continue;
+    const { populated_state: _new, ...populated } = invoker.collections[index]!;
+    invoker.collections[index] = populated;
+    invoker.history = null;
+    const row = invoker.fixture.collectionRow(hdcaId);
+    if (row !== null) invoker.session.set(row, 'populated_state', 'ok');
+    invoker.trace.populated.push({ hdcaId, pass });
+  }
+  invoker.session.commit();
 }
 
 /** An invocation whose last pass waited only for collections jobs fill (no tool step part-way through its slices) is waiting for its jobs, not stuck. */
@@ -313,7 +339,7 @@ function invokePass(invoker: Invoker, invocation: Invocation, pass: number, sche
     const run = existing ?? newStepRun(invoker, invocation, step);
     const outcome = executeModule(invoker, invocation, step, run, pass, jobsLeft, scheduling);
     if (outcome.kind === 'failed') {
-      fail(invoker, invocation, outcome.reason, outcome.details, step, outcome.dependent);
+      fail(invoker, invocation, outcome, step);
       return;
     }
     if (outcome.kind === 'cancelled') {
@@ -381,8 +407,9 @@ function recoverPauseOutputs(invoker: Invoker, invocation: Invocation, pass: num
   invoker.session.commit();
 }
 
-function fail(invoker: Invoker, invocation: Invocation, reason: string, details: string | null, step: StepNode, dependent: number | null): void {
+function fail(invoker: Invoker, invocation: Invocation, failure: Failure, step: StepNode): void {
   const { session } = invoker;
+  const { reason, details, dependent } = failure;
   invocation.trace.state = 'failed';
   invocation.trace.message = `${reason}${details === null ? '' : `: ${details}`}`;
   session.set(invocation.row, 'state', 'failed');
@@ -390,8 +417,12 @@ function fail(invoker: Invoker, invocation: Invocation, reason: string, details:
     workflow_invocation_id: invocation.row.id,
     reason,
     details: details === null ? null : details.slice(0, 255),
+    output_name: failure.outputName ?? null,
     workflow_step_id: invocation.stored.stepIds.get(step.orderIndex)!,
     dependent_workflow_step_id: dependent === null ? null : (invocation.stored.stepIds.get(dependent) ?? null),
+    job_id: failure.jobId ?? null,
+    hda_id: failure.hdaId ?? null,
+    hdca_id: failure.hdcaId ?? null,
   });
   session.commit();
 }
@@ -430,8 +461,24 @@ type ModuleOutcome =
   | { readonly kind: 'scheduled'; readonly jobs: number }
   | { readonly kind: 'partial'; readonly jobs: number }
   | { readonly kind: 'delayed'; readonly jobs: number }
-  | { readonly kind: 'failed'; readonly reason: string; readonly details: string | null; readonly dependent: number | null }
+  | ({ readonly kind: 'failed' } & Failure)
   | { readonly kind: 'cancelled'; readonly reason: string };
+
+/**
+ * What a `FailWorkflowEvaluation` records (`InvocationFailure*`, schema
+ * invocation.py, written as a `workflow_invocation_message`): its reason, the
+ * step it failed at, the step it depended on, and the output, job, dataset or
+ * collection it names.
+ */
+interface Failure {
+  readonly reason: string;
+  readonly details: string | null;
+  readonly dependent: number | null;
+  readonly outputName?: string;
+  readonly jobId?: number;
+  readonly hdaId?: number;
+  readonly hdcaId?: number;
+}
 
 const DELAYED = { kind: 'delayed', jobs: 0 } as const;
 
@@ -440,19 +487,34 @@ type Replacement = { readonly ok: true; readonly value: StepValue } | { readonly
 /**
  * `WorkflowProgress.replacement_for_connection` (run.py): the upstream step's
  * output, or a delay while the upstream step is not scheduled (a pause not
- * reviewed, a partial map-over) or its collection is not populated; an
- * output the upstream step does not have fails the invocation with
- * `output_not_found` (`InvocationFailureOutputNotFound`).
+ * reviewed, a partial map-over); an output the upstream step does not have
+ * fails the invocation with `output_not_found`
+ * (`InvocationFailureOutputNotFound`). A collection not populated delays the
+ * step while it is waiting for elements; else it will never be populated and
+ * the invocation fails with `collection_failed`
+ * (`InvocationFailureCollectionFailed`, naming the HDCA). Galaxy's
+ * `HistoryDatasetCollectionAssociation.waiting_for_elements`
+ * (model/__init__.py) is `DatasetCollection.waiting_for_elements` (the
+ * collection, or one nested in it, is `new`) unless all of the HDCA's jobs
+ * have ended, which no job does here. The collection's state is read as it is
+ * now: an upload may have populated it since the upstream step recorded it.
  */
-function replacementForConnection(invocation: Invocation, from: number, outputName: string): Replacement {
+function replacementForConnection(invoker: Invoker, invocation: Invocation, from: number, outputName: string): Replacement {
   const upstream = invocation.steps.get(from);
   const node = invocation.stored.graph.steps.find((s) => s.orderIndex === from)!;
-  if (!stepOutputNames(node).includes(outputName)) return { ok: false, outcome: { kind: 'failed', reason: 'output_not_found', details: `${outputName} of step ${from}`, dependent: from } };
+  if (!stepOutputNames(node).includes(outputName)) return { ok: false, outcome: { kind: 'failed', reason: 'output_not_found', details: `${outputName} of step ${from}`, dependent: from, outputName } };
   if (upstream === undefined || upstream.outputs === null) return { ok: false, outcome: DELAYED };
-  const value = upstream.outputs.get(outputName) ?? { kind: 'none' as const };
-  if (value.kind === 'collection' && (value.collection.populated_state ?? 'ok') !== 'ok') {
-    invocation.waitsForJobs = true;
-    return { ok: false, outcome: DELAYED };
+  let value = upstream.outputs.get(outputName) ?? { kind: 'none' as const };
+  if (value.kind === 'collection') {
+    const hdcaId = value.id;
+    const current = invoker.collections.find((h) => h.id === hdcaId) ?? value.collection;
+    if (current !== value.collection) value = { kind: 'collection', id: hdcaId, collection: current };
+    const state = current.populated_state ?? 'ok';
+    if (state !== 'ok') {
+      if (state !== 'new') return { ok: false, outcome: { kind: 'failed', reason: 'collection_failed', details: null, dependent: from, hdcaId } };
+      invocation.waitsForJobs = true;
+      return { ok: false, outcome: DELAYED };
+    }
   }
   return { ok: true, value };
 }
@@ -469,7 +531,7 @@ function executeModule(invoker: Invoker, invocation: Invocation, step: StepNode,
     case 'subworkflow':
       return subworkflowModule(invoker, invocation, step, run, pass, scheduling);
     case 'tool':
-      return toolModule(invoker, invocation, step, run, jobsLeft);
+      return toolModule(invoker, invocation, step, run, jobsLeft, pass);
   }
 }
 
@@ -495,7 +557,7 @@ function pauseModule(invoker: Invoker, invocation: Invocation, step: StepNode, r
   if (run.trace.passes === 1) {
     const connection = step.connections.get('input')?.[0];
     if (connection !== undefined) {
-      const replacement = replacementForConnection(invocation, connection.id, connection.output_name);
+      const replacement = replacementForConnection(invoker, invocation, connection.id, connection.output_name);
       if (!replacement.ok) {
         run.trace.passes = 0; // not reached yet: the pause starts once its input is there
         return replacement.outcome;
@@ -533,7 +595,7 @@ function subworkflowModule(invoker: Invoker, invocation: Invocation, step: StepN
         child.inputs.set(inner.orderIndex, { kind: 'none' });
         continue;
       }
-      const replacement = replacementForConnection(invocation, connection.id, connection.output_name);
+      const replacement = replacementForConnection(invoker, invocation, connection.id, connection.output_name);
       if (!replacement.ok) {
         child.inputs.clear();
         return replacement.outcome;
@@ -565,13 +627,13 @@ function subworkflowModule(invoker: Invoker, invocation: Invocation, step: StepN
  * cannot expand fails the invocation (`unexpected_failure` with the message,
  * as the scheduler's catch-all records a MessageException).
  */
-function toolModule(invoker: Invoker, invocation: Invocation, step: StepNode, run: StepRun, jobsLeft: number): ModuleOutcome {
+function toolModule(invoker: Invoker, invocation: Invocation, step: StepNode, run: StepRun, jobsLeft: number, pass: number): ModuleOutcome {
   if (run.tool === null) {
     const values = new Map<string, StepValue[]>();
     for (const connection of run.trace.connections) {
       // A non-data connection is no tool input: the tool's inputs never ask for it (`replacement_for_input`).
       if (connection.input === NON_DATA_CONNECTION) continue;
-      const replacement = replacementForConnection(invocation, connection.from, connection.outputName);
+      const replacement = replacementForConnection(invoker, invocation, connection.from, connection.outputName);
       if (!replacement.ok) return replacement.outcome;
       connection.value = replacement.value;
       values.set(connection.input, [...(values.get(connection.input) ?? []), replacement.value]);
@@ -617,7 +679,7 @@ function toolModule(invoker: Invoker, invocation: Invocation, step: StepNode, ru
   const before = invoker.session.rows.length;
   const result = toolStepPass(run.run!, expansion, run.tool, jobsLeft, run.skip);
   const created = invoker.session.rows.slice(before);
-  for (const row of created) if (row.table === 'job') run.trace.jobs.push({ id: row.id, combination: row.slice?.combination ?? 0, pass: row.slice?.pass ?? 0 });
+  for (const row of created) if (row.table === 'job') run.trace.jobs.push({ id: row.id, combination: row.slice?.combination ?? 0, pass });
   const implicit = run.tool.step.implicit;
   run.trace.icjId = implicit !== null && implicit.icj.persisted && implicit.outputs.length > 0 ? implicit.icj.id : null;
   if (result.remaining) return { kind: 'partial', jobs: result.executed };

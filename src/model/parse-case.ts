@@ -217,6 +217,7 @@ function readWorkflowCase(object: JsonObject, source: string): { case: Case; app
   const inputs = expectObject(invocationObject['inputs'] ?? {}, `${source}.invocation.inputs`) as WorkflowCase['invocation']['inputs'];
   const batch = optional(invocationObject, 'batch', (v, p) => expectBoolean(v, p), `${source}.invocation`);
   const scheduling = optional(object, 'scheduling', parseScheduling, source);
+  checkPopulatedAt(scheduling, history, `${source}.scheduling.populated_at`);
   let graph;
   try {
     graph = workflowGraph(workflow, tools);
@@ -286,11 +287,36 @@ function parseGaWorkflow(value: unknown, path: string, depth: number): GaWorkflo
 
 function parseScheduling(value: unknown, path: string): SchedulingOptions {
   const object = expectObject(value, path);
-  expectKnownKeys(object, ['jobs_per_iteration', 'budget', 'review'], path);
+  expectKnownKeys(object, ['jobs_per_iteration', 'budget', 'review', 'populated_at'], path);
   const jobs = optional(object, 'jobs_per_iteration', (v, p) => expectInteger(v, p, 1), path);
   const budget = optional(object, 'budget', (v, p) => expectInteger(v, p, 1), path);
   const review = optional(object, 'review', (v, p) => expectOneOf(v, ['approve', 'cancel'] as const, p), path);
-  return { ...(jobs === undefined ? {} : { jobs_per_iteration: jobs }), ...(budget === undefined ? {} : { budget }), ...(review === undefined ? {} : { review }) };
+  const populatedAt = optional(object, 'populated_at', parsePopulatedAt, path);
+  return {
+    ...(jobs === undefined ? {} : { jobs_per_iteration: jobs }),
+    ...(budget === undefined ? {} : { budget }),
+    ...(review === undefined ? {} : { review }),
+    ...(populatedAt === undefined ? {} : { populated_at: populatedAt }),
+  };
+}
+
+function parsePopulatedAt(value: unknown, path: string): { readonly [hdcaId: string]: number } {
+  const object = expectObject(value, path);
+  const out: { [hdcaId: string]: number } = {};
+  for (const [key, pass] of Object.entries(object)) {
+    if (!/^[1-9][0-9]*$/.test(key)) fail(`${path}.${key}`, 'expected a history collection id as the key');
+    out[key] = expectInteger(pass, `${path}.${key}`, 0);
+  }
+  return out;
+}
+
+/** Each collection `populated_at` names is one of the history's, not yet populated (`populated_state: "new"`). */
+function checkPopulatedAt(scheduling: SchedulingOptions | undefined, history: History, path: string): void {
+  for (const key of Object.keys(scheduling?.populated_at ?? {})) {
+    const collection = history.collections.find((c) => c.id === Number(key));
+    if (collection === undefined) fail(`${path}.${key}`, `no collection ${key} in the history`);
+    if (collection.populated_state !== 'new') fail(`${path}.${key}`, `collection ${key} is not waiting to be populated (its populated_state is ${JSON.stringify(collection.populated_state ?? 'ok')}, not "new")`);
+  }
 }
 
 /** parseCase for a tool execution: a workflow invocation case is refused. */

@@ -78,6 +78,14 @@ export interface SchedulingOptions {
   readonly budget?: number;
   /** The action taken on every pause step after its first pass (`PUT .../steps/{id}`); absent = never reviewed. */
   readonly review?: 'approve' | 'cancel';
+  /**
+   * Inputs not yet populated: history collections the request names while
+   * they are still being filled (`populated_state: "new"` in the history, as
+   * an upload into a new collection leaves them until its job finishes), each
+   * with the scheduling pass before which it becomes populated. A `new`
+   * collection not named here stays unpopulated for the whole run.
+   */
+  readonly populated_at?: { readonly [hdcaId: string]: number };
 }
 
 export const DEFAULT_SCHEDULING_BUDGET = 24;

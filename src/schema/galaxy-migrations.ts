@@ -63,7 +63,7 @@ const baseline: Migration = {
     createTable('workflow_request_to_input_collection_dataset', ['name', 'workflow_invocation_id', 'workflow_step_id', 'dataset_collection_id']),
     createTable('workflow_request_input_step_parameter', ['workflow_invocation_id', 'workflow_step_id', 'parameter_value']),
     createTable('workflow_invocation_to_subworkflow_invocation_association', ['workflow_invocation_id', 'subworkflow_invocation_id', 'workflow_step_id']),
-    createTable('workflow_invocation_message', ['workflow_invocation_id', 'reason', 'details', 'workflow_step_id', 'dependent_workflow_step_id']),
+    createTable('workflow_invocation_message', ['workflow_invocation_id', 'reason', 'details', 'output_name', 'workflow_step_id', 'dependent_workflow_step_id', 'job_id', 'hda_id', 'hdca_id']),
     createTable('workflow_invocation_step', ['workflow_invocation_id', 'workflow_step_id', 'state', 'job_id', 'implicit_collection_jobs_id', 'action']),
     createTable('workflow_invocation_step_output_dataset_association', ['workflow_invocation_step_id', 'dataset_id', 'output_name']),
     createTable('workflow_invocation_step_output_dataset_collection_association', ['workflow_invocation_step_id', 'dataset_collection_id', 'output_name']),

@@ -218,10 +218,14 @@ export const GALAXY_SCHEMA = {
     columns: {
       id,
       workflow_invocation_id: fk('workflow_invocation', { nullable: false }),
-      reason: str(),
+      reason: str(32),
       details: str(),
+      output_name: str(),
       workflow_step_id: fk('workflow_step'),
       dependent_workflow_step_id: fk('workflow_step'),
+      job_id: fk('job'),
+      hda_id: fk('history_dataset_association'),
+      hdca_id: fk('history_dataset_collection_association'),
     },
   },
   workflow_invocation_step: {

@@ -9,6 +9,7 @@ import { connectionsReachUpstreamOutputs } from '../../properties/connections-re
 import { CAT1, MULTI, NO_OUTPUTS, WorkflowBuilder, rowsOf, tool, workflowCase } from '../helpers/workflows.js';
 import { parse as parseYaml } from 'yaml';
 import { readWorkflowFile } from '../../src/model/read-workflow-file.js';
+import { tableLayouts } from '../../src/executor/tables.js';
 
 /** Like Galaxy's random_lines1 as far as cardinality goes: one data input, one data output. */
 const RANDOM_LINES = tool('random_lines1', [{ name: 'input', type: 'data' }], ['out_file1']);
@@ -304,6 +305,55 @@ steps:
     expect(trace.invocations[0]!.message).toMatch(/^output_not_found/);
     expect(rows['workflow_invocation_message']).toBe(1);
     expect(rows['job']).toBe(1);
+  });
+
+  it('inputs not yet populated: a step mapping over a collection an upload still fills waits, without jobs, until the collection is populated (replacement_for_connection: waiting_for_elements)', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.collectionInput('input1', 'list');
+    w.tool('cat1', { input1: [input, 'output'] });
+    const uploading = { ...list(1, [1, 2]), populated_state: 'new' };
+    const parts = { workflow: w.build(), tools: [CAT1], datasets: 2, collections: [uploading], inputs: { 0: hdca(1) } };
+    const populated = await planAndWrite(workflowCase({ ...parts, scheduling: { populated_at: { '1': 2 } } }));
+    // Passes 0 and 1: the input step is scheduled (InputModule reads no state), the tool step has its row, delayed.
+    expect(populated.trace.steps[1]!.jobs.map((j) => j.pass)).toEqual([2, 2]);
+    expect(populated.trace.populated).toEqual([{ hdcaId: 1, pass: 2 }]);
+    expect(populated.trace.invocations[0]!.state).toBe('scheduled');
+    expect(populated.rows['job']).toBe(2);
+    expect(populated.rows['workflow_invocation_step']).toBe(2);
+    // The upload's end is the one update of the history collection's row (the fixture's first dataset_collection, id 1).
+    expect(populated.plan.statements.filter((st) => st.op === 'update' && st.table === 'dataset_collection' && st.id === 1).map((st) => st.op === 'update' && [st.column, st.value])).toEqual([['populated_state', 'ok']]);
+
+    const never = await planAndWrite(workflowCase(parts));
+    expect(never.rows['job'] ?? 0).toBe(0);
+    expect(never.trace.invocations[0]!.state).toBe('ready');
+    expect(never.outcome.snapshot!.steps.map((st) => st.state)).toEqual(['scheduled', 'new']);
+    // Waiting for the upload's job is not an invocation that never finishes.
+    expect(never.trace.waitingForJobs).toEqual([never.trace.invocations[0]!.id]);
+    expect(never.trace.unfinished).toEqual([]);
+  });
+
+  it('an input collection whose population failed fails the invocation with collection_failed, naming the collection (InvocationFailureCollectionFailed)', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.collectionInput('input1', 'list');
+    w.tool('cat1', { input1: [input, 'output'] });
+    const failed = { ...list(1, [1, 2]), populated_state: 'failed' };
+    const { plan, rows, trace } = await planAndWrite(workflowCase({ workflow: w.build(), tools: [CAT1], datasets: 2, collections: [failed], inputs: { 0: hdca(1) } }));
+    expect(trace.invocations[0]!.state).toBe('failed');
+    expect(trace.invocations[0]!.message).toBe('collection_failed');
+    expect(rows['job'] ?? 0).toBe(0);
+    const columns = tableLayouts('tes').workflow_invocation_message.columns;
+    const message = plan.statements.find((st) => st.op === 'insert' && st.table === 'workflow_invocation_message');
+    const cells = Object.fromEntries(columns.map((c, i) => [c, message!.op === 'insert' ? message!.values[i] : null]));
+    expect(cells).toMatchObject({ reason: 'collection_failed', hdca_id: 1, job_id: null, hda_id: null, workflow_step_id: trace.steps[1]!.workflowStepId, dependent_workflow_step_id: trace.steps[0]!.workflowStepId });
+  });
+
+  it('a case file naming a collection in populated_at that is not waiting to be populated is refused with one line', () => {
+    const w = new WorkflowBuilder();
+    const input = w.collectionInput('input1', 'list');
+    w.tool('cat1', { input1: [input, 'output'] });
+    const parts = { workflow: w.build(), tools: [CAT1], datasets: 2, collections: [list(1, [1, 2])], inputs: { 0: hdca(1) } };
+    expect(() => workflowCase({ ...parts, scheduling: { populated_at: { '1': 1 } } })).toThrow(/populated_at\.1: collection 1 is not waiting to be populated/);
+    expect(() => workflowCase({ ...parts, scheduling: { populated_at: { '7': 1 } } })).toThrow(/no collection 7 in the history/);
   });
 
   it('test_run_workflow_simple_conditional_step: a step whose when is false still makes its job, skipped', async () => {

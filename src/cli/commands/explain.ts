@@ -105,6 +105,7 @@ function workflowSteps(trace: WorkflowTrace) {
     passes: trace.passes,
     unfinished: trace.unfinished,
     waitingForJobs: trace.waitingForJobs,
+    populated: trace.populated,
     invocations: trace.invocations.map((i) => ({ id: i.id, parent: i.parentId, config: i.config, state: i.state, message: i.message })),
     steps: trace.steps.map((s) => ({
       invocation: s.invocationId,
@@ -126,6 +127,7 @@ function workflowSteps(trace: WorkflowTrace) {
 function formatWorkflow(w: ReturnType<typeof workflowSteps>): string[] {
   if (w.refused !== null) return [`invocation: Galaxy refuses the request: ${w.refused}`];
   const lines = [`invocations (${w.passes} scheduling pass${w.passes === 1 ? '' : 'es'}):`];
+  for (const p of w.populated) lines.push(`  collection ${p.hdcaId}: its upload populated it before pass ${p.pass}`);
   for (const i of w.invocations) {
     lines.push(`  invocation ${i.id}${i.parent === null ? ` (batch combination ${i.config})` : ` (subworkflow of invocation ${i.parent})`}: ${i.state}${i.message ? ` — ${i.message}` : ''}${w.unfinished.includes(i.id) ? ' — never finishes' : w.waitingForJobs.includes(i.id) ? ' — waits for a job to fill a collection (the model runs no job to the end)' : ''}`);
     for (const s of w.steps.filter((x) => x.invocation === i.id)) {
