@@ -19,7 +19,9 @@ import { NON_DATA_CONNECTION } from '../src/model/workflow-graph.js';
  * waiting on an earlier tool step by a non-data `$step` connection; pause
  * steps; subworkflow steps), the history its inputs come from, the invocation
  * request (one set of inputs, or a linked or `product` batch of several) and
- * the scheduling options (a job cap per pass, a review of pauses).
+ * the scheduling options (a job cap per pass, a review of pauses, an input
+ * collection an upload is still populating: populated before a later pass,
+ * never, or failed).
  *
  * A step only connects to an earlier step (a DAG by construction), and a
  * connection is chosen among the earlier outputs whose type the input
@@ -41,7 +43,7 @@ import { NON_DATA_CONNECTION } from '../src/model/workflow-graph.js';
  * connection, generated tools
  * rather than real ones (unless the pool is all there is), connections to
  * the first compatible output, plain datasets, smaller collections, a single
- * invocation, no job cap.
+ * invocation, no job cap, every input collection populated.
  */
 
 type InputSpec =
@@ -92,12 +94,23 @@ type StepSpec =
   | { readonly kind: 'pause'; readonly source: number }
   | { readonly kind: 'subworkflow'; readonly source: number; readonly inner: readonly ToolStepSpec[] };
 
+/**
+ * An input collection an upload is still populating (`scheduling.populated_at`):
+ * the n-th collection the request names, populated before a scheduling pass,
+ * never during the run, or whose population failed.
+ */
+interface UploadSpec {
+  readonly collection: number;
+  readonly populated: number | 'never' | 'failed';
+}
+
 export interface WorkflowSpec {
   readonly inputs: readonly InputSpec[];
   readonly steps: readonly StepSpec[];
   readonly batch: { readonly kind: 'none' } | { readonly kind: 'linked' | 'product'; readonly count: number };
   readonly jobsPerIteration: number | undefined;
   readonly review: 'approve' | 'cancel' | undefined;
+  readonly upload: UploadSpec | null;
 }
 
 const WORKFLOW_COLLECTION_TYPES = ['list', 'paired', 'list:paired', 'list:list'] as const;
@@ -166,6 +179,11 @@ export function workflowSpecArbitrary(constraints: GeneratorConstraints = DEFAUL
     ),
     jobsPerIteration: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 1 }),
     review: weighted<'approve' | 'cancel' | undefined>([undefined, 2], ['approve', 2], ['cancel', 1]),
+    upload: fc.oneof(
+      { withCrossShrink: true },
+      { arbitrary: fc.constant(null), weight: 6 },
+      { arbitrary: fc.record({ collection: fc.nat({ max: 3 }), populated: weighted<UploadSpec['populated']>([1, 2], [2, 1], [0, 1], ['never', 1], ['failed', 1]) }), weight: 1 },
+    ),
   });
 }
 
@@ -480,9 +498,11 @@ export function buildWorkflowCase(spec: WorkflowSpec): WorkflowCase {
     // Outputs keep their type; a structure known only inside the subworkflow is not matched outside.
     for (const e of exported) available.push({ source: [step, `sub${index}_${e.source[1]}`], type: e.type, structure: e.structure?.root.startsWith(`${index} inner_fresh`) ? null : e.structure });
   });
+  const populatedAt = uploading(b.collections, spec.upload);
   const scheduling: SchedulingOptions = {
     ...(spec.jobsPerIteration === undefined ? {} : { jobs_per_iteration: spec.jobsPerIteration }),
     ...(spec.review === undefined || !spec.steps.some((s) => s.kind === 'pause') ? {} : { review: spec.review }),
+    ...(populatedAt === null ? {} : { populated_at: populatedAt }),
   };
   const workflow: GaWorkflow = w.build();
   return {
@@ -493,4 +513,13 @@ export function buildWorkflowCase(spec: WorkflowSpec): WorkflowCase {
     invocation: { inputs, ...(batched > 0 ? { batch: true } : {}) },
     ...(Object.keys(scheduling).length === 0 ? {} : { scheduling }),
   };
+}
+
+/** Marks the upload's collection not yet populated (or failed) in the history; its `populated_at` entry, if it is populated during the run. */
+function uploading(collections: HistoryCollection[], upload: UploadSpec | null): { [hdcaId: string]: number } | null {
+  if (upload === null || collections.length === 0) return null;
+  const index = upload.collection % collections.length;
+  const target = collections[index]!;
+  collections[index] = { ...target, populated_state: upload.populated === 'failed' ? 'failed' : 'new' };
+  return typeof upload.populated === 'number' ? { [String(target.id)]: upload.populated } : null;
 }

@@ -14,17 +14,44 @@ import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
  * jobs did so only once the step it waits on had its step row `scheduled`
  * and every job of that step was made before its own
  * (`WorkflowInvoker.__check_implicitly_dependent_steps`, run.py).
+ *
+ * A connection reaches an input collection an upload is still populating
+ * only once it is populated: a step takes such a collection no earlier than
+ * the pass the case's `scheduling.populated_at` populates it before, and never
+ * one that stays unpopulated or whose population failed
+ * (`WorkflowProgress.replacement_for_connection`, run.py).
  */
 export const connectionsReachUpstreamOutputs = defineExecutionProperty({
   id: 'connections-reach-upstream-outputs',
   summary: 'every workflow connection reaches the outputs its upstream step recorded, and the downstream jobs read them',
   workflowOnly: true,
   needs: { columns: [['workflow_invocation_step_output_dataset_association', 'output_name'], ['workflow_invocation_step_output_dataset_collection_association', 'output_name'], ['workflow_invocation_step', 'state']] },
-  check({ plan, outcome }) {
+  check({ case: c, plan, outcome }) {
     const trace = plan.workflow;
     const snapshot = outcome.snapshot;
     if (trace === null || snapshot === null) return NOT_JUDGED;
     let judged = 0;
+    if (c.entry === 'workflow-invocation') {
+      for (const step of trace.steps) {
+        if (step.valuesPass === null) continue;
+        for (const connection of step.connections) {
+          const value = connection.value;
+          if (value?.kind !== 'collection') continue;
+          const given = c.history.collections.find((h) => h.id === value.id);
+          if (given === undefined || (given.populated_state ?? 'ok') === 'ok') continue;
+          judged++;
+          const at = given.populated_state === 'new' ? c.scheduling?.populated_at?.[String(value.id)] : undefined;
+          if (at !== undefined && step.valuesPass >= at) continue;
+          return {
+            kind: 'input-not-populated',
+            table: 'dataset_collection',
+            columns: ['populated_state'],
+            constraint: 'WorkflowProgress.replacement_for_connection',
+            message: `step ${step.orderIndex} of invocation ${step.invocationId} took collection ${value.id} on pass ${step.valuesPass}, though ${at === undefined ? (given.populated_state === 'new' ? 'its upload never populates it' : `its population ${given.populated_state}`) : `its upload populates it only before pass ${at}`}`,
+          };
+        }
+      }
+    }
     for (const step of trace.steps) {
       if (step.type !== 'tool' || step.jobs.length === 0) continue;
       for (const connection of step.connections) {

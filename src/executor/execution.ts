@@ -115,4 +115,6 @@ export interface ExecutorSettings {
   readonly stepOutputRows: 'twice-on-first-pass' | 'once';
   /** A step with a non-data connection waits for that step and its jobs (Galaxy), or not. */
   readonly implicitDependencies: 'checked' | 'ignored';
+  /** A step connected to an input collection not yet populated waits for it (Galaxy), or takes it as it is. */
+  readonly unpopulatedInputs: 'waited-for' | 'used';
 }

@@ -27,6 +27,8 @@ export interface ExecutorRules {
   readonly recordsStepOutputsTwice: boolean;
   /** `__check_implicitly_dependent_steps`: a `$step` connection delays the step until its step and jobs are done. */
   readonly checksImplicitDependencies: boolean;
+  /** `replacement_for_connection`: an input collection an upload has not populated yet delays the step. */
+  readonly waitsForUnpopulatedInputs: boolean;
 }
 
 export function executorRulesOf(settings: ExecutorSettings): ExecutorRules {
@@ -42,5 +44,6 @@ export function executorRulesOf(settings: ExecutorSettings): ExecutorRules {
     knowsSlicesByJob: settings.finishedSlices === 'job',
     recordsStepOutputsTwice: settings.stepOutputRows === 'twice-on-first-pass',
     checksImplicitDependencies: settings.implicitDependencies === 'checked',
+    waitsForUnpopulatedInputs: settings.unpopulatedInputs === 'waited-for',
   };
 }

@@ -56,6 +56,8 @@ export interface StepTrace {
   readonly connections: { readonly input: string; readonly from: number; readonly outputName: string; value: StepValue | null }[];
   /** The step's outputs once recorded. */
   outputs: { readonly name: string; readonly value: StepValue }[] | null;
+  /** The scheduling pass in which the step took its connected values (tool and subworkflow steps), once it did. */
+  valuesPass: number | null;
   passes: number;
 }
 
@@ -449,6 +451,7 @@ function newStepRun(invoker: Invoker, invocation: Invocation, step: StepNode): S
     icjId: null,
     connections: [...step.connections].flatMap(([input, cs]) => cs.map((c) => ({ input, from: c.id, outputName: c.output_name, value: null }))),
     outputs: null,
+    valuesPass: null,
     passes: 0,
   };
   invoker.trace.steps.push(trace);
@@ -510,7 +513,9 @@ function replacementForConnection(invoker: Invoker, invocation: Invocation, from
     const current = invoker.collections.find((h) => h.id === hdcaId) ?? value.collection;
     if (current !== value.collection) value = { kind: 'collection', id: hdcaId, collection: current };
     const state = current.populated_state ?? 'ok';
-    if (state !== 'ok') {
+    // A profile's scheduler that does not wait for an upload takes an input collection as it is (a planted bug).
+    const usedAsItIs = !invoker.rules.waitsForUnpopulatedInputs && invoker.c.history.collections.some((h) => h.id === hdcaId);
+    if (state !== 'ok' && !usedAsItIs) {
       if (state !== 'new') return { ok: false, outcome: { kind: 'failed', reason: 'collection_failed', details: null, dependent: from, hdcaId } };
       invocation.waitsForJobs = true;
       return { ok: false, outcome: DELAYED };
@@ -603,6 +608,7 @@ function subworkflowModule(invoker: Invoker, invocation: Invocation, step: StepN
       child.inputs.set(inner.orderIndex, replacement.value);
       for (const traced of run.trace.connections) if (traced.from === connection.id && traced.outputName === connection.output_name) traced.value = replacement.value;
     }
+    run.trace.valuesPass ??= pass;
   }
   invokePass(invoker, child, pass, scheduling);
   if (child.trace.state === 'failed') return { kind: 'failed', reason: 'unexpected_failure', details: `subworkflow invocation ${child.row.id} failed: ${child.trace.message ?? ''}`, dependent: null };
@@ -638,6 +644,7 @@ function toolModule(invoker: Invoker, invocation: Invocation, step: StepNode, ru
       connection.value = replacement.value;
       values.set(connection.input, [...(values.get(connection.input) ?? []), replacement.value]);
     }
+    run.trace.valuesPass = pass;
     let skip = false;
     const when = values.get('when');
     if (step.conditional) {

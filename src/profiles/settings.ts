@@ -83,6 +83,11 @@ export const SETTING_DEFINITIONS = [
     description: "a step with a non-data ($step) connection waits until that step is scheduled and its jobs have finished, as Galaxy's scheduler checks (__check_implicitly_dependent_steps), or is scheduled regardless",
   },
   {
+    name: 'workflow.unpopulatedInputs',
+    values: ['waited-for', 'used'],
+    description: "a step connected to an input collection an upload is still populating waits until it is populated, as Galaxy's scheduler does (replacement_for_connection, waiting_for_elements), or takes it as it is",
+  },
+  {
     name: 'extraction.dedup',
     values: ['none', 'drop', 'merge'],
     description: 'workflow extraction of work items sharing a (tier, source_id) key: keep every item, drop the later ones, or merge their outputs into one step',
@@ -151,5 +156,6 @@ export function executorSettingsOf(s: Settings): ExecutorSettings {
     finishedSlices: s['workflow.finishedSlices'],
     stepOutputRows: s['workflow.stepOutputRows'],
     implicitDependencies: s['workflow.implicitDependencies'],
+    unpopulatedInputs: s['workflow.unpopulatedInputs'],
   };
 }

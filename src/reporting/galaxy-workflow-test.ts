@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../errors.js';
 import type { JsonValue } from '../model/case.js';
 import type { WorkflowTrace } from '../executor/invoke-workflow.js';
 import type { GaWorkflow, WorkflowCase } from '../model/workflow.js';
@@ -43,6 +44,15 @@ export function galaxyWorkflowApiTest(
     readonly finding?: { readonly expects: string; readonly failsToday: string; readonly link: string };
   },
 ): GalaxyWorkflowTestExport {
+  // An upload a test could leave unfinished, or fail, at a given scheduling pass: Galaxy's test API gives no hold on either.
+  for (const h of c.history.collections) {
+    const state = h.populated_state ?? 'ok';
+    if (state === 'ok' || (state === 'new' && c.scheduling?.populated_at?.[String(h.id)] !== undefined)) continue;
+    throw new InvalidInputError(
+      `export --format galaxy-test: collection ${h.id} ${state === 'new' ? 'is never populated while the invocation runs' : `is ${state}`}, which a Galaxy API test cannot reproduce (an upload cannot be held unfinished or made to fail at a scheduling pass); replay, explain and the json and sql exports take the case`,
+    );
+  }
+  const uploads = Object.entries(c.scheduling?.populated_at ?? {});
   const slug = options.slug.replace(/[^A-Za-z0-9_]/g, '_');
   const toolIds = new Map(c.tools.map((t, i) => [t.id, `cardfuzz_${slug}_${i + 1}`]));
   const testPath = `lib/galaxy_test/api/test_cardfuzz_${slug}.py`;
@@ -74,6 +84,7 @@ export function galaxyWorkflowApiTest(
     `Run it: ./run_tests.sh -api ${testPath}`,
     '',
     "The test builds the case's history, creates the workflow, invokes it",
+    ...uploads.map(([id, pass]) => `(in the case an upload populates collection ${id} before scheduling pass ${pass}; the test uploads it and waits before invoking, and expects the counts the case ends with)`),
     ...(c.scheduling?.jobs_per_iteration === undefined ? [] : [`(the case schedules at most ${c.scheduling.jobs_per_iteration} jobs per iteration: run Galaxy with maximum_workflow_jobs_per_scheduling_iteration: ${c.scheduling.jobs_per_iteration})`]),
     `and expects what Galaxy's code means to do: ${e.refused === null ? `${e.invocations} invocation(s) ending ${e.states.join(', ')}, with ${e.stepRows.join(', ')} step row(s), and ${e.jobs} job(s)` : `the request refused: ${docstring(e.refused)}`}.`,
     '"""',

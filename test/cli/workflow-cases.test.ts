@@ -70,6 +70,30 @@ describe('workflow invocation cases', () => {
     expect(replay.stdout).toContain('fails (as recorded)');
   });
 
+  it('an input collection an upload still populates: explain shows when it was populated, export says so; one never populated or failed is not exported as a Galaxy test (one line, exit 2)', () => {
+    const dir = tempDir();
+    const example = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as { history: { collections: { id: number; populated_state?: string }[] }; scheduling?: Record<string, unknown> };
+    const uploading = structuredClone(example);
+    uploading.history.collections[0]!.populated_state = 'new';
+    uploading.scheduling = { ...uploading.scheduling, populated_at: { [String(uploading.history.collections[0]!.id)]: 2 } };
+    const later = join(dir, 'later.json');
+    writeFileSync(later, JSON.stringify(uploading));
+    const explained = runCli(['explain', later, '--profile', 'branch-fixed']);
+    expect(explained.stdout).toContain(`collection ${uploading.history.collections[0]!.id}: its upload populated it before pass 2`);
+    expect(explained.stdout).toContain('invocation 1 (batch combination 0): scheduled');
+    const exported = runCli(['export', later, '--format', 'galaxy-test', '--profile', 'branch-fixed', '--out', join(dir, 'out')]);
+    expect(exported.status).toBe(0);
+    const failed = structuredClone(example);
+    failed.history.collections[0]!.populated_state = 'failed';
+    const failedFile = join(dir, 'failed.json');
+    writeFileSync(failedFile, JSON.stringify(failed));
+    expect(runCli(['explain', failedFile, '--profile', 'branch-fixed']).stdout).toContain('invocation 1 (batch combination 0): failed — collection_failed');
+    const refused = runCli(['export', failedFile, '--format', 'galaxy-test', '--profile', 'branch-fixed', '--out', join(dir, 'out2')]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain('a Galaxy API test cannot reproduce');
+  });
+
   it('a malformed workflow is one line and exit 2', () => {
     const dir = tempDir();
     const bad = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as { workflow: { steps: Record<string, { tool_id?: string }> } };

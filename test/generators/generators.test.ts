@@ -37,6 +37,16 @@ describe('caseArbitrary', () => {
     expect(fc.sample(workflowCaseArbitrary(), { numRuns: 20, seed: 7 })).toEqual(workflows.slice(0, 20));
   });
 
+  it('generates input collections an upload still populates: populated before a later pass, never, or failed', () => {
+    const workflows = fc.sample(workflowCaseArbitrary(), { numRuns: 500, seed: 7 });
+    const later = workflows.filter((c) => Object.values(c.scheduling?.populated_at ?? {}).some((pass) => pass > 0));
+    const never = workflows.filter((c) => c.history.collections.some((h) => h.populated_state === 'new' && c.scheduling?.populated_at?.[String(h.id)] === undefined));
+    const failed = workflows.filter((c) => c.history.collections.some((h) => h.populated_state === 'failed'));
+    expect([later.length, never.length, failed.length].every((n) => n > 5)).toBe(true);
+    // Each named collection is one the history has, not yet populated.
+    for (const c of later) for (const id of Object.keys(c.scheduling!.populated_at!)) expect(c.history.collections.find((h) => h.id === Number(id))?.populated_state).toBe('new');
+  });
+
   it('biases towards cardinality boundaries: empty, single and several', () => {
     const batches = samples.flatMap((c) => Object.values(c.request) as unknown[]).filter((v): v is { values: unknown[] } => typeof v === 'object' && v !== null && 'values' in v);
     const lengths = new Set(batches.map((b) => Math.min(b.values.length, 3)));

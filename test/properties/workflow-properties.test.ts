@@ -26,6 +26,14 @@ describe('workflow properties on branch-fixed', () => {
     expect(Object.values((f!.case as WorkflowCase).workflow.steps).map((s) => s.type)).toEqual(['data_collection_input', 'tool']);
   });
 
+  it('connections-reach-upstream-outputs fails when the scheduler takes an input collection an upload has not populated, shrunk to an input and one step', async () => {
+    const f = findingFor(await fuzz('branch-fixed', { cases: 'workflow', runs: 800, settings: { 'workflow.unpopulatedInputs': 'used' }, properties: ['connections-reach-upstream-outputs'] }), 'connections-reach-upstream-outputs');
+    expect(f?.violation.kind).toBe('input-not-populated');
+    const c = f!.case as WorkflowCase;
+    expect(Object.values(c.workflow.steps).map((s) => s.type)).toEqual(['data_collection_input', 'tool']);
+    expect(c.history.collections.map((h) => h.populated_state)).toEqual(['new']);
+  });
+
   it('invocation-finishes (hazard) fails on a mapped step whose tool has no outputs under a job cap, shrunk to that step', async () => {
     const f = findingFor(await fuzz('branch-fixed', { cases: 'workflow', runs: 800, properties: ['invocation-finishes'] }), 'invocation-finishes');
     expect(f?.violation.kind).toBe('never-finishes');
