@@ -63,14 +63,22 @@ export class WorkflowBuilder {
     return this.#add({ type: 'pause', label: `pause ${this.#steps.length}`, input_connections: { input: connection(source) }, workflow_outputs: [] });
   }
 
-  /** A subworkflow step; `connections` by the inner input step's label. */
-  subworkflow(inner: GaWorkflow, connections: { readonly [innerLabel: string]: Source }, outputs: readonly GaWorkflowOutput[] = []): number {
+  /** A subworkflow step; `connections` by the inner input step's label; `when` makes it conditional on a boolean source. */
+  subworkflow(inner: GaWorkflow, connections: { readonly [innerLabel: string]: Source }, outputs: readonly GaWorkflowOutput[] = [], when?: Source): number {
     const input_connections: Record<string, GaConnection> = {};
     for (const [label, source] of Object.entries(connections)) {
       const innerStep = Object.values(inner.steps).find((s) => s.label === label);
       input_connections[label] = { ...connection(source), ...(innerStep === undefined ? {} : { input_subworkflow_step_id: innerStep.id }) };
     }
-    return this.#add({ type: 'subworkflow', label: `subworkflow ${this.#steps.length}`, subworkflow: inner, input_connections, workflow_outputs: outputs });
+    if (when !== undefined) input_connections['when'] = connection(when);
+    return this.#add({
+      type: 'subworkflow',
+      label: `subworkflow ${this.#steps.length}`,
+      subworkflow: inner,
+      input_connections,
+      workflow_outputs: outputs,
+      ...(when === undefined ? {} : { when: '$(inputs.when)' }),
+    });
   }
 
   build(): GaWorkflow {

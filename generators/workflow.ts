@@ -17,7 +17,7 @@ import { NON_DATA_CONNECTION } from '../src/model/workflow-graph.js';
  * collection, and boolean, integer and text parameter inputs; tool steps, some
  * conditional, some with a scalar parameter fed by a parameter input, some
  * waiting on an earlier tool step by a non-data `$step` connection; pause
- * steps; subworkflow steps), the history its inputs come from, the invocation
+ * steps; subworkflow steps, some conditional), the history its inputs come from, the invocation
  * request (one set of inputs, or a linked or `product` batch of several) and
  * the scheduling options (a job cap per pass, a review of pauses, an input
  * collection an upload is still populating: populated before a later pass,
@@ -92,7 +92,8 @@ export interface WorkflowToolPool {
 type StepSpec =
   | ToolStepSpec
   | { readonly kind: 'pause'; readonly source: number }
-  | { readonly kind: 'subworkflow'; readonly source: number; readonly inner: readonly ToolStepSpec[] };
+  /** A subworkflow step, conditional (`when`) on the n-th boolean input if there is one. */
+  | { readonly kind: 'subworkflow'; readonly source: number; readonly inner: readonly ToolStepSpec[]; readonly when: number | null };
 
 /**
  * An input collection an upload is still populating (`scheduling.populated_at`):
@@ -167,7 +168,7 @@ export function workflowSpecArbitrary(constraints: GeneratorConstraints = DEFAUL
     { withCrossShrink: true },
     { arbitrary: toolStep, weight: 8 },
     { arbitrary: fc.record({ kind: fc.constant('pause' as const), source: fc.nat({ max: 7 }) }), weight: 1 },
-    { arbitrary: fc.record({ kind: fc.constant('subworkflow' as const), source: fc.nat({ max: 7 }), inner: fc.array(toolStep, { minLength: 1, maxLength: 2 }) }), weight: 2 },
+    { arbitrary: fc.record({ kind: fc.constant('subworkflow' as const), source: fc.nat({ max: 7 }), inner: fc.array(toolStep, { minLength: 1, maxLength: 2 }), when }), weight: 2 },
   );
   return fc.record({
     inputs: fc.tuple(dataInput, fc.array(input, { maxLength: 2 })).map(([first, rest]) => [first, ...rest]),
@@ -494,7 +495,8 @@ export function buildWorkflowCase(spec: WorkflowSpec): WorkflowCase {
     outerFresh.forEach((f, k) => {
       connections[`inner_fresh${k + 1}`] = freshTop(w)(f.label, f.fresh).source;
     });
-    const step = w.subworkflow(inner.build(), connections);
+    const when = s.when !== null && booleans.length > 0 ? booleans[s.when % booleans.length]!.source : undefined;
+    const step = w.subworkflow(inner.build(), connections, [], when);
     // Outputs keep their type; a structure known only inside the subworkflow is not matched outside.
     for (const e of exported) available.push({ source: [step, `sub${index}_${e.source[1]}`], type: e.type, structure: e.structure?.root.startsWith(`${index} inner_fresh`) ? null : e.structure });
   });

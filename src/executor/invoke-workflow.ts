@@ -6,6 +6,7 @@ import { matchConnection, severalConnections, type ConnectedType } from '../mode
 import type { CollectionElement, History, HistoryCollection, HistoryDataset } from '../model/history.js';
 import { whenKey, type Tool, type ToolInput } from '../model/tool.js';
 import { DEFAULT_SCHEDULING_BUDGET, type SchedulingOptions, type WorkflowCase } from '../model/workflow.js';
+import { evaluateWhen } from '../model/when-expression.js';
 import { CYCLES_MESSAGE, NON_DATA_CONNECTION, isInputStep, stepOutputNames, subworkflowInputSteps, subworkflowOutputs, type StepNode, type WorkflowGraph } from '../model/workflow-graph.js';
 import type { ExecutionRun } from './execution-run.js';
 import type { ExecutorRules } from './executor-rules.js';
@@ -149,6 +150,12 @@ interface Invocation {
   readonly capped: boolean;
   /** In the last pass a step waited for a collection a job has not filled yet (here or in a subworkflow). */
   waitsForJobs: boolean;
+  /**
+   * A subworkflow invocation whose step's `when` was false, or inside one
+   * (`WorkflowProgress.when_values == [False]`, run.py): its tool steps make
+   * skipped jobs without evaluating their own `when`.
+   */
+  whenFalse: boolean;
 }
 
 interface StepRun {
@@ -289,7 +296,7 @@ function createInvocation(invoker: Invoker, stored: StoredWorkflow, parent: { in
   const row = session.add('workflow_invocation', { workflow_id: stored.workflowId, history_id: HISTORY_ID, state });
   const trace: InvocationTrace = { id: row.id, parentId: parent?.invocation.row.id ?? null, workflowId: stored.workflowId, config, state: 'new', message: null };
   invoker.trace.invocations.push(trace);
-  const invocation: Invocation = { trace, row, stored, inputs: new Map(), steps: new Map(), children: new Map(), capped: parent === null, waitsForJobs: false };
+  const invocation: Invocation = { trace, row, stored, inputs: new Map(), steps: new Map(), children: new Map(), capped: parent === null, waitsForJobs: false, whenFalse: false };
   for (const step of stored.graph.steps) {
     session.add('workflow_request_step_states', { workflow_invocation_id: row.id, workflow_step_id: stored.stepIds.get(step.orderIndex)!, value: JSON.stringify(step.state) });
   }
@@ -608,6 +615,23 @@ function subworkflowModule(invoker: Invoker, invocation: Invocation, step: StepN
       child.inputs.set(inner.orderIndex, replacement.value);
       for (const traced of run.trace.connections) if (traced.from === connection.id && traced.outputName === connection.output_name) traced.value = replacement.value;
     }
+    // SubWorkflowModule.execute: a step skipped by its parent passes False on; else its own `when` is evaluated over its inputs.
+    if (invocation.whenFalse) child.whenFalse = true;
+    else if (step.when !== null) {
+      const named = new Map<string, StepValue>();
+      for (const [name, cs] of step.connections) {
+        if (name === NON_DATA_CONNECTION || cs[0] === undefined) continue;
+        const replacement = replacementForConnection(invoker, invocation, cs[0].id, cs[0].output_name);
+        if (!replacement.ok) {
+          child.inputs.clear();
+          return replacement.outcome;
+        }
+        named.set(name, replacement.value);
+      }
+      const value = whenValue(step, named);
+      if (value === null) return { kind: 'failed', reason: 'when_not_boolean', details: null, dependent: null };
+      child.whenFalse = !value;
+    }
     run.trace.valuesPass ??= pass;
   }
   invokePass(invoker, child, pass, scheduling);
@@ -645,15 +669,20 @@ function toolModule(invoker: Invoker, invocation: Invocation, step: StepNode, ru
       values.set(connection.input, [...(values.get(connection.input) ?? []), replacement.value]);
     }
     run.trace.valuesPass = pass;
-    let skip = false;
-    const when = values.get('when');
-    if (step.conditional) {
-      values.delete('when');
-      const v = when?.[0];
-      if (v === undefined || v.kind !== 'parameter' || typeof v.value !== 'boolean') return { kind: 'failed', reason: 'when_not_boolean', details: null, dependent: null };
-      skip = !v.value;
-    }
     const tool = step.tool!;
+    let skip = false;
+    if (step.when !== null) {
+      // Step inputs that are no tool input (the ones the expression reads) reach only the expression.
+      const named = new Map([...values].map(([name, vs]) => [name, vs[0]!]));
+      for (const name of named.keys()) if (!name.includes('|') && !tool.inputs.some((i) => i.name === name)) values.delete(name);
+      // ToolModule.execute: a slice whose when_value is False is skipped without evaluating the step's own `when`.
+      if (!invocation.whenFalse) {
+        const value = whenValue(step, named);
+        if (value === null) return { kind: 'failed', reason: 'when_not_boolean', details: null, dependent: null };
+        skip = !value;
+      }
+    }
+    if (invocation.whenFalse) skip = true;
     const request = toolStepRequest(tool, step.state, values);
     // Of several connections into an input that takes the first only, the others carry nothing into the step.
     for (const [name, vs] of values) {
@@ -692,6 +721,20 @@ function toolModule(invoker: Invoker, invocation: Invocation, step: StepNode, ru
   if (result.remaining) return { kind: 'partial', jobs: result.executed };
   setStepOutputs(invoker, invocation, step, run, toolOutputs(invoker, run));
   return { kind: 'scheduled', jobs: result.executed };
+}
+
+/**
+ * `evaluate_value_from_expressions` (modules.py) for a step's `when`, over
+ * the values connected to the step's inputs by name (a parameter's value; a
+ * dataset or collection is an object): true, false, or null when the result is
+ * not a boolean (`when_not_boolean`). An expression cardfuzz does not read
+ * never reaches here (the readers say "not modelled").
+ */
+function whenValue(step: StepNode, named: ReadonlyMap<string, StepValue>): boolean | null {
+  if (step.when === null || step.when === 'unread') return null;
+  const inputs = new Map<string, unknown>();
+  for (const [name, value] of named) inputs.set(name, value.kind === 'parameter' ? value.value : value.kind === 'none' ? null : {});
+  return evaluateWhen(step.when, inputs);
 }
 
 /** The history a step's request is expanded against: the fixture and every output made so far. */

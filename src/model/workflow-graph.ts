@@ -1,6 +1,7 @@
 import type { RequestInputs } from './case.js';
 import { severalConnections } from './connection-match.js';
 import type { Tool, ToolOutput } from './tool.js';
+import { readWhenExpression, type WhenExpression } from './when-expression.js';
 import type { GaConnection, GaStep, GaWorkflow, GaWorkflowOutput, WorkflowStepType } from './workflow.js';
 
 /**
@@ -26,8 +27,10 @@ export interface StepNode {
   readonly connections: ReadonlyMap<string, readonly GaConnection[]>;
   readonly workflowOutputs: readonly GaWorkflowOutput[];
   readonly subworkflow: WorkflowGraph | null;
-  /** A conditional step (`when` set, fed by the `when` connection). */
+  /** A conditional step (`when` set). */
   readonly conditional: boolean;
+  /** Its `when` as cardfuzz reads it (when-expression.ts); `unread` for an expression it does not read. */
+  readonly when: WhenExpression | 'unread' | null;
 }
 
 export interface WorkflowGraph {
@@ -54,6 +57,16 @@ export const NON_DATA_CONNECTION = '__NO_INPUT_OUTPUT_NAME__';
 
 /** Galaxy would not build or import this workflow; `reason` is Galaxy's. */
 export class WorkflowRefused extends Error {}
+
+/** Steps whose `when` expression cardfuzz does not read (when-expression.ts), one line each, for the readers to say "not modelled". */
+export function unreadWhenExpressions(graph: WorkflowGraph, path = ''): string[] {
+  const found: string[] = [];
+  for (const step of graph.steps) {
+    if (step.when === 'unread') found.push(`${path}step ${step.orderIndex}: a when expression other than $(inputs.NAME), $(!inputs.NAME), $(true) or $(false)`);
+    if (step.subworkflow !== null) found.push(...unreadWhenExpressions(step.subworkflow, `${path}step ${step.orderIndex} > `));
+  }
+  return found;
+}
 
 /**
  * Inputs fed by several connections that Galaxy merges into a new collection:
@@ -176,6 +189,7 @@ function readStep(key: string, step: GaStep, tools: ReadonlyMap<string, Tool>, a
     workflowOutputs: step.workflow_outputs ?? [],
     subworkflow,
     conditional: step.when !== undefined && step.when !== null && step.when !== '',
+    when: step.when === undefined || step.when === null || step.when === '' ? null : (readWhenExpression(step.when) ?? 'unread'),
   };
 }
 

@@ -10,6 +10,7 @@ import { CAT1, MULTI, NO_OUTPUTS, WorkflowBuilder, rowsOf, tool, workflowCase } 
 import { parse as parseYaml } from 'yaml';
 import { readWorkflowFile } from '../../src/model/read-workflow-file.js';
 import { tableLayouts } from '../../src/executor/tables.js';
+import type { RowStatement as PlannedStatement } from '../../src/executor/unit-of-work.js';
 
 /** Like Galaxy's random_lines1 as far as cardinality goes: one data input, one data output. */
 const RANDOM_LINES = tool('random_lines1', [{ name: 'input', type: 'data' }], ['out_file1']);
@@ -366,6 +367,76 @@ steps:
     const job = plan.statements.find((s) => s.op === 'insert' && s.table === 'job');
     expect(job?.op === 'insert' && job.values.includes('skipped')).toBe(true);
     expect(rows['workflow_request_input_step_parameter']).toBe(1);
+  });
+
+  const CONDITIONAL_SUBWORKFLOW = (input: string) => `
+class: GalaxyWorkflow
+inputs:
+  should_run: boolean
+  some_input: ${input}
+steps:
+  subworkflow:
+    run:
+      class: GalaxyWorkflow
+      inputs:
+        some_input: ${input}
+        should_run: boolean
+      outputs:
+        inner_out:
+          outputSource: a_tool_step/out_file1
+      steps:
+        a_tool_step:
+          tool_id: cat1
+          in: {input1: some_input}
+    in: {some_input: some_input, should_run: should_run}
+    when: $(inputs.should_run)
+`;
+  const jobStates = (plan: { statements: readonly PlannedStatement[] }) => {
+    const state = tableLayouts('tes').job.columns.indexOf('state');
+    return plan.statements.flatMap((st) => (st.op === 'insert' && st.table === 'job' ? [st.values[state]] : []));
+  };
+
+  it('test_run_workflow_subworkflow_conditional_step: a subworkflow step whose when is false runs its child with the inner job skipped (1 skipped job)', async () => {
+    const workflow = readWorkflowFile(parseYaml(CONDITIONAL_SUBWORKFLOW('data')), 'conditional subworkflow', [CAT1]).workflow;
+    const parts = { workflow, tools: [CAT1], datasets: 1 };
+    const skipped = await planAndWrite(workflowCase({ ...parts, inputs: { 0: false, 1: hda(1) } }));
+    expect(jobStates(skipped.plan)).toEqual(['skipped']);
+    expect(skipped.trace.invocations.map((i) => i.state)).toEqual(['scheduled', 'scheduled']);
+    const ran = await planAndWrite(workflowCase({ ...parts, inputs: { 0: true, 1: hda(1) } }));
+    expect(jobStates(ran.plan)).toEqual(['new']);
+  });
+
+  it('test_run_workflow_subworkflow_conditional_with_simple_mapping_step: false over a list of 2: the inner mapped step makes 2 skipped jobs', async () => {
+    const workflow = readWorkflowFile(parseYaml(CONDITIONAL_SUBWORKFLOW('collection')), 'conditional mapped subworkflow', [CAT1]).workflow;
+    const { plan, trace } = await planAndWrite(workflowCase({ workflow, tools: [CAT1], datasets: 2, collections: [list(1, [1, 2])], inputs: { 0: false, 1: hdca(1) } }));
+    expect(jobStates(plan)).toEqual(['skipped', 'skipped']);
+    expect(trace.steps.find((st) => st.type === 'tool')!.icjId).not.toBeNull();
+  });
+
+  it('a when is read as Galaxy evaluates it: $(inputs.NAME) of any input name, its negation, constants; a non-boolean fails with when_not_boolean; another expression is not modelled', async () => {
+    const tool = (when: string, flag: string) => `
+class: GalaxyWorkflow
+inputs:
+  data: data
+  ${flag}: boolean
+steps:
+  cat:
+    tool_id: cat1
+    in: {input1: data, ${flag}: ${flag}}
+    when: ${when}
+`;
+    const run = async (when: string, flag: string, value: unknown) => {
+      const workflow = readWorkflowFile(parseYaml(tool(when, flag)), 'when', [CAT1]).workflow;
+      return planAndWrite(workflowCase({ workflow, tools: [CAT1], datasets: 1, inputs: { 0: hda(1), 1: value as never } }));
+    };
+    expect(jobStates((await run('$(inputs.go)', 'go', false)).plan)).toEqual(['skipped']);
+    expect(jobStates((await run('$(inputs.go)', 'go', true)).plan)).toEqual(['new']);
+    expect(jobStates((await run('$(!inputs.go)', 'go', true)).plan)).toEqual(['skipped']);
+    expect(jobStates((await run('$(false)', 'go', true)).plan)).toEqual(['skipped']);
+    expect(jobStates((await run('${inputs.when}', 'when', false)).plan)).toEqual(['skipped']);
+    const notBoolean = await run('$(inputs.go)', 'go', null);
+    expect(notBoolean.trace.invocations[0]!.message).toBe('when_not_boolean');
+    expect(() => readWorkflowFile(parseYaml(tool('$(inputs.go && inputs.other)', 'go')), 'when', [CAT1])).toThrow(/not modelled: step 2: a when expression other than/);
   });
 
   it('test_empty_list_mapping: mapping over an empty list makes no job but an ICJ the step points at', async () => {
