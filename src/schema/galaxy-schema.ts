@@ -218,7 +218,7 @@ export const GALAXY_SCHEMA = {
     columns: {
       id,
       workflow_invocation_id: fk('workflow_invocation', { nullable: false }),
-      reason: str(32),
+      reason: str(),
       details: str(),
       output_name: str(),
       workflow_step_id: fk('workflow_step'),
