@@ -521,8 +521,7 @@ function replacementForConnection(invoker: Invoker, invocation: Invocation, from
     if (current !== value.collection) value = { kind: 'collection', id: hdcaId, collection: current };
     const state = current.populated_state ?? 'ok';
     // A profile's scheduler that does not wait for an upload takes an input collection as it is (a planted bug).
-    const usedAsItIs = !invoker.rules.waitsForUnpopulatedInputs && invoker.c.history.collections.some((h) => h.id === hdcaId);
-    if (state !== 'ok' && !usedAsItIs) {
+    if (state !== 'ok' && (invoker.rules.waitsForUnpopulatedInputs || !invoker.c.history.collections.some((h) => h.id === hdcaId))) {
       if (state !== 'new') return { ok: false, outcome: { kind: 'failed', reason: 'collection_failed', details: null, dependent: from, hdcaId } };
       invocation.waitsForJobs = true;
       return { ok: false, outcome: DELAYED };
