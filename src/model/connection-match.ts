@@ -20,18 +20,17 @@ import { collectionTypeAlternatives, type DatasetInput, type ToolInput } from '.
 
 /**
  * What a step does with several connections into one input
- * (run.py `WorkflowProgress.replacement_for_input` and
- * `replacement_for_input_connections`): a `multiple="true"` data input takes
- * them all, as a plain list (`all`); a collection input of another type than
- * exactly `list` takes the first (`first`); any other input gets them merged
- * into an ephemeral collection (`merged`), which cardfuzz does not model.
+ * (run.py `WorkflowProgress.replacement_for_input`): a `multiple="true"` data
+ * input takes them all, as a plain list (`all`); any other input takes the
+ * first (`first`: `replacement_for_connection(connection[0])`). Merging
+ * several connections into one new collection (an `EphemeralCollection`)
+ * exists only in the Common Workflow Language fork of Galaxy
+ * (common-workflow-lab/galaxy), not in Galaxy's run.py.
  */
-export type SeveralConnections = 'all' | 'first' | 'merged';
+export type SeveralConnections = 'all' | 'first';
 
 export function severalConnections(input: ToolInput | undefined): SeveralConnections {
-  if (input?.type === 'data' && input.multiple === true) return 'all';
-  if (input?.type === 'data_collection' && (collectionTypeAlternatives(input)?.join(',') ?? '') !== 'list') return 'first';
-  return 'merged';
+  return input?.type === 'data' && input.multiple === true ? 'all' : 'first';
 }
 
 /** The type of a value flowing along a connection. */

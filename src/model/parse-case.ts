@@ -1,7 +1,7 @@
 import { InvalidInputError, NotModelledError } from '../errors.js';
 import { CASE_FORMAT_VERSION, ENTRIES, type Case, type ToolCase, type WorkflowStepOptions } from './case.js';
 import { WORKFLOW_STEP_TYPES, type GaStep, type GaWorkflow, type SchedulingOptions, type WorkflowCase } from './workflow.js';
-import { mergedConnections, unreadWhenExpressions, workflowGraph, WorkflowRefused } from './workflow-graph.js';
+import { unreadWhenExpressions, workflowGraph, WorkflowRefused } from './workflow-graph.js';
 import { Gxformat2Error, Gxformat2NotRead, looksLikeGxformat2, pythonToWorkflow } from './gxformat2.js';
 import { isValidCollectionType } from './collection-types.js';
 import type { CollectionElement, History, HistoryCollection, HistoryDataset, NestedCollection } from './history.js';
@@ -225,8 +225,6 @@ function readWorkflowCase(object: JsonObject, source: string): { case: Case; app
     if (error instanceof WorkflowRefused) fail(`${source}.workflow`, error.message);
     throw error;
   }
-  const merged = mergedConnections(graph);
-  if (merged.length > 0) throw new NotModelledError(`${source}.workflow: not modelled: ${merged[0]}, which Galaxy merges into an ephemeral collection`);
   const whens = unreadWhenExpressions(graph);
   if (whens.length > 0) throw new NotModelledError(`${source}.workflow: not modelled: ${whens[0]}, which Galaxy evaluates as JavaScript`);
   const c: WorkflowCase = {

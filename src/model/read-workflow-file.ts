@@ -1,7 +1,7 @@
 import { InvalidInputError, NotModelledError } from '../errors.js';
 import type { Tool, ToolInput, ToolOutput } from './tool.js';
 import { WORKFLOW_STEP_TYPES, type GaConnection, type GaStep, type GaWorkflow } from './workflow.js';
-import { mergedConnections, unreadWhenExpressions, NON_DATA_CONNECTION, workflowGraph, WorkflowRefused } from './workflow-graph.js';
+import { unreadWhenExpressions, NON_DATA_CONNECTION, workflowGraph, WorkflowRefused } from './workflow-graph.js';
 import { isJsonObject } from './json-checks.js';
 import { Gxformat2Error, Gxformat2NotRead, looksLikeGxformat2, pythonToWorkflow } from './gxformat2.js';
 
@@ -42,8 +42,6 @@ export function readWorkflowFile(document: unknown, source: string, givenTools: 
     if (error instanceof WorkflowRefused) throw new InvalidInputError(`${source}: ${error.message}`);
     throw error;
   }
-  const merged = mergedConnections(graph);
-  if (merged.length > 0) throw new NotModelledError(`${source}: not modelled: ${merged[0]}${merged.length > 1 ? ` (and ${merged.length - 1} more)` : ''}, which Galaxy merges into an ephemeral collection`);
   const whens = unreadWhenExpressions(graph);
   if (whens.length > 0) throw new NotModelledError(`${source}: not modelled: ${whens[0]}${whens.length > 1 ? ` (and ${whens.length - 1} more)` : ''}, which Galaxy evaluates as JavaScript`);
   return { workflow, tools: all, notes };

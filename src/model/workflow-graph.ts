@@ -1,5 +1,4 @@
 import type { RequestInputs } from './case.js';
-import { severalConnections } from './connection-match.js';
 import type { Tool, ToolOutput } from './tool.js';
 import { readWhenExpression, type WhenExpression } from './when-expression.js';
 import type { GaConnection, GaStep, GaWorkflow, GaWorkflowOutput, WorkflowStepType } from './workflow.js';
@@ -64,39 +63,6 @@ export function unreadWhenExpressions(graph: WorkflowGraph, path = ''): string[]
   for (const step of graph.steps) {
     if (step.when === 'unread') found.push(`${path}step ${step.orderIndex}: a when expression other than $(inputs.NAME), $(!inputs.NAME), $(true) or $(false)`);
     if (step.subworkflow !== null) found.push(...unreadWhenExpressions(step.subworkflow, `${path}step ${step.orderIndex} > `));
-  }
-  return found;
-}
-
-/**
- * Inputs fed by several connections that Galaxy merges into a new collection:
- * `WorkflowProgress.replacement_for_input_connections` (run.py) builds an
- * `EphemeralCollection` (a `list` of the values, `list:<type>` when nested)
- * for a tool's single `data` or `list` collection input, and for a
- * subworkflow's input step. How that collection is persisted could not be
- * read in Galaxy's current code, so cardfuzz does not model it: each is named
- * here (one line per input), for the readers to say so. A `multiple="true"`
- * data input takes its connections as a plain list (`replacement_for_input`),
- * which is modelled, and a collection input not of type `list` alone takes
- * the first connection, which is modelled too.
- */
-export function mergedConnections(graph: WorkflowGraph, path = ''): string[] {
-  const found: string[] = [];
-  for (const step of graph.steps) {
-    const where = `${path}step ${step.orderIndex}`;
-    if (step.subworkflow !== null) {
-      const byInner = new Map<number, number>();
-      for (const cs of step.connections.values()) for (const c of cs) if (c.input_subworkflow_step_id !== undefined) byInner.set(c.input_subworkflow_step_id, (byInner.get(c.input_subworkflow_step_id) ?? 0) + 1);
-      for (const [inner, n] of byInner) if (n > 1) found.push(`${where}: ${n} connections into the subworkflow's input step ${inner}`);
-      found.push(...mergedConnections(step.subworkflow, `${where} > `));
-      continue;
-    }
-    if (step.type !== 'tool' || step.tool === null) continue;
-    for (const [name, cs] of step.connections) {
-      if (cs.length < 2 || name === NON_DATA_CONNECTION || name === 'when') continue;
-      if (severalConnections(step.tool.inputs.find((i) => i.name === name)) !== 'merged') continue;
-      found.push(`${where}: ${cs.length} connections into input '${name}'`);
-    }
   }
   return found;
 }

@@ -10,7 +10,7 @@ import type { CaseDatabase } from '../../src/persistence/case-database.js';
 import type { SystemUnderTest } from '../../src/runner/system-under-test.js';
 import { list } from '../helpers/cases.js';
 import { sqliteTarget } from '../helpers/targets.js';
-import { CAT1, MULTI, rowsOf, tool, workflowCase } from '../helpers/workflows.js';
+import { CAT1, MULTI, rowsOf, workflowCase } from '../helpers/workflows.js';
 
 /**
  * gxformat2 read as Galaxy's import reads it: converted to the native `.ga`
@@ -204,18 +204,30 @@ $graph:
     );
   });
 
-  it('several connections into a single data input (Galaxy merges them into an ephemeral collection) are not modelled: said so, never run as something else', () => {
-    const doc = yaml('class: GalaxyWorkflow\ninputs: {a: data, b: data}\nsteps:\n  both:\n    tool_id: cat1\n    in:\n      input1: [a, b]\n');
-    expect(() => readWorkflowFile(doc, 'merged', [CAT1])).toThrow(NotModelledError);
-    expect(() => readWorkflowFile(doc, 'merged', [CAT1])).toThrow("merged: not modelled: step 2: 2 connections into input 'input1', which Galaxy merges into an ephemeral collection");
-    // Into a multiple="true" data input they are a plain list of values (replacement_for_input): modelled.
-    const multiple = yaml('class: GalaxyWorkflow\ninputs: {a: data, b: data}\nsteps:\n  both:\n    tool_id: multi_data_param\n    in:\n      f1: [a, b]\n');
-    expect(readWorkflowFile(multiple, 'multiple', [MULTI]).workflow.steps['2']!.input_connections!['f1']).toHaveLength(2);
-    // A collection input of another type than `list` takes the first connection (Galaxy's rule): modelled.
-    const PAIRED = tool('paired_in', [{ name: 'p', type: 'data_collection', collection_type: 'paired' }]);
-    const paired = yaml('class: GalaxyWorkflow\ninputs:\n  a: {type: collection, collection_type: paired}\n  b: {type: collection, collection_type: paired}\nsteps:\n  both:\n    tool_id: paired_in\n    in:\n      p: [a, b]\n');
-    expect(readWorkflowFile(paired, 'paired', [PAIRED]).workflow.steps['2']!.input_connections!['p']).toHaveLength(2);
-    const c = { entry: 'workflow-invocation', workflow: doc, tools: [CAT1], history: { datasets: [{ id: 1 }, { id: 2 }] }, invocation: { inputs: { 0: { src: 'hda', id: 1 }, 1: { src: 'hda', id: 2 } } } };
-    expect(() => parseCase(c as never)).toThrow(NotModelledError);
+  describe('several connections into one input', () => {
+    let target: { system: SystemUnderTest; database: CaseDatabase };
+    beforeAll(async () => {
+      target = await sqliteTarget('branch-fixed');
+    });
+    afterAll(async () => {
+      await target.database.close();
+    });
+
+    it('into a single data input: Galaxy takes the first (replacement_for_input, connection[0]; an EphemeralCollection merge is the CWL fork\'s only); into a multiple data input all of them', async () => {
+      const doc = yaml('class: GalaxyWorkflow\ninputs: {a: data, b: data}\nsteps:\n  both:\n    tool_id: cat1\n    in:\n      input1: [a, b]\n');
+      const file = readWorkflowFile(doc, 'two into one', [CAT1]);
+      expect(file.workflow.steps['2']!.input_connections!['input1']).toHaveLength(2);
+      const plan = target.system.plan(workflowCase({ workflow: file.workflow, tools: file.tools, datasets: 2, inputs: { 0: { src: 'hda', id: 1 }, 1: { src: 'hda', id: 2 } } }));
+      expect((await target.database.runCase(plan)).failure).toBeNull();
+      const step = plan.workflow!.steps.find((st) => st.orderIndex === 2)!;
+      expect(step.jobs).toHaveLength(1);
+      // The first connection's dataset reaches the job; the second carries nothing.
+      expect(step.connections.map((x) => x.value)).toEqual([{ kind: 'dataset', id: 1 }, null]);
+      // Into a multiple="true" data input they are a plain list of values (replacement_for_input).
+      const multiple = yaml('class: GalaxyWorkflow\ninputs: {a: data, b: data}\nsteps:\n  both:\n    tool_id: multi_data_param\n    in:\n      f1: [a, b]\n');
+      const multiFile = readWorkflowFile(multiple, 'multiple', [MULTI]);
+      const multiPlan = target.system.plan(workflowCase({ workflow: multiFile.workflow, tools: multiFile.tools, datasets: 2, inputs: { 0: { src: 'hda', id: 1 }, 1: { src: 'hda', id: 2 } } }));
+      expect(multiPlan.workflow!.steps.find((st) => st.orderIndex === 2)!.connections.map((x) => x.value)).toEqual([{ kind: 'dataset', id: 1 }, { kind: 'dataset', id: 2 }]);
+    });
   });
 });

@@ -524,7 +524,7 @@ steps:
     expect(extractionRoundTrip.check({ case: c, plan, outcome, system: target.system })).toBeNull();
   });
 
-  it('two connections into a paired collection input: Galaxy takes the first (replacement_for_input_connections); the second carries nothing, and the connection and extraction properties judge the first', async () => {
+  it('two connections into a paired collection input: Galaxy takes the first (replacement_for_input, connection[0]); the second carries nothing, and the connection and extraction properties judge the first', async () => {
     const PAIRED_IN = tool('paired_in', [{ name: 'p', type: 'data_collection', collection_type: 'paired' }]);
     const w = new WorkflowBuilder();
     const a = w.collectionInput('a', 'paired');
