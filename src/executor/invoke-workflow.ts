@@ -192,6 +192,10 @@ export function invokeWorkflow(
   if (graph.hasCycles) return { ...trace, refused: CYCLES_MESSAGE };
   const expanded = expandWorkflowInputs(c.invocation.inputs);
   if (!expanded.ok) return { ...trace, refused: expanded.message };
+  for (const config of expanded.configs) {
+    const missing = missingRequiredInput(stored, config);
+    if (missing !== null) return { ...trace, refused: missing };
+  }
   const elements = new Map<string, number>();
   const invoker: Invoker = {
     c,
@@ -223,6 +227,27 @@ export function invokeWorkflow(
     else trace.unfinished.push(i.trace.id);
   }
   return trace;
+}
+
+/**
+ * `_normalize_inputs` (run_request.py), per run config: an input step given
+ * no value (or null), with no default and not optional, refuses the request
+ * with Galaxy's MessageException, which names the step by its row id and
+ * label (Python's `None` for no label). A parameter input's default is its
+ * state's `default`; a data input's default (a step input default) is not
+ * read by cardfuzz, so it counts as none.
+ */
+function missingRequiredInput(stored: StoredWorkflow, config: { readonly [key: string]: JsonValue }): string | null {
+  for (const step of stored.graph.steps) {
+    if (!isInputStep(step)) continue;
+    const value = config[String(step.orderIndex)];
+    if (value !== undefined && value !== null) continue;
+    const state = step.state as { readonly optional?: JsonValue; readonly default?: JsonValue };
+    if (step.type === 'parameter_input' && state.default !== undefined) continue;
+    if (state.optional === true) continue;
+    return `Workflow cannot be run because input step '${stored.stepIds.get(step.orderIndex)!}' (${step.label ?? 'None'}) is not optional and no input provided.`;
+  }
+  return null;
 }
 
 /**

@@ -434,7 +434,10 @@ steps:
     expect(jobStates((await run('$(!inputs.go)', 'go', true)).plan)).toEqual(['skipped']);
     expect(jobStates((await run('$(false)', 'go', true)).plan)).toEqual(['skipped']);
     expect(jobStates((await run('${inputs.when}', 'when', false)).plan)).toEqual(['skipped']);
-    const notBoolean = await run('$(inputs.go)', 'go', null);
+    // Given nothing, an optional boolean input is null (a required one is refused at the request).
+    const notBoolean = await planAndWrite(
+      workflowCase({ workflow: readWorkflowFile(parseYaml(tool('$(inputs.go)', 'go').replace('go: boolean', 'go: {type: boolean, optional: true}')), 'when', [CAT1]).workflow, tools: [CAT1], datasets: 1, inputs: { 0: hda(1) } }),
+    );
     expect(notBoolean.trace.invocations[0]!.message).toBe('when_not_boolean');
     expect(() => readWorkflowFile(parseYaml(tool('$(inputs.go && inputs.other)', 'go')), 'when', [CAT1])).toThrow(/not modelled: step 2: a when expression other than/);
   });
@@ -446,6 +449,22 @@ steps:
     const { outcome, rows } = await planAndWrite(workflowCase({ workflow: w.build(), tools: [CAT1], collections: [list(1, [])], inputs: { 0: hdca(1) } }));
     expect(rows['job'] ?? 0).toBe(0);
     expect(outcome.snapshot!.steps[1]!.icjId).not.toBeNull();
+  });
+
+  it('test_run_with_non_optional_data_unspecified_fails_invocation: a required input given nothing refuses the request (400, "is not optional and no input"); an optional one runs', async () => {
+    const w = new WorkflowBuilder();
+    const input = w.dataInput('input1');
+    w.tool('cat1', { input1: [input, 'output'] });
+    const { rows, trace } = await planAndWrite(workflowCase({ workflow: w.build(), tools: [CAT1], datasets: 1, inputs: {} }));
+    expect(trace.refused).toMatch(/^Workflow cannot be run because input step '\d+' \(input1\) is not optional and no input provided\.$/);
+    expect(trace.invocations).toEqual([]);
+    expect(rows['workflow_invocation'] ?? 0).toBe(0);
+    const optional = new WorkflowBuilder();
+    const maybe = optional.dataInput('input1', true);
+    optional.tool('multi_data_param', { f1: [maybe, 'output'] });
+    const ran = await planAndWrite(workflowCase({ workflow: optional.build(), tools: [MULTI], datasets: 1, inputs: {} }));
+    expect(ran.trace.refused).toBeNull();
+    expect(ran.trace.invocations).toHaveLength(1);
   });
 
   it('a workflow with a cycle is refused with Galaxy’s message and writes no invocation', () => {
