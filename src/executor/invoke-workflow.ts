@@ -628,6 +628,13 @@ function subworkflowModule(invoker: Invoker, invocation: Invocation, step: StepN
     for (const inner of subworkflowInputSteps(step.subworkflow!)) {
       const connection = [...step.connections.values()].flat().find((c) => c.input_subworkflow_step_id === inner.orderIndex) ?? step.connections.get(inner.label ?? '')?.[0];
       if (connection === undefined) {
+        // subworkflow_progress: a required inner input nothing feeds fails with output_not_found, naming the
+        // output and step of the step's last connection (the loop variable Galaxy's message reads).
+        const last = [...step.connections.values()].flat().at(-1);
+        if ((inner.state as { readonly optional?: JsonValue }).optional !== true && last !== undefined) {
+          child.inputs.clear();
+          return { kind: 'failed', reason: 'output_not_found', details: `${last.output_name} of step ${last.id}`, dependent: last.id, outputName: last.output_name };
+        }
         child.inputs.set(inner.orderIndex, { kind: 'none' });
         continue;
       }

@@ -467,6 +467,25 @@ steps:
     expect(ran.trace.invocations).toHaveLength(1);
   });
 
+  it('a subworkflow whose required input nothing feeds fails the invocation with output_not_found (WorkflowProgress.subworkflow_progress); an optional one runs', async () => {
+    const build = (optional: boolean) => {
+      const inner = new WorkflowBuilder('inner');
+      const a = inner.dataInput('a');
+      inner.dataInput('b', optional);
+      inner.tool('cat1', { input1: [a, 'output'] });
+      const w = new WorkflowBuilder();
+      const input = w.dataInput('input1');
+      w.subworkflow(inner.build(), { a: [input, 'output'] });
+      return w.build();
+    };
+    const failed = await planAndWrite(workflowCase({ workflow: build(false), tools: [CAT1], datasets: 1, inputs: { 0: hda(1) } }));
+    expect(failed.trace.invocations[0]!.state).toBe('failed');
+    expect(failed.trace.invocations[0]!.message).toMatch(/^output_not_found/);
+    expect(failed.rows['job'] ?? 0).toBe(0);
+    const ran = await planAndWrite(workflowCase({ workflow: build(true), tools: [CAT1], datasets: 1, inputs: { 0: hda(1) } }));
+    expect(ran.trace.invocations.map((i) => i.state)).toEqual(['scheduled', 'scheduled']);
+  });
+
   it('a workflow with a cycle is refused with Galaxy’s message and writes no invocation', () => {
     const w = new WorkflowBuilder();
     w.tool('cat1', { input1: [1, 'out_file1'] });
