@@ -322,3 +322,38 @@ export function collectionTypeAlternatives(input: DataCollectionInput): readonly
 export function testParamValues(test: SelectInput | BooleanInput): readonly string[] {
   return test.type === 'select' ? test.options : [test.truevalue ?? 'true', test.falsevalue ?? 'false'];
 }
+
+/**
+ * The parameter a prefixed name reaches, as Galaxy names a nested parameter
+ * (parameters/__init__.py `visit_input_values`, `prefixed_name`): `sect|x` in
+ * a section, `cond|x` in the when of a conditional that `state` selects (its
+ * test parameter's value there, else the test's default), `rep_0|x` in a
+ * repeat instance. Undefined when the tool has no such parameter there.
+ */
+export function inputAtPrefixedName(inputs: readonly ToolInput[], name: string, state: { readonly [key: string]: unknown } = {}): ToolInput | undefined {
+  const parts = name.split('|');
+  let current = inputs;
+  let level: { readonly [key: string]: unknown } = state;
+  const child = (value: unknown): { readonly [key: string]: unknown } => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { readonly [key: string]: unknown }) : {});
+  for (const part of parts.slice(0, -1)) {
+    const direct = current.find((x) => x.name === part);
+    const repeat = /^(.*)_(\d+)$/.exec(part);
+    const repeated = direct === undefined && repeat !== null ? current.find((x) => x.type === 'repeat' && x.name === repeat[1]) : undefined;
+    if (repeated !== undefined && repeated.type === 'repeat') {
+      const instances = level[repeated.name];
+      level = child(Array.isArray(instances) ? instances[Number(repeat![2])] : undefined);
+      current = repeated.inputs;
+      continue;
+    }
+    if (direct === undefined || (direct.type !== 'section' && direct.type !== 'conditional')) return undefined;
+    level = child(level[direct.name]);
+    if (direct.type === 'section') current = direct.inputs;
+    else {
+      const test = direct.test_param;
+      const chosen = level[test.name];
+      const value = typeof chosen === 'string' || typeof chosen === 'boolean' || typeof chosen === 'number' ? chosen : test.value;
+      current = direct.whens[whenKey(value, test)] ?? [];
+    }
+  }
+  return current.find((x) => x.name === parts[parts.length - 1]);
+}

@@ -1,6 +1,6 @@
 import type { RequestInputs } from './case.js';
 import { severalConnections } from './connection-match.js';
-import type { Tool, ToolOutput } from './tool.js';
+import { inputAtPrefixedName, type Tool, type ToolOutput } from './tool.js';
 import type { GaConnection, GaStep, GaWorkflow, GaWorkflowOutput, WorkflowStepType } from './workflow.js';
 
 /**
@@ -81,7 +81,7 @@ export function mergedConnections(graph: WorkflowGraph, path = ''): string[] {
     if (step.type !== 'tool' || step.tool === null) continue;
     for (const [name, cs] of step.connections) {
       if (cs.length < 2 || name === NON_DATA_CONNECTION || name === 'when') continue;
-      if (severalConnections(step.tool.inputs.find((i) => i.name === name)) !== 'merged') continue;
+      if (severalConnections(inputAtPrefixedName(step.tool.inputs, name, step.state)) !== 'merged') continue;
       found.push(`${where}: ${cs.length} connections into input '${name}'`);
     }
   }
