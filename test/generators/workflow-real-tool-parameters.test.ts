@@ -40,7 +40,7 @@ interface ParameterConnection {
   /** The input step's order index in the top-level workflow, when it is there. */
   readonly inputStep: number | null;
   /** The step's state (which when its conditionals select). */
-  readonly state: Record<string, unknown>;
+  readonly state: { readonly [key: string]: JsonValue };
 }
 
 function parameterConnections(c: WorkflowCase): ParameterConnection[] {
@@ -52,7 +52,7 @@ function parameterConnections(c: WorkflowCase): ParameterConnection[] {
       for (const [name, conn] of Object.entries(s.input_connections ?? {})) {
         const from = w.steps[String((Array.isArray(conn) ? conn[0] : conn).id)]!;
         if (from.type !== 'parameter_input' || name === 'when') continue;
-        out.push({ tool: s.tool_id!, name, parameterType: (JSON.parse(from.tool_state!) as { parameter_type: string }).parameter_type, inputStep: top ? from.id : null, state: JSON.parse(s.tool_state ?? '{}') as Record<string, unknown> });
+        out.push({ tool: s.tool_id!, name, parameterType: (JSON.parse(from.tool_state!) as { parameter_type: string }).parameter_type, inputStep: top ? from.id : null, state: JSON.parse(s.tool_state ?? '{}') as { readonly [key: string]: JsonValue } });
       }
     }
   };
