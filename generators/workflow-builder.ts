@@ -33,7 +33,7 @@ export class WorkflowBuilder {
     return this.#add({ type: 'data_collection_input', label, tool_state: JSON.stringify({ optional: false, collection_type: collectionType }), input_connections: {}, workflow_outputs: [] });
   }
 
-  parameterInput(label: string, parameterType: 'boolean' | 'text' | 'integer'): number {
+  parameterInput(label: string, parameterType: 'boolean' | 'text' | 'integer' | 'float' | 'color'): number {
     return this.#add({ type: 'parameter_input', label, tool_state: JSON.stringify({ optional: false, parameter_type: parameterType }), input_connections: {}, workflow_outputs: [] });
   }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { JsonValue } from '../src/model/case.js';
 import { isValidCollectionType } from '../src/model/collection-types.js';
+import { parameterInputTypeFor, type ParameterInputType } from '../src/model/connection-match.js';
 import { collectionTypeAlternatives, isScalarInput, testParamValues, type DatasetInput, type Tool, type ToolInput } from '../src/model/tool.js';
 import type { CollectionSpec } from './case-spec.js';
 import { collectionOfType } from './collection.js';
@@ -16,9 +17,14 @@ import { scalarValueArbitrary } from './tool-cases.js';
  * upstream output feeds it. The connection itself is chosen when the
  * workflow is built (generators/workflow.ts), among the outputs whose type
  * the parameter accepts by Galaxy's rules (src/model/connection-match.ts).
+ * A scalar parameter a workflow parameter input may feed (an integer, float,
+ * text, boolean, color or single select, connection-match.ts
+ * `parameterInputTypeFor`) is sometimes fed by a new parameter input of
+ * that type instead of a value in the state.
  *
  * Shrinks towards: the first compatible output, optional parameters left
- * unconnected, defaults, the first when, the fewest repeat instances.
+ * unconnected, scalar values in the state rather than connected, defaults,
+ * the first when, the fewest repeat instances.
  */
 
 /** One parameter of a real tool, in the tool's order. */
@@ -32,7 +38,13 @@ export type RealInputSpec =
       /** The value of a new input step of the parameter's type, used when no upstream output fits: null for a dataset. */
       readonly fresh: CollectionSpec | null;
     }
-  | { readonly kind: 'scalar'; readonly value: JsonValue | undefined }
+  /**
+   * A scalar parameter: its value in the step's state, or (`connect`, for a
+   * parameter a parameter input may feed, connection-match.ts
+   * `parameterInputTypeFor`) fed by a new parameter input of its type that
+   * is given this value, or the parameter's default.
+   */
+  | { readonly kind: 'scalar'; readonly value: JsonValue | undefined; readonly connect?: boolean }
   | { readonly kind: 'conditional'; readonly when: string; readonly inner: readonly RealInputSpec[] }
   | { readonly kind: 'repeat'; readonly instances: readonly (readonly RealInputSpec[])[] }
   | { readonly kind: 'section'; readonly inner: readonly RealInputSpec[] };
@@ -67,7 +79,14 @@ function spec(input: ToolInput, constraints: GeneratorConstraints): fc.Arbitrary
       fresh: type === null ? fc.constant(null) : collectionOfType(type, { ...constraints, minCollectionLength: Math.max(1, constraints.minCollectionLength) }),
     });
   }
-  if (isScalarInput(input)) return scalarValueArbitrary(input).map((value): RealInputSpec => ({ kind: 'scalar', value }));
+  if (isScalarInput(input)) {
+    // A multiple select is not fed from a parameter input here (a text input gives one string, not a list).
+    if (parameterInputTypeFor(input) === null || (input.type === 'select' && input.multiple === true)) return scalarValueArbitrary(input).map((value): RealInputSpec => ({ kind: 'scalar', value }));
+    return fc.record({
+      value: scalarValueArbitrary(input),
+      connect: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
+    }).map(({ value, connect }): RealInputSpec => ({ kind: 'scalar', value, ...(connect ? { connect } : {}) }));
+  }
   switch (input.type) {
     case 'conditional': {
       const keys = testParamValues(input.test_param);
@@ -93,9 +112,17 @@ export interface DataLeaf {
   readonly spec: Extract<RealInputSpec, { kind: 'data' }>;
 }
 
-/** The step's tool state (the values of its unconnected parameters, nested as the tool's tree) and the dataset parameters it reaches, in order. */
-export function realToolState(spec: RealToolSpec): { readonly state: Record<string, JsonValue>; readonly leaves: readonly DataLeaf[] } {
+/** A scalar parameter reached by the step's state that a new parameter input feeds: its prefixed name, the input's type and value. */
+export interface ScalarLeaf {
+  readonly name: string;
+  readonly type: ParameterInputType;
+  readonly value: JsonValue;
+}
+
+/** The step's tool state (the values of its unconnected parameters, nested as the tool's tree), the dataset parameters it reaches, in order, and the scalar parameters to connect. */
+export function realToolState(spec: RealToolSpec): { readonly state: Record<string, JsonValue>; readonly leaves: readonly DataLeaf[]; readonly scalars: readonly ScalarLeaf[] } {
   const leaves: DataLeaf[] = [];
+  const scalars: ScalarLeaf[] = [];
   const fill = (inputs: readonly ToolInput[], values: readonly RealInputSpec[], prefix: string): Record<string, JsonValue> => {
     const state: Record<string, JsonValue> = {};
     inputs.forEach((input, i) => {
@@ -103,7 +130,9 @@ export function realToolState(spec: RealToolSpec): { readonly state: Record<stri
       if (v === undefined) return;
       if (v.kind === 'data' && (input.type === 'data' || input.type === 'data_collection')) leaves.push({ name: `${prefix}${input.name}`, input, spec: v });
       else if (v.kind === 'scalar') {
-        if (v.value !== undefined) state[input.name] = v.value;
+        const type = v.connect === true && isScalarInput(input) ? parameterInputTypeFor(input) : null;
+        if (type !== null && isScalarInput(input)) scalars.push({ name: `${prefix}${input.name}`, type, value: v.value ?? ('value' in input && input.value !== undefined ? input.value : '') });
+        else if (v.value !== undefined) state[input.name] = v.value;
       } else if (v.kind === 'conditional' && input.type === 'conditional') {
         const test = input.test_param;
         const testValue = test.type === 'boolean' ? v.when === (test.truevalue ?? 'true') : v.when;
@@ -117,5 +146,5 @@ export function realToolState(spec: RealToolSpec): { readonly state: Record<stri
     return state;
   };
   const state = fill(spec.tool.inputs, spec.inputs, '');
-  return { state, leaves };
+  return { state, leaves, scalars };
 }

@@ -10,6 +10,7 @@ import { collectionOfType } from './collection.js';
 import { DEFAULT_CONSTRAINTS, type GeneratorConstraints } from './constraints.js';
 import { WorkflowBuilder, type Source } from './workflow-builder.js';
 import { freshCollectionType, realToolSpecArbitrary, realToolState, type RealToolSpec } from './workflow-tool-steps.js';
+import type { ParameterInputType } from '../src/model/connection-match.js';
 import { NON_DATA_CONNECTION } from '../src/model/workflow-graph.js';
 
 /**
@@ -37,7 +38,9 @@ import { NON_DATA_CONNECTION } from '../src/model/workflow-graph.js';
  * them instead (workflow-tool-steps.ts): its state follows the tool's
  * parameter tree, and each dataset parameter it reaches is connected to an
  * output it accepts, mapping along one axis only (values mapped together
- * share their elements), or to a new input step of its type.
+ * share their elements), or to a new input step of its type; some of its
+ * scalar parameters (top level or nested) are fed by a new parameter input
+ * of the type Galaxy lets connect to them, given a value the parameter takes.
  *
  * Shrinks towards: fewer steps, fewer inputs and parameters, no `$step`
  * connection, generated tools
@@ -257,6 +260,9 @@ function sameAxis(a: Axis, b: Axis): boolean {
 /** Makes a new input step for a value no upstream output provides (its type), and returns its output. */
 type FreshInput = (label: string, fresh: CollectionSpec | null) => Available;
 
+/** Makes a new parameter input step of a type, given a value, for a real tool's scalar parameter, and returns its output. */
+type FreshParameter = (label: string, type: ParameterInputType, value: JsonValue) => Source;
+
 class WorkflowCaseBuilder {
   readonly datasets: HistoryDataset[] = [];
   readonly collections: HistoryCollection[] = [];
@@ -289,8 +295,8 @@ class WorkflowCaseBuilder {
   }
 
   /** A tool step: its tool, its connections, and the static type of its outputs. */
-  toolStep(w: WorkflowBuilder, spec: ToolStepSpec, available: readonly Available[], booleans: readonly Available[], labelOutputs: string | null, fresh: FreshInput): Available[] {
-    return spec.real === undefined ? this.generatedStep(w, spec, available, booleans, labelOutputs) : this.realStep(w, spec, spec.real, available, booleans, labelOutputs, fresh);
+  toolStep(w: WorkflowBuilder, spec: ToolStepSpec, available: readonly Available[], booleans: readonly Available[], labelOutputs: string | null, fresh: FreshInput, freshParameter: FreshParameter): Available[] {
+    return spec.real === undefined ? this.generatedStep(w, spec, available, booleans, labelOutputs) : this.realStep(w, spec, spec.real, available, booleans, labelOutputs, fresh, freshParameter);
   }
 
   /** A step with a tool of its own (one per step), made from the spec's parameters and outputs. */
@@ -338,11 +344,14 @@ class WorkflowCaseBuilder {
    * is consumed whole, or that maps the step along the axis it already maps
    * along (so that Galaxy can match them) — or, when none fits and the
    * parameter is required, to a new input step of its type. An optional
-   * parameter may stay unconnected.
+   * parameter may stay unconnected. A scalar parameter the spec connects is
+   * fed by a new parameter input of the type Galaxy lets connect to it
+   * (connection-match.ts `parameterInputTypeFor`), whose value the
+   * invocation gives.
    */
-  realStep(w: WorkflowBuilder, spec: ToolStepSpec, real: RealToolSpec, available: readonly Available[], booleans: readonly Available[], labelOutputs: string | null, fresh: FreshInput): Available[] {
+  realStep(w: WorkflowBuilder, spec: ToolStepSpec, real: RealToolSpec, available: readonly Available[], booleans: readonly Available[], labelOutputs: string | null, fresh: FreshInput, freshParameter: FreshParameter): Available[] {
     const tool = real.tool;
-    const { state, leaves } = realToolState(real);
+    const { state, leaves, scalars } = realToolState(real);
     const connections: Record<string, Source> = {};
     const each = new Map<string, { readonly type: ConnectedType; readonly structure: Structure | null }>();
     let axis: Axis | null = null;
@@ -368,6 +377,7 @@ class WorkflowCaseBuilder {
         each.set(leaf.name, { type: m.each, structure: null });
       } else each.set(leaf.name, { type: connectedType(chosen.type)!, structure: chosen.structure });
     }
+    for (const scalar of scalars) connections[scalar.name] = freshParameter(`${tool.id} ${scalar.name}`, scalar.type, scalar.value);
     if (!this.tools.some((t) => t.id === tool.id)) this.tools.push(tool);
     const outputs = tool.outputs.map((o) => o.name);
     const step = this.addStep(w, tool.id, connections, state, spec, booleans, labelOutputs, outputs);
@@ -460,10 +470,18 @@ export function buildWorkflowCase(spec: WorkflowSpec): WorkflowCase {
     inputs[String(step)] = fresh === null ? { src: 'hda', id: b.dataset() } : { src: 'hdca', id: b.collection(fresh) };
     return { source: [step, 'output'], type: fresh === null ? 'dataset' : `collection:${fresh.type}`, structure: fresh === null ? null : { root: name, known: Number.MAX_SAFE_INTEGER } };
   };
+  // A new parameter input of the top-level workflow, for a real tool's scalar parameter, given the value the spec chose.
+  let parameterCount = 0;
+  const freshTopParameter = (w2: WorkflowBuilder) => (label: string, type: ParameterInputType, value: JsonValue): Source => {
+    parameterCount++;
+    const step = w2.parameterInput(`parameter${parameterCount} (${label})`, type);
+    inputs[String(step)] = value;
+    return [step, 'output'];
+  };
   const lastTool = spec.steps.reduce((last, s, i) => (s.kind === 'tool' ? i : last), -1);
   spec.steps.forEach((s, index) => {
     if (s.kind === 'tool') {
-      available.push(...b.toolStep(w, s, available, booleans, index === lastTool ? `output${index}` : null, freshTop(w)));
+      available.push(...b.toolStep(w, s, available, booleans, index === lastTool ? `output${index}` : null, freshTop(w), freshTopParameter(w)));
       return;
     }
     const data = available.filter((a) => a.type !== 'boolean');
@@ -484,16 +502,25 @@ export function buildWorkflowCase(spec: WorkflowSpec): WorkflowCase {
       const step = fresh === null ? inner.dataInput(innerLabel) : inner.collectionInput(innerLabel, fresh.type);
       return { source: [step, 'output'], type: fresh === null ? 'dataset' : `collection:${fresh.type}`, structure: fresh === null ? null : { root: `${index} ${innerLabel}`, known: Number.MAX_SAFE_INTEGER } };
     };
+    // A parameter a real tool inside takes: an inner parameter input, fed by a new top-level one made before the subworkflow step.
+    const outerParameters: { label: string; type: ParameterInputType; value: JsonValue }[] = [];
+    const freshInnerParameter = (label: string, type: ParameterInputType, value: JsonValue): Source => {
+      outerParameters.push({ label, type, value });
+      return [inner.parameterInput(`inner_parameter${outerParameters.length}`, type), 'output'];
+    };
     const innerLast = s.inner.length - 1;
     let exported: Available[] = [];
     s.inner.forEach((t, j) => {
-      const made = b.toolStep(inner, { ...t, when: null }, innerAvailable, [], j === innerLast ? `sub${index}` : null, freshInner);
+      const made = b.toolStep(inner, { ...t, when: null }, innerAvailable, [], j === innerLast ? `sub${index}` : null, freshInner, freshInnerParameter);
       innerAvailable.push(...made);
       if (j === innerLast) exported = made;
     });
     const connections: Record<string, Source> = { inner_input: chosen.source };
     outerFresh.forEach((f, k) => {
       connections[`inner_fresh${k + 1}`] = freshTop(w)(f.label, f.fresh).source;
+    });
+    outerParameters.forEach((p, k) => {
+      connections[`inner_parameter${k + 1}`] = freshTopParameter(w)(p.label, p.type, p.value);
     });
     const when = s.when !== null && booleans.length > 0 ? booleans[s.when % booleans.length]!.source : undefined;
     const step = w.subworkflow(inner.build(), connections, [], when);

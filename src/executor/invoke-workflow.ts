@@ -4,7 +4,7 @@ import type { Expansion, ExpansionSettings } from '../expansion/expansion.js';
 import type { Case, JsonValue, RequestInputs } from '../model/case.js';
 import { matchConnection, severalConnections, type ConnectedType } from '../model/connection-match.js';
 import type { CollectionElement, History, HistoryCollection, HistoryDataset } from '../model/history.js';
-import { whenKey, type Tool, type ToolInput } from '../model/tool.js';
+import { inputAtPrefixedName, locatePrefixedInput, type Tool } from '../model/tool.js';
 import { DEFAULT_SCHEDULING_BUDGET, type SchedulingOptions, type WorkflowCase } from '../model/workflow.js';
 import { evaluateWhen } from '../model/when-expression.js';
 import { CYCLES_MESSAGE, NON_DATA_CONNECTION, isInputStep, stepOutputNames, subworkflowInputSteps, subworkflowOutputs, type StepNode, type WorkflowGraph } from '../model/workflow-graph.js';
@@ -718,7 +718,7 @@ function toolModule(invoker: Invoker, invocation: Invocation, step: StepNode, ru
     // Of several connections into an input that takes the first only, the others carry nothing into the step.
     for (const [name, vs] of values) {
       if (vs.length < 2) continue;
-      if (severalConnections(locateInput(tool.inputs, structuredClone(request) as Record<string, JsonValue>, name)?.input) === 'all') continue;
+      if (severalConnections(inputAtPrefixedName(tool.inputs, name, request)) === 'all') continue;
       let first = true;
       for (const connection of run.trace.connections) {
         if (connection.input !== name) continue;
@@ -790,7 +790,7 @@ export function toolStepRequest(tool: Tool, state: RequestInputs, values: Readon
   for (const [name, vs] of values) {
     const present = vs.filter((v) => v.kind !== 'none');
     if (present.length === 0) continue;
-    const located = locateInput(tool.inputs, request, name);
+    const located = locatePrefixedInput(tool.inputs, request, name);
     if (located === undefined) {
       request[name] = present[0]!.kind === 'parameter' ? (present[0] as { value: JsonValue }).value : ref(present[0]!);
       continue;
@@ -814,50 +814,6 @@ export function toolStepRequest(tool: Tool, state: RequestInputs, values: Readon
     level[key] = match?.kind === 'map' ? mapped(v, match.mapOverType) : ref(v);
   }
   return request;
-}
-
-/**
- * The parameter a connection's input name (a `|`-joined path) reaches, and
- * the level of the request (made as needed) where its value goes; undefined
- * when the tool has no such parameter.
- */
-function locateInput(inputs: readonly ToolInput[], request: Record<string, JsonValue>, name: string): { input: ToolInput; level: Record<string, JsonValue>; key: string } | undefined {
-  const parts = name.split('|');
-  let level = request;
-  let current = inputs;
-  for (let i = 0; i < parts.length - 1; i++) {
-    const part = parts[i]!;
-    const direct = current.find((x) => x.name === part);
-    const repeat = /^(.*)_(\d+)$/.exec(part);
-    const repeated = direct === undefined && repeat !== null ? current.find((x) => x.type === 'repeat' && x.name === repeat[1]) : undefined;
-    if (repeated !== undefined && repeated.type === 'repeat') {
-      const index = Number(repeat![2]);
-      const existing = level[repeated.name];
-      const instances = (Array.isArray(existing) ? [...existing] : []) as JsonValue[];
-      while (instances.length <= index) instances.push({});
-      const instance = { ...(instances[index] as Record<string, JsonValue>) };
-      instances[index] = instance;
-      level[repeated.name] = instances;
-      level = instance;
-      current = repeated.inputs;
-      continue;
-    }
-    if (direct === undefined || (direct.type !== 'section' && direct.type !== 'conditional')) return undefined;
-    const existing = level[direct.name];
-    const next = { ...(existing !== null && typeof existing === 'object' && !Array.isArray(existing) ? (existing as Record<string, JsonValue>) : {}) };
-    level[direct.name] = next;
-    level = next;
-    if (direct.type === 'section') current = direct.inputs;
-    else {
-      const test = direct.test_param;
-      const chosen = next[test.name];
-      const value = typeof chosen === 'string' || typeof chosen === 'boolean' || typeof chosen === 'number' ? chosen : test.value;
-      current = direct.whens[whenKey(value, test)] ?? [];
-    }
-  }
-  const key = parts[parts.length - 1]!;
-  const input = current.find((x) => x.name === key);
-  return input === undefined ? undefined : { input, level, key };
 }
 
 /** The step's outputs after its last pass: the job's datasets and collections, or the implicit collections of a map-over. */

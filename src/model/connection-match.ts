@@ -74,3 +74,37 @@ function mapOver(type: string, candidate: string, requestMapOverType: string | u
     ...(requestMapOverType === undefined ? {} : { mapOverType: requestMapOverType }),
   };
 }
+
+/** The types of a workflow parameter input (modules.py `InputParameterModule.POSSIBLE_PARAMETER_TYPES`). */
+export const PARAMETER_INPUT_TYPES = ['text', 'integer', 'float', 'boolean', 'color'] as const;
+export type ParameterInputType = (typeof PARAMETER_INPUT_TYPES)[number];
+
+/**
+ * The parameter input type that may feed a tool's non-data parameter on a
+ * workflow connection, or null when none may. Galaxy lets a step connect any
+ * visible non-data parameter whose state is a `ConnectedValue`
+ * (modules.py `ToolModule.get_all_inputs(connectable_only=True)`, which lists
+ * it with `input_type: "parameter"` and the parameter's `type`), and the
+ * editor attaches a parameter output to it when the two types are equal,
+ * a `select` counting as `text` (client terminals.ts
+ * `InputParameterTerminal.attachable`, `effectiveType`): an integer, float,
+ * text, boolean or color parameter takes a parameter input of its own type,
+ * a select a text one; no parameter input has the type of a `data_column`,
+ * `genomebuild`, `drill_down`, `group_tag` or `baseurl`, and a `hidden`
+ * parameter is not visible. At run time Galaxy puts the value in the step's
+ * state as it is (run.py `replacement_for_input`), without checking its type.
+ */
+export function parameterInputTypeFor(input: ToolInput): ParameterInputType | null {
+  switch (input.type) {
+    case 'text':
+    case 'integer':
+    case 'float':
+    case 'boolean':
+    case 'color':
+      return input.type;
+    case 'select':
+      return 'text';
+    default:
+      return null;
+  }
+}

@@ -1,5 +1,6 @@
 import { InvalidInputError, NotModelledError } from '../errors.js';
-import type { Tool, ToolInput, ToolOutput } from './tool.js';
+import { testParamValues, whenKey, type Tool, type ToolInput, type ToolOutput } from './tool.js';
+import type { JsonValue } from './case.js';
 import { WORKFLOW_STEP_TYPES, type GaConnection, type GaStep, type GaWorkflow } from './workflow.js';
 import { unreadWhenExpressions, NON_DATA_CONNECTION, workflowGraph, WorkflowRefused } from './workflow-graph.js';
 import { isJsonObject } from './json-checks.js';
@@ -89,6 +90,9 @@ function readLevel(value: unknown, source: string, tools: ReadonlyMap<string, To
       throw new InvalidInputError(`${source}: step ${key} has type ${JSON.stringify(type)}, which Galaxy's workflow modules do not know (${WORKFLOW_STEP_TYPES.join(', ')})`);
     }
     const id = typeof raw['id'] === 'number' ? raw['id'] : Number(key);
+    const toolId = type === 'tool' && typeof raw['tool_id'] === 'string' ? raw['tool_id'] : '';
+    // A given tool has the step's nested parameters where the `.ga` names them (`cond|input`, `sect|input`, `rep_0|input`).
+    const given = tools.get(toolId);
     const connections: Record<string, GaConnection[]> = {};
     for (const [input, c] of Object.entries(isJsonObject(raw['input_connections']) ? (raw['input_connections'] as Record<string, unknown>) : {})) {
       const list = (Array.isArray(c) ? c : [c]).filter(isJsonObject).map((x) => ({
@@ -96,8 +100,8 @@ function readLevel(value: unknown, source: string, tools: ReadonlyMap<string, To
         output_name: String(x['output_name']),
         ...(typeof x['input_subworkflow_step_id'] === 'number' ? { input_subworkflow_step_id: x['input_subworkflow_step_id'] } : {}),
       }));
-      // A nested parameter's connection ("cond|input"): the model's tool has it at top level, renamed.
-      connections[type === 'tool' ? flatName(input) : input] = list;
+      // A nested parameter's connection ("cond|input") into a tool the step stands in for: that tool has it at top level, renamed.
+      connections[type === 'tool' && given === undefined ? flatName(input) : input] = list;
     }
     const base = {
       id,
@@ -108,10 +112,9 @@ function readLevel(value: unknown, source: string, tools: ReadonlyMap<string, To
       ...(typeof raw['when'] === 'string' && raw['when'] !== '' ? { when: raw['when'] } : {}),
     };
     if (type === 'tool') {
-      const toolId = typeof raw['tool_id'] === 'string' ? raw['tool_id'] : '';
       if (toolId === '') throw new InvalidInputError(`${source}: tool step ${key} names no tool_id`);
-      if (!tools.has(toolId) && !inferred.has(toolId)) inferred.set(toolId, inferTool(toolId, raw, connections, referenced.get(id) ?? new Set(), notes, source));
-      steps[key] = { ...base, tool_id: toolId, tool_state: '{}' };
+      if (given === undefined && !inferred.has(toolId)) inferred.set(toolId, inferTool(toolId, raw, connections, referenced.get(id) ?? new Set(), notes, source));
+      steps[key] = { ...base, tool_id: toolId, tool_state: JSON.stringify(given === undefined ? {} : toolStepStructure(given, raw['tool_state'])) };
     } else if (type === 'subworkflow') {
       steps[key] = { ...base, subworkflow: readLevel(raw['subworkflow'], `${source} step ${key}`, tools, inferred, notes, depth + 1) };
     } else {
@@ -119,6 +122,53 @@ function readLevel(value: unknown, source: string, tools: ReadonlyMap<string, To
     }
   }
   return { a_galaxy_workflow: 'true', 'format-version': '0.1', name: typeof value['name'] === 'string' ? value['name'] : 'workflow', steps };
+}
+
+/**
+ * The part of a tool step's saved state that decides where its nested
+ * connections go: the value of each conditional's test parameter (which when
+ * the step runs), the instances of each repeat, and sections, as Galaxy
+ * recovers the state of a step whose tool is installed (modules.py
+ * `ToolModule.recover_state`, `DefaultToolState.decode`: `params_from_strings`
+ * reads each top-level value that is JSON text). Scalar values are not read:
+ * the step's unconnected scalars take the tool's defaults. A value a
+ * conditional's test cannot take is left out (the test's default selects).
+ */
+export function toolStepStructure(tool: Tool, toolState: unknown): Record<string, JsonValue> {
+  const parse = (value: unknown): unknown => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  };
+  const top = parse(toolState);
+  const decoded: Record<string, unknown> = {};
+  if (isJsonObject(top)) for (const [k, v] of Object.entries(top)) decoded[k] = parse(v);
+  const walk = (inputs: readonly ToolInput[], state: Record<string, unknown>): Record<string, JsonValue> => {
+    const out: Record<string, JsonValue> = {};
+    for (const input of inputs) {
+      const value = state[input.name];
+      if (input.type === 'section') out[input.name] = walk(input.inputs, isJsonObject(value) ? value : {});
+      else if (input.type === 'repeat' && Array.isArray(value)) out[input.name] = value.map((instance) => walk(input.inputs, isJsonObject(instance) ? instance : {}));
+      else if (input.type === 'conditional') {
+        const inner = isJsonObject(value) ? value : {};
+        const test = input.test_param;
+        const raw = inner[test.name];
+        const keys = testParamValues(test);
+        let selected: string | boolean | undefined;
+        if (test.type === 'boolean') {
+          if (typeof raw === 'boolean') selected = raw;
+          else if (typeof raw === 'string' && keys.includes(raw)) selected = raw === (test.truevalue ?? 'true');
+        } else if (typeof raw === 'string' && input.whens[raw] !== undefined) selected = raw;
+        const chosen = selected ?? test.value;
+        out[input.name] = { [test.name]: chosen, ...walk(input.whens[whenKey(chosen, test)] ?? [], inner) };
+      }
+    }
+    return out;
+  };
+  return walk(tool.inputs, decoded);
 }
 
 function flatName(input: string): string {

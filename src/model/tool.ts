@@ -1,3 +1,4 @@
+import type { JsonValue } from './case.js';
 /**
  * A Galaxy tool as cardfuzz sees it: the parameter tree and the outputs.
  * Plain JSON data, using Galaxy's own type and attribute names (case format
@@ -321,4 +322,60 @@ export function collectionTypeAlternatives(input: DataCollectionInput): readonly
 /** The when keys of a conditional's test parameter, in Galaxy's `legal_values` order. */
 export function testParamValues(test: SelectInput | BooleanInput): readonly string[] {
   return test.type === 'select' ? test.options : [test.truevalue ?? 'true', test.falsevalue ?? 'false'];
+}
+
+/**
+ * The parameter a prefixed name reaches, as Galaxy names a nested parameter
+ * (parameters/__init__.py `visit_input_values`, `prefixed_name`; run.py
+ * `replacement_for_input` looks connections up by it): `sect|x` in a
+ * section, `cond|x` in the when of a conditional that the state selects (its
+ * test parameter's value there, else the test's default), `rep_0|x` in a
+ * repeat instance; and the level of `state` where its value goes, made as
+ * needed (a repeat gets instances up to the one named, as
+ * `ToolModule.augment_tool_state_for_input_connections` adds them).
+ * Undefined when the tool has no such parameter there. `state` is changed
+ * in place: pass a copy to look only.
+ */
+export function locatePrefixedInput(inputs: readonly ToolInput[], state: Record<string, JsonValue>, name: string): { input: ToolInput; level: Record<string, JsonValue>; key: string } | undefined {
+  const parts = name.split('|');
+  let level = state;
+  let current = inputs;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const part = parts[i]!;
+    const direct = current.find((x) => x.name === part);
+    const repeat = /^(.*)_(\d+)$/.exec(part);
+    const repeated = direct === undefined && repeat !== null ? current.find((x) => x.type === 'repeat' && x.name === repeat[1]) : undefined;
+    if (repeated !== undefined && repeated.type === 'repeat') {
+      const index = Number(repeat![2]);
+      const existing = level[repeated.name];
+      const instances = (Array.isArray(existing) ? [...existing] : []) as JsonValue[];
+      while (instances.length <= index) instances.push({});
+      const instance = { ...(instances[index] as Record<string, JsonValue>) };
+      instances[index] = instance;
+      level[repeated.name] = instances;
+      level = instance;
+      current = repeated.inputs;
+      continue;
+    }
+    if (direct === undefined || (direct.type !== 'section' && direct.type !== 'conditional')) return undefined;
+    const existing = level[direct.name];
+    const next = { ...(existing !== null && typeof existing === 'object' && !Array.isArray(existing) ? (existing as Record<string, JsonValue>) : {}) };
+    level[direct.name] = next;
+    level = next;
+    if (direct.type === 'section') current = direct.inputs;
+    else {
+      const test = direct.test_param;
+      const chosen = next[test.name];
+      const value = typeof chosen === 'string' || typeof chosen === 'boolean' || typeof chosen === 'number' ? chosen : test.value;
+      current = direct.whens[whenKey(value, test)] ?? [];
+    }
+  }
+  const key = parts[parts.length - 1]!;
+  const input = current.find((x) => x.name === key);
+  return input === undefined ? undefined : { input, level, key };
+}
+
+/** The parameter a prefixed name reaches in a step whose state is `state` (locatePrefixedInput, looking only). */
+export function inputAtPrefixedName(inputs: readonly ToolInput[], name: string, state: { readonly [key: string]: JsonValue } = {}): ToolInput | undefined {
+  return locatePrefixedInput(inputs, structuredClone(state) as Record<string, JsonValue>, name)?.input;
 }

@@ -25,6 +25,15 @@ describe('run --workflow', () => {
     expect(r.stdout).toMatch(/replay: .* --workflow test\/fixtures\/workflows\/map-subworkflow-reduce\.ga .*--property one-output-row-per-step-output/);
   });
 
+  it('runs a given tool\'s nested parameters (cond|x, sect|x, rep_0|x) from a .ga and a gxformat2 workflow, with no stand-in note', () => {
+    const r = runCli(['run', '--workflow', 'test/fixtures/workflows-nested', '--tool', 'test/fixtures/workflows-nested/nested_params.xml', '--profile', 'branch-fixed', '--runs', '100', '--seed', '3']);
+    expect(r.stderr).toContain('workflow test/fixtures/workflows-nested/nested-connections.ga: loaded');
+    expect(r.stderr).toContain('workflow test/fixtures/workflows-nested/nested-connections.gxwf.yml: loaded');
+    expect(r.stderr).not.toContain('is not given');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/held +[\d,]+ +connections-reach-upstream-outputs/);
+  });
+
   it('refuses a workflow Galaxy would not build with one line and exit 2', () => {
     const r = runCli(['run', '--workflow', 'test/fixtures/workflows-bad/no-tool-id.ga', '--profile', 'branch-fixed', '--runs', '10']);
     expect(r.status).toBe(2);

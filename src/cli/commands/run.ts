@@ -7,7 +7,8 @@ import type { Case } from '../../model/case.js';
 import type { WorkflowFile } from '../../model/read-workflow-file.js';
 import { findWorkflowFiles, loadWorkflowFile } from '../../tools/load-workflow.js';
 import { caseForToolArbitrary } from '../../../generators/tool-cases.js';
-import { findToolFiles, loadToolFile } from '../../tools/load-tool.js';
+import { findToolFiles, loadToolFile, type FoundFile, type LoadedTool } from '../../tools/load-tool.js';
+import { isApproximation } from '../../tools/approximations.js';
 import { runToolFolder } from './run-tool-folder.js';
 import { findProperties, PROPERTIES } from '../../../properties/index.js';
 import { generatorFingerprint } from '../../../generators/fingerprint.js';
@@ -86,23 +87,25 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   if (options.save !== undefined) await checkWritableDirectory(options.save, '--save');
   const workflows = workflowMode ? loadWorkflows(options, io) : null;
   const found = workflowMode ? [] : options.tools.map((t) => findToolFiles(t));
-  if (inWorkflows && found.some((f) => f.expanded)) throw new InvalidInputError('--in-workflows takes --tool files, not a folder or a glob (not supported yet: give each tool file with its own --tool)');
-  if (found.some((f) => f.expanded)) {
+  // A folder or glob with --in-workflows: the tools Galaxy's loader loads from it are the pool the generated workflows draw from.
+  const pool = inWorkflows && found.some((f) => f.expanded) ? loadToolPool(found.flatMap((f) => f.files), options, io) : null;
+  if (pool === null && found.some((f) => f.expanded)) {
     if (options.path !== undefined) throw new InvalidInputError('--path replays one counterexample of one tool: give --tool a file, not a folder or a glob');
     const folder = { target: options.target, profile, properties, seed: options.seed, runs: options.runs ?? 200, timeLimitMs: options.timeLimitMs, shrinkTimeLimitMs: options.shrinkTimeLimitMs, json: options.json, strict: options.strict === true, workers: options.workers ?? 1, arguments: options.tools, ...(options.stopSignal !== undefined ? { shouldStop: () => options.stopSignal!() !== null } : {}) };
     const code = await runToolFolder(found.flatMap((f) => f.files), folder, io);
     const signal = options.stopSignal?.() ?? null;
     return signal !== null ? (SIGNAL_EXIT[signal] ?? 130) : code;
   }
-  const tools = workflowMode ? [] : options.tools.map((file) => loadToolFile(file, { strict: options.strict === true }));
+  const tools = workflowMode ? [] : (pool ?? options.tools.map((file) => loadToolFile(file, { strict: options.strict === true })));
   const runs = options.runs ?? (options.timeLimitMs === undefined ? 2000 : undefined);
   const budget = options.path !== undefined ? `replaying path ${options.path}` : runs !== undefined ? `${runs.toLocaleString('en-US')} cases` : formatDuration(options.timeLimitMs!);
   io.err(`cardfuzz run: profile ${profile.name}, seed ${options.seed}, ${budget}, ${properties.length} propert${properties.length === 1 ? 'y' : 'ies'}${leftOut.length > 0 ? ` (${leftOut.length} hazard properties left out; --hazards adds them)` : ''}, ${options.target.dialect}`);
   const cardfuzz = cardfuzzInvocation();
   const reporters = new Map<string, ReturnType<typeof progressReporter>>();
   const status = terminalStatus(io);
-  for (const warning of tools.flatMap((t) => t.warnings)) io.err(`note: ${warning}`);
-  if (inWorkflows) io.err(`generated workflows: tool steps run ${tools.map((t) => t.tool.id).join(', ')}`);
+  // A pool's approximations are on its tools' lines above.
+  if (pool === null) for (const warning of tools.flatMap((t) => t.warnings)) io.err(`note: ${warning}`);
+  if (inWorkflows) io.err(`generated workflows: tool steps run ${namesOf(tools.map((t) => t.tool.id))}`);
   const cases: fc.Arbitrary<Case> =
     workflows !== null
       ? fc.oneof(...workflows.map((w) => workflowFileCaseArbitrary(w) as fc.Arbitrary<Case>))
@@ -220,6 +223,65 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   }
   if (signal !== null) return SIGNAL_EXIT[signal] ?? 130;
   return findings.length > 0 ? 1 : 0;
+}
+
+/** Tool ids, the first few of a long list and how many more. */
+function namesOf(ids: readonly string[]): string {
+  const shown = 8;
+  return ids.length <= shown ? ids.join(', ') : `${ids.slice(0, shown).join(', ')} and ${ids.length - shown} more (${ids.length} tools)`;
+}
+
+/**
+ * `--tool DIR --in-workflows`: every tool file found, loaded as `run --tool DIR`
+ * loads it (Galaxy's loader, or --strict), one line each on stderr: loaded
+ * (with its approximations), refused by Galaxy's loader with Galaxy's reason,
+ * not modelled, or skipped; then a tally. The loaded tools are the pool the
+ * generated workflows' tool steps draw from, in the order found (so a
+ * finding's replay, which names the same folder, draws from the same pool).
+ * None loaded: one line, exit 2.
+ */
+function loadToolPool(files: readonly FoundFile[], options: RunOptions, io: Io): LoadedTool[] {
+  const loaded: LoadedTool[] = [];
+  let refused = 0;
+  let notModelled = 0;
+  const ids = new Map<string, string>();
+  for (const f of files) {
+    if (f.kind === 'other') continue;
+    if (f.kind === 'unreadable') {
+      io.err(`skipped   ${f.file}: ${f.reason}`);
+      continue;
+    }
+    let tool: LoadedTool;
+    try {
+      tool = loadToolFile(f.file, { strict: options.strict === true });
+    } catch (error) {
+      if (!isFuzzerError(error)) throw error;
+      const reason = error.message.startsWith(`${f.file}: `) ? error.message.slice(f.file.length + 2) : error.message;
+      if (error instanceof NotModelledError) notModelled++;
+      else refused++;
+      io.err(`${error instanceof NotModelledError ? 'not modelled' : 'refused  '} ${f.file}: ${reason}`);
+      continue;
+    }
+    // A workflow case runs one tool per id (Galaxy's toolbox keeps each version of an id; a step names one by tool_id and tool_version): the first file found stays.
+    const first = ids.get(tool.tool.id);
+    if (first !== undefined) {
+      io.err(`skipped   ${f.file}: tool id ${tool.tool.id}${tool.tool.version === undefined ? '' : ` (version ${tool.tool.version})`} is already in the pool, from ${first}`);
+      continue;
+    }
+    ids.set(tool.tool.id, f.file);
+    loaded.push(tool);
+    const approximations = tool.approximations.filter(isApproximation);
+    const counting = approximations.filter((a) => a.changesCounts).length;
+    io.err(`loaded    ${f.file} (${tool.tool.id})${approximations.length === 0 ? '' : `, ${approximations.length} approximation${approximations.length === 1 ? '' : 's'}${counting > 0 ? ` (${counting} can change counts)` : ''}`}`);
+  }
+  const others = files.filter((f) => f.kind === 'other').length;
+  const candidates = files.length - others;
+  const skipped = candidates - loaded.length - refused - notModelled;
+  io.err(
+    `tool pool: ${candidates.toLocaleString('en-US')} tool file${candidates === 1 ? '' : 's'}: ${loaded.length} loaded, ${refused} refused ${options.strict === true ? 'by --strict' : "by Galaxy's loader"}, ${notModelled} not modelled${skipped > 0 ? `, ${skipped} skipped` : ''}${others > 0 ? `; ${others} other file${others === 1 ? '' : 's'} skipped (macro files, configs, data)` : ''}`,
+  );
+  if (loaded.length === 0) throw new InvalidInputError(`--in-workflows: none of the ${candidates} tool files found in ${options.tools.join(', ')} could be loaded (see above)`);
+  return loaded;
 }
 
 /** Each property's result and the inputs it judged, one line each; a property not applicable says why. */
