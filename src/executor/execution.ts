@@ -115,4 +115,6 @@ export interface ExecutorSettings {
   readonly stepOutputRows: 'twice-on-first-pass' | 'once';
   /** A step with a non-data connection waits for that step and its jobs (Galaxy), or not. */
   readonly implicitDependencies: 'checked' | 'ignored';
+  /** A `$step` dependency on a step whose job failed fails the invocation with `job_failed` (Galaxy), or is taken as ok. */
+  readonly failedJobs: 'fail-dependents' | 'ignored';
 }

@@ -27,6 +27,8 @@ export interface ExecutorRules {
   readonly recordsStepOutputsTwice: boolean;
   /** `__check_implicitly_dependent_steps`: a `$step` connection delays the step until its step and jobs are done. */
   readonly checksImplicitDependencies: boolean;
+  /** `__check_implicitly_dependent_step`: a `$step` dependency on a job that is not `ok` fails the invocation (`job_failed`). */
+  readonly failsOnFailedDependency: boolean;
 }
 
 export function executorRulesOf(settings: ExecutorSettings): ExecutorRules {
@@ -42,5 +44,6 @@ export function executorRulesOf(settings: ExecutorSettings): ExecutorRules {
     knowsSlicesByJob: settings.finishedSlices === 'job',
     recordsStepOutputsTwice: settings.stepOutputRows === 'twice-on-first-pass',
     checksImplicitDependencies: settings.implicitDependencies === 'checked',
+    failsOnFailedDependency: settings.failedJobs === 'fail-dependents',
   };
 }

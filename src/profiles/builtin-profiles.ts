@@ -52,6 +52,7 @@ export const DEFAULT_SETTINGS: Settings = {
   'workflow.finishedSlices': 'output-element',
   'workflow.stepOutputRows': 'twice-on-first-pass',
   'workflow.implicitDependencies': 'checked',
+  'workflow.failedJobs': 'fail-dependents',
   'extraction.dedup': 'none',
   'extraction.batchStep': 'one-step',
   'extraction.mappedInputs': 'implicit-input-collection',

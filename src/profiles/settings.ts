@@ -83,6 +83,11 @@ export const SETTING_DEFINITIONS = [
     description: "a step with a non-data ($step) connection waits until that step is scheduled and its jobs have finished, as Galaxy's scheduler checks (__check_implicitly_dependent_steps), or is scheduled regardless",
   },
   {
+    name: 'workflow.failedJobs',
+    values: ['fail-dependents', 'ignored'],
+    description: "a step with a non-data ($step) connection to a step whose job failed fails the invocation with job_failed, as Galaxy's scheduler does (__check_implicitly_dependent_step), or the scheduler takes the failed job as ok and runs the step",
+  },
+  {
     name: 'extraction.dedup',
     values: ['none', 'drop', 'merge'],
     description: 'workflow extraction of work items sharing a (tier, source_id) key: keep every item, drop the later ones, or merge their outputs into one step',
@@ -151,5 +156,6 @@ export function executorSettingsOf(s: Settings): ExecutorSettings {
     finishedSlices: s['workflow.finishedSlices'],
     stepOutputRows: s['workflow.stepOutputRows'],
     implicitDependencies: s['workflow.implicitDependencies'],
+    failedJobs: s['workflow.failedJobs'],
   };
 }
