@@ -98,6 +98,8 @@ export interface WorkflowSpec {
   readonly batch: { readonly kind: 'none' } | { readonly kind: 'linked' | 'product'; readonly count: number };
   readonly jobsPerIteration: number | undefined;
   readonly review: 'approve' | 'cancel' | undefined;
+  /** Top-level tool steps whose jobs fail (`scheduling.failed_jobs`), each the n-th tool step of the workflow. */
+  readonly failedJobs?: readonly number[];
 }
 
 const WORKFLOW_COLLECTION_TYPES = ['list', 'paired', 'list:paired', 'list:list'] as const;
@@ -166,7 +168,19 @@ export function workflowSpecArbitrary(constraints: GeneratorConstraints = DEFAUL
     ),
     jobsPerIteration: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 1 }),
     review: weighted<'approve' | 'cancel' | undefined>([undefined, 2], ['approve', 2], ['cancel', 1]),
+    failedJobs: failedJobsArbitrary(),
   });
+}
+
+/** Sometimes the jobs of one or two tool steps fail; shrinks toward none. */
+function failedJobsArbitrary(): fc.Arbitrary<readonly number[]> {
+  return fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant([]), weight: 4 }, { arbitrary: fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 2 }), weight: 1 });
+}
+
+/** `scheduling.failed_jobs`: the order indexes of the tool steps the spec makes fail (the n-th of the top-level tool steps, each once). */
+function failedJobsOf(spec: WorkflowSpec, toolSteps: readonly number[]): Pick<SchedulingOptions, 'failed_jobs'> {
+  if (spec.failedJobs === undefined || spec.failedJobs.length === 0 || toolSteps.length === 0) return {};
+  return { failed_jobs: [...new Set(spec.failedJobs.map((n) => toolSteps[n % toolSteps.length]!))] };
 }
 
 export function workflowCaseArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS, pool?: WorkflowToolPool): fc.Arbitrary<WorkflowCase> {
@@ -247,6 +261,11 @@ class WorkflowCaseBuilder {
   /** Per workflow being built: its integer and text parameter inputs, and its tool steps so far (for `$step` connections). */
   readonly parameters = new Map<WorkflowBuilder, readonly { readonly source: Source; readonly kind: ScalarSpec['kind'] }[]>();
   readonly #toolSteps = new Map<WorkflowBuilder, number[]>();
+
+  /** The tool steps made so far in a workflow, by order index. */
+  toolStepsOf(w: WorkflowBuilder): readonly number[] {
+    return this.#toolSteps.get(w) ?? [];
+  }
 
   dataset(): number {
     const id = this.datasets.length + 1;
@@ -483,6 +502,7 @@ export function buildWorkflowCase(spec: WorkflowSpec): WorkflowCase {
   const scheduling: SchedulingOptions = {
     ...(spec.jobsPerIteration === undefined ? {} : { jobs_per_iteration: spec.jobsPerIteration }),
     ...(spec.review === undefined || !spec.steps.some((s) => s.kind === 'pause') ? {} : { review: spec.review }),
+    ...failedJobsOf(spec, b.toolStepsOf(w)),
   };
   const workflow: GaWorkflow = w.build();
   return {
