@@ -466,13 +466,13 @@ function stepRowJobs(run: StepRun): number[] {
  * modelled schema has no column for them.
  */
 function endJobs(invoker: Invoker, pass: number): void {
-  if (invoker.jobEnds.size === 0 && !invoker.jobs.some((j) => j.fails)) return;
+  const failing = invoker.jobEnds.size > 0 || invoker.jobs.some((j) => j.fails);
   const { session } = invoker;
   let inputs: Map<number, number[]> | null = null;
   for (const job of invoker.jobs) {
     if (job.ended || job.pass >= pass) continue;
     job.ended = true;
-    if (job.skipped) continue;
+    if (job.skipped || !failing) continue;
     if (inputs === null) {
       inputs = new Map();
       for (const row of session.rows) {
@@ -613,7 +613,7 @@ type Replacement = { readonly ok: true; readonly value: StepValue } | { readonly
  * fails with `collection_failed`. The collection's state is read as it is
  * now: an upload may have populated it since the upstream step recorded it.
  */
-function replacementForConnection(invoker: Invoker, invocation: Invocation, from: number, outputName: string): Replacement {
+function replacementForConnection(invoker: Invoker, invocation: Invocation, from: number, outputName: string, isData = true): Replacement {
   const upstream = invocation.steps.get(from);
   const node = invocation.stored.graph.steps.find((s) => s.orderIndex === from)!;
   if (!stepOutputNames(node).includes(outputName)) return { ok: false, outcome: { kind: 'failed', reason: 'output_not_found', details: `${outputName} of step ${from}`, dependent: from, outputName } };
@@ -630,7 +630,33 @@ function replacementForConnection(invoker: Invoker, invocation: Invocation, from
       return { ok: false, outcome: DELAYED };
     }
   }
+  if (!isData) {
+    const datasets = value.kind === 'dataset' ? [value.id] : value.kind === 'collection' ? leafDatasets(value.collection.elements) : [];
+    for (const d of datasets) {
+      // Galaxy names the collection's own id as `hda_id` when an element of a collection fails.
+      if (failedDataset(invoker, d)) return { ok: false, outcome: { kind: 'failed', reason: 'dataset_failed', details: null, dependent: from, hdaId: value.kind === 'collection' ? value.id : d } };
+    }
+    if (datasets.some((d) => pendingDataset(invoker, d))) return { ok: false, outcome: DELAYED };
+  }
   return { ok: true, value };
+}
+
+function leafDatasets(elements: readonly CollectionElement[]): number[] {
+  return elements.flatMap((e) => ('dataset' in e && typeof e.dataset === 'number' ? [e.dataset] : 'collection' in e && e.collection !== undefined ? leafDatasets(e.collection.elements) : []));
+}
+
+/** Not `ok` and not pending: left in `error` or `paused` by a failed job, or a history dataset in `error` or `discarded`. */
+function failedDataset(invoker: Invoker, hdaId: number): boolean {
+  if (invoker.datasetStates.has(hdaId)) return true;
+  const state = invoker.c.history.datasets.find((d) => d.id === hdaId)?.state;
+  return state === 'error' || state === 'discarded';
+}
+
+/** `DatasetInstance.is_pending`: the job that makes the dataset has not ended (it was made this pass). */
+function pendingDataset(invoker: Invoker, hdaId: number): boolean {
+  const unended = new Set(invoker.jobs.filter((j) => !j.ended && !j.skipped).map((j) => j.row.id));
+  if (unended.size === 0) return false;
+  return invoker.session.rows.some((r) => r.table === 'job_to_output_dataset' && r.cells['dataset_id'] === hdaId && unended.has(r.cells['job_id'] as number));
 }
 
 /** `HistoryDatasetCollectionAssociation.waiting_for_elements` for a collection that is `new`: false once every one of its jobs (at least one) has failed. */
@@ -763,7 +789,10 @@ function toolModule(invoker: Invoker, invocation: Invocation, step: StepNode, ru
     for (const connection of run.trace.connections) {
       // A non-data connection is no tool input: the tool's inputs never ask for it (`replacement_for_input`).
       if (connection.input === NON_DATA_CONNECTION) continue;
-      const replacement = replacementForConnection(invoker, invocation, connection.from, connection.outputName);
+      // `replacement_for_input`: a connection into a parameter that is not data (or into `when`) is read with `is_data=False`.
+      const into = connection.input === 'when' ? undefined : locateInput(step.tool!.inputs, structuredClone(step.state) as Record<string, JsonValue>, connection.input)?.input;
+      const isData = connection.input !== 'when' && (into === undefined || into.type === 'data' || into.type === 'data_collection');
+      const replacement = replacementForConnection(invoker, invocation, connection.from, connection.outputName, isData);
       if (!replacement.ok) return replacement.outcome;
       connection.value = replacement.value;
       values.set(connection.input, [...(values.get(connection.input) ?? []), replacement.value]);

@@ -446,6 +446,32 @@ steps:
     expect(ok.trace.waitingForJobs).toEqual([ok.trace.invocations[0]!.id]);
   });
 
+  it('test_workflow_failed_input_not_ok: a failed job\'s dataset read through a parameter connection (is_data=False) fails the invocation with dataset_failed at step 1, naming the dataset (1 job, 2 step rows)', async () => {
+    // Galaxy's test reads job_properties' failed output with __APPLY_RULES__ (check_inputs_ready); the model has no database
+    // operation tools, so the same reason is reached as replacement_for_connection raises it for a non-data input.
+    const JOB_PROPERTIES = tool('job_properties', [], ['out_file1']);
+    const LINES = tool('lines', [{ name: 'num_lines', type: 'integer', value: 1 } as never]);
+    const w = new WorkflowBuilder();
+    const props = w.tool('job_properties', {});
+    w.tool('lines', { num_lines: [props, 'out_file1'] });
+    const parts = { workflow: w.build(), tools: [JOB_PROPERTIES, LINES], inputs: {} };
+    const { plan, rows, trace } = await planAndWrite(workflowCase({ ...parts, scheduling: { failed_jobs: [0] } }));
+    expect(trace.invocations[0]!.state).toBe('failed');
+    expect(trace.invocations[0]!.message).toBe('dataset_failed');
+    expect(rows['job']).toBe(1);
+    // Step 1 waited on pass 0 (its dataset pending: is_pending), and failed on pass 1 once the job had failed.
+    expect(trace.steps.map((st) => [st.orderIndex, st.state, st.passes])).toEqual([
+      [0, 'scheduled', 1],
+      [1, 'new', 2],
+    ]);
+    const hdaId = (trace.steps[0]!.outputs!.find((o) => o.name === 'out_file1')!.value as { id: number }).id;
+    const columns = tableLayouts('tes').workflow_invocation_message.columns;
+    const messages = plan.statements.filter((st) => st.op === 'insert' && st.table === 'workflow_invocation_message');
+    expect(messages).toHaveLength(1);
+    const cells = Object.fromEntries(columns.map((c, i) => [c, messages[0]!.op === 'insert' ? messages[0]!.values[i] : null]));
+    expect(cells).toMatchObject({ reason: 'dataset_failed', hda_id: hdaId, job_id: null, hdca_id: null, workflow_step_id: trace.steps[1]!.workflowStepId, dependent_workflow_step_id: trace.steps[0]!.workflowStepId });
+  });
+
   it('a case file naming in failed_jobs a step that is not a top-level tool step is refused with one line', () => {
     const w = new WorkflowBuilder();
     const input = w.dataInput('input1');
