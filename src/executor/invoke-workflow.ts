@@ -466,11 +466,15 @@ function stepRowJobs(run: StepRun): number[] {
  * modelled schema has no column for them.
  */
 function endJobs(invoker: Invoker, pass: number): void {
-  const failing = invoker.jobEnds.size > 0 || invoker.jobs.some((j) => j.fails);
+  const failing = (invoker.c.scheduling?.failed_jobs?.length ?? 0) > 0;
   const { session } = invoker;
   let inputs: Map<number, number[]> | null = null;
-  for (const job of invoker.jobs) {
-    if (job.ended || job.pass >= pass) continue;
+  // Jobs are made in pass order: those not ended yet are a suffix of the list.
+  let first = invoker.jobs.length;
+  while (first > 0 && !invoker.jobs[first - 1]!.ended) first--;
+  for (let i = first; i < invoker.jobs.length; i++) {
+    const job = invoker.jobs[i]!;
+    if (job.pass >= pass) break;
     job.ended = true;
     if (job.skipped || !failing) continue;
     if (inputs === null) {

@@ -419,6 +419,23 @@ steps:
     expect(ok.trace.invocations[0]!.state).toBe('scheduled');
   });
 
+  it('a $step dependency on a paused job waits: the job has not finished (Job.finished), so the invocation stays ready, waiting for a person to resume it, not failed and not stuck (2 jobs, 3 step rows)', async () => {
+    // __check_implicitly_dependent_step (run.py) delays on a job not finished; the paused job is test_workflow_resume_from_failed_step's.
+    const w = new WorkflowBuilder();
+    const input = w.dataInput('input1');
+    const failing = w.tool('cat1', { input1: [input, 'output'] });
+    const reading = w.tool('cat1', { input1: [failing, 'out_file1'] });
+    w.tool('random_lines1', { input: [input, 'output'], __NO_INPUT_OUTPUT_NAME__: [reading, '__NO_INPUT_OUTPUT_NAME__'] });
+    const { rows, trace } = await planAndWrite(workflowCase({ workflow: w.build(), tools: [CAT1, RANDOM_LINES], datasets: 1, inputs: { 0: hda(1) }, scheduling: { failed_jobs: [1], budget: 4 } }));
+    expect(trace.invocations[0]!.state).toBe('ready');
+    expect(rows['workflow_invocation_message'] ?? 0).toBe(0);
+    expect(rows['job']).toBe(2);
+    expect(rows['workflow_invocation_step']).toBe(3);
+    expect(trace.endedJobs.map((e) => e.state)).toEqual(['error', 'paused']);
+    expect(trace.waitingForJobs).toEqual([trace.invocations[0]!.id]);
+    expect(trace.unfinished).toEqual([]);
+  });
+
   it('a job whose explicit collection output it never fills fails: the step reading the collection fails the invocation with collection_failed naming it (JobWrapper.fail leaves it unpopulated; waiting_for_elements is false once its job ended)', async () => {
     // Like Galaxy's collection_split_on_column: a list filled by <discover_datasets>; its job fails, so nothing is discovered.
     const SPLIT = tool('split_on_column', [{ name: 'input1', type: 'data' }], [{ name: 'split_output', type: 'collection', collection_type: 'list', discover_datasets: [{ pattern: '__name_and_ext__', directory: 'outputs' }] } as never]);
