@@ -174,13 +174,19 @@ export function workflowSpecArbitrary(constraints: GeneratorConstraints = DEFAUL
 
 /** Sometimes the jobs of one or two tool steps fail; shrinks toward none. */
 function failedJobsArbitrary(): fc.Arbitrary<readonly number[]> {
-  return fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant([]), weight: 4 }, { arbitrary: fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 2 }), weight: 1 });
+  return fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant([]), weight: 3 }, { arbitrary: fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 2 }), weight: 1 });
 }
 
-/** `scheduling.failed_jobs`: the order indexes of the tool steps the spec makes fail (the n-th of the top-level tool steps, each once). */
-function failedJobsOf(spec: WorkflowSpec, toolSteps: readonly number[]): Pick<SchedulingOptions, 'failed_jobs'> {
+/**
+ * `scheduling.failed_jobs`: the order indexes of the tool steps the spec
+ * makes fail, each once: the n-th of the top-level tool steps, those another
+ * step waits on (`$step`) first, so that the first one fails a dependent.
+ */
+function failedJobsOf(spec: WorkflowSpec, toolSteps: readonly number[], workflow: GaWorkflow): Pick<SchedulingOptions, 'failed_jobs'> {
   if (spec.failedJobs === undefined || spec.failedJobs.length === 0 || toolSteps.length === 0) return {};
-  return { failed_jobs: [...new Set(spec.failedJobs.map((n) => toolSteps[n % toolSteps.length]!))] };
+  const waitedOn = new Set(Object.values(workflow.steps).flatMap((st) => [st.input_connections?.[NON_DATA_CONNECTION] ?? []].flat().map((c) => c.id)));
+  const ordered = [...toolSteps.filter((t) => waitedOn.has(t)), ...toolSteps.filter((t) => !waitedOn.has(t))];
+  return { failed_jobs: [...new Set(spec.failedJobs.map((n) => ordered[n % ordered.length]!))] };
 }
 
 export function workflowCaseArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS, pool?: WorkflowToolPool): fc.Arbitrary<WorkflowCase> {
@@ -499,12 +505,12 @@ export function buildWorkflowCase(spec: WorkflowSpec): WorkflowCase {
     // Outputs keep their type; a structure known only inside the subworkflow is not matched outside.
     for (const e of exported) available.push({ source: [step, `sub${index}_${e.source[1]}`], type: e.type, structure: e.structure?.root.startsWith(`${index} inner_fresh`) ? null : e.structure });
   });
+  const workflow: GaWorkflow = w.build();
   const scheduling: SchedulingOptions = {
     ...(spec.jobsPerIteration === undefined ? {} : { jobs_per_iteration: spec.jobsPerIteration }),
     ...(spec.review === undefined || !spec.steps.some((s) => s.kind === 'pause') ? {} : { review: spec.review }),
-    ...failedJobsOf(spec, b.toolStepsOf(w)),
+    ...failedJobsOf(spec, b.toolStepsOf(w), workflow),
   };
-  const workflow: GaWorkflow = w.build();
   return {
     entry: 'workflow-invocation',
     workflow,

@@ -74,7 +74,8 @@ describe('generated workflows with real tools on their tool steps', () => {
       const plan = target.system.plan(c);
       const trace = plan.workflow!;
       expect(trace.refused).toBeNull();
-      const failed = trace.invocations.filter((i) => i.state === 'failed');
+      // The only failures are those of jobs the case makes fail (scheduling.failed_jobs), for Galaxy's reasons.
+      const failed = trace.invocations.filter((i) => i.state === 'failed' && (c.scheduling?.failed_jobs === undefined || !['job_failed', 'collection_failed', 'dataset_failed'].includes(i.message ?? '')));
       expect(failed.map((i) => i.message)).toEqual([]);
       // Every invocation finishes, or waits for a review or for a job to fill a tool's own collection output.
       expect(trace.unfinished).toEqual([]);

@@ -57,7 +57,7 @@ describe('failed jobs (scheduling.failed_jobs)', () => {
         expect(judgement === null || judgement === NOT_JUDGED ? null : judgement).toBeNull();
       }
       expect(failing).toBeGreaterThan(50);
-      // The generator reaches the new rule: invocations failing with job_failed (17 of 122 with failed jobs on this seed).
+      // The generator reaches the new rule: some invocations fail with job_failed.
       expect(reasons.get('job_failed') ?? 0).toBeGreaterThan(0);
     } finally {
       await target.database.close();
