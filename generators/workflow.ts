@@ -115,6 +115,8 @@ export interface WorkflowSpec {
   readonly jobsPerIteration: number | undefined;
   readonly review: 'approve' | 'cancel' | undefined;
   readonly upload: UploadSpec | null;
+  /** Top-level tool steps whose jobs fail (`scheduling.failed_jobs`), each the n-th tool step of the workflow. */
+  readonly failedJobs?: readonly number[];
 }
 
 const WORKFLOW_COLLECTION_TYPES = ['list', 'paired', 'list:paired', 'list:list'] as const;
@@ -188,7 +190,25 @@ export function workflowSpecArbitrary(constraints: GeneratorConstraints = DEFAUL
       { arbitrary: fc.constant(null), weight: 6 },
       { arbitrary: fc.record({ collection: fc.nat({ max: 3 }), populated: weighted<UploadSpec['populated']>([1, 2], [2, 1], [0, 1], ['never', 1], ['failed', 1]) }), weight: 1 },
     ),
+    failedJobs: failedJobsArbitrary(),
   });
+}
+
+/** Sometimes the jobs of one or two tool steps fail; shrinks toward none. */
+function failedJobsArbitrary(): fc.Arbitrary<readonly number[]> {
+  return fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant([]), weight: 3 }, { arbitrary: fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 2 }), weight: 1 });
+}
+
+/**
+ * `scheduling.failed_jobs`: the order indexes of the tool steps the spec
+ * makes fail, each once: the n-th of the top-level tool steps, those another
+ * step waits on (`$step`) first, so that the first one fails a dependent.
+ */
+function failedJobsOf(spec: WorkflowSpec, toolSteps: readonly number[], workflow: GaWorkflow): Pick<SchedulingOptions, 'failed_jobs'> {
+  if (spec.failedJobs === undefined || spec.failedJobs.length === 0 || toolSteps.length === 0) return {};
+  const waitedOn = new Set(Object.values(workflow.steps).flatMap((st) => [st.input_connections?.[NON_DATA_CONNECTION] ?? []].flat().map((c) => c.id)));
+  const ordered = [...toolSteps.filter((t) => waitedOn.has(t)), ...toolSteps.filter((t) => !waitedOn.has(t))];
+  return { failed_jobs: [...new Set(spec.failedJobs.map((n) => ordered[n % ordered.length]!))] };
 }
 
 export function workflowCaseArbitrary(constraints: GeneratorConstraints = DEFAULT_CONSTRAINTS, pool?: WorkflowToolPool): fc.Arbitrary<WorkflowCase> {
@@ -272,6 +292,11 @@ class WorkflowCaseBuilder {
   /** Per workflow being built: its integer and text parameter inputs, and its tool steps so far (for `$step` connections). */
   readonly parameters = new Map<WorkflowBuilder, readonly { readonly source: Source; readonly kind: ScalarSpec['kind'] }[]>();
   readonly #toolSteps = new Map<WorkflowBuilder, number[]>();
+
+  /** The tool steps made so far in a workflow, by order index. */
+  toolStepsOf(w: WorkflowBuilder): readonly number[] {
+    return this.#toolSteps.get(w) ?? [];
+  }
 
   dataset(): number {
     const id = this.datasets.length + 1;
@@ -528,12 +553,13 @@ export function buildWorkflowCase(spec: WorkflowSpec): WorkflowCase {
     for (const e of exported) available.push({ source: [step, `sub${index}_${e.source[1]}`], type: e.type, structure: e.structure?.root.startsWith(`${index} inner_fresh`) ? null : e.structure });
   });
   const populatedAt = uploading(b.collections, spec.upload);
+  const workflow: GaWorkflow = w.build();
   const scheduling: SchedulingOptions = {
     ...(spec.jobsPerIteration === undefined ? {} : { jobs_per_iteration: spec.jobsPerIteration }),
     ...(spec.review === undefined || !spec.steps.some((s) => s.kind === 'pause') ? {} : { review: spec.review }),
     ...(populatedAt === null ? {} : { populated_at: populatedAt }),
+    ...failedJobsOf(spec, b.toolStepsOf(w), workflow),
   };
-  const workflow: GaWorkflow = w.build();
   return {
     entry: 'workflow-invocation',
     workflow,

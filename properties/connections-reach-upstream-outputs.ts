@@ -1,6 +1,8 @@
+import type { WorkflowTrace } from '../src/executor/invoke-workflow.js';
+import type { GaConnection, GaWorkflow } from '../src/model/workflow.js';
 import { NON_DATA_CONNECTION } from '../src/model/workflow-graph.js';
 import type { Snapshot } from '../src/persistence/snapshot.js';
-import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
+import { defineExecutionProperty, NOT_JUDGED, type Violation } from '../src/runner/property.js';
 
 /**
  * Every connection of a workflow reaches its upstream step's outputs: the
@@ -13,7 +15,11 @@ import { defineExecutionProperty, NOT_JUDGED } from '../src/runner/property.js';
  * A non-data connection (`$step`) carries an order instead: a step that ran
  * jobs did so only once the step it waits on had its step row `scheduled`
  * and every job of that step was made before its own
- * (`WorkflowInvoker.__check_implicitly_dependent_steps`, run.py).
+ * (`WorkflowInvoker.__check_implicitly_dependent_steps`, run.py). When a job
+ * of the step waited on ended in `error` (as the database holds it), the
+ * waiting step never runs: it has no step row (the check comes before one is
+ * made), its invocation is not `scheduled`, and a `job_failed` message names
+ * a job that failed (`__check_implicitly_dependent_step`, run.py).
  *
  * A connection reaches an input collection an upload is still populating
  * only once it is populated: a step takes such a collection no earlier than
@@ -52,6 +58,9 @@ export const connectionsReachUpstreamOutputs = defineExecutionProperty({
         }
       }
     }
+    const failedDependency = c.entry === 'workflow-invocation' ? checkFailedDependencies(c.workflow, trace, snapshot) : { judged: 0, violation: null };
+    if (failedDependency.violation !== null) return failedDependency.violation;
+    judged += failedDependency.judged;
     for (const step of trace.steps) {
       if (step.type !== 'tool' || step.jobs.length === 0) continue;
       for (const connection of step.connections) {
@@ -122,6 +131,66 @@ export const connectionsReachUpstreamOutputs = defineExecutionProperty({
     return judged === 0 ? NOT_JUDGED : null;
   },
 });
+
+/**
+ * `$step` connections of top-level steps to a step whose step row has a job
+ * in `error`: the waiting step has no step row and its invocation is not
+ * `scheduled`; a `job_failed` message names a job in `error`.
+ */
+function checkFailedDependencies(workflow: GaWorkflow, trace: WorkflowTrace, snapshot: Snapshot): { judged: number; violation: Violation | null } {
+  const failed = new Set(snapshot.jobs.filter((j) => j.state === 'error').map((j) => j.id));
+  let judged = 0;
+  for (const m of snapshot.invocationMessages) {
+    if (m.reason !== 'job_failed') continue;
+    judged++;
+    if (m.jobId === null || !failed.has(m.jobId)) {
+      return {
+        judged,
+        violation: {
+          kind: 'job-failed-names-no-failed-job',
+          table: 'workflow_invocation_message',
+          columns: ['reason', 'job_id'],
+          constraint: 'WorkflowInvoker.__check_implicitly_dependent_step',
+          message: `invocation ${m.invocationId} failed with job_failed naming job ${m.jobId ?? 'none'}, which is ${m.jobId === null ? 'no job' : `in state ${snapshot.jobs.find((j) => j.id === m.jobId)?.state ?? 'unknown'}`}, not error`,
+        },
+      };
+    }
+  }
+  if (failed.size === 0) return { judged, violation: null };
+  for (const invocation of trace.invocations) {
+    if (invocation.parentId !== null) continue;
+    for (const step of Object.values(workflow.steps)) {
+      const raw = step.input_connections?.[NON_DATA_CONNECTION];
+      const connections = raw === undefined ? [] : Array.isArray(raw) ? (raw as readonly GaConnection[]) : [raw as GaConnection];
+      for (const connection of connections) {
+        const upstream = trace.steps.find((s) => s.invocationId === invocation.id && s.orderIndex === connection.id);
+        const row = upstream?.wisId == null ? undefined : snapshot.steps.find((s) => s.id === upstream.wisId);
+        if (row === undefined) continue;
+        const jobs = row.icjId !== null ? snapshot.icjJobs.filter((a) => a.icjId === row.icjId && a.jobId !== null).map((a) => a.jobId!) : row.jobId !== null ? [row.jobId] : [];
+        const error = jobs.find((j) => failed.has(j));
+        if (error === undefined) continue;
+        judged++;
+        const waiting = trace.steps.find((s) => s.invocationId === invocation.id && s.orderIndex === step.id);
+        const state = snapshot.invocations.find((i) => i.id === invocation.id)?.state ?? null;
+        if (waiting?.wisId == null && state !== 'scheduled') continue;
+        return {
+          judged,
+          violation: {
+            kind: 'dependency-failed',
+            table: waiting?.wisId == null ? 'workflow_invocation' : 'workflow_invocation_step',
+            columns: ['state'],
+            constraint: 'WorkflowInvoker.__check_implicitly_dependent_step',
+            message:
+              waiting?.wisId == null
+                ? `invocation ${invocation.id} is scheduled though step ${step.id} waits ($step) on step ${connection.id}, whose job ${error} failed`
+                : `step ${step.id} of invocation ${invocation.id} got step row ${waiting.wisId}${waiting.jobs.length > 0 ? ` and ran ${waiting.jobs.length} job${waiting.jobs.length === 1 ? '' : 's'}` : ''} though it waits ($step) on step ${connection.id}, whose job ${error} failed`,
+          },
+        };
+      }
+    }
+  }
+  return { judged, violation: null };
+}
 
 /** The datasets at the leaves of an HDCA's collection, as the database holds them. */
 export function leafDatasetsOf(snapshot: Snapshot, hdcaId: number): number[] {

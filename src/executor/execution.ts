@@ -117,4 +117,6 @@ export interface ExecutorSettings {
   readonly implicitDependencies: 'checked' | 'ignored';
   /** A step connected to an input collection not yet populated waits for it (Galaxy), or takes it as it is. */
   readonly unpopulatedInputs: 'waited-for' | 'used';
+  /** A `$step` dependency on a step whose job failed fails the invocation with `job_failed` (Galaxy), or is taken as ok. */
+  readonly failedJobs: 'fail-dependents' | 'ignored';
 }

@@ -29,6 +29,8 @@ export interface ExecutorRules {
   readonly checksImplicitDependencies: boolean;
   /** `replacement_for_connection`: an input collection an upload has not populated yet delays the step. */
   readonly waitsForUnpopulatedInputs: boolean;
+  /** `__check_implicitly_dependent_step`: a `$step` dependency on a job that is not `ok` fails the invocation (`job_failed`). */
+  readonly failsOnFailedDependency: boolean;
 }
 
 export function executorRulesOf(settings: ExecutorSettings): ExecutorRules {
@@ -45,5 +47,6 @@ export function executorRulesOf(settings: ExecutorSettings): ExecutorRules {
     recordsStepOutputsTwice: settings.stepOutputRows === 'twice-on-first-pass',
     checksImplicitDependencies: settings.implicitDependencies === 'checked',
     waitsForUnpopulatedInputs: settings.unpopulatedInputs === 'waited-for',
+    failsOnFailedDependency: settings.failedJobs === 'fail-dependents',
   };
 }

@@ -27,6 +27,7 @@ import { startToolStep, toolStepPass, type ToolStepProgress } from './workflow-s
  * | `InputModule` / `InputParameterModule` / `ToolModule` / `PauseModule` / `SubWorkflowModule` `.execute` (modules.py) | `executeModule` |
  * | `ToolModule._find_collections_to_match` (modules.py): which connected collections a tool step maps over | `toolStepRequest` |
  * | `WorkflowProgress.set_step_outputs` (run.py) | `setStepOutputs` |
+ * | `JobWrapper.fail` (jobs/__init__.py) and the job handler's `__filter_jobs_with_invalid_input_states` (jobs/handler.py): a failed job, and the jobs its outputs then hold | `endJobs` |
  *
  * Pure: rows go through the session; nothing here reads a database.
  */
@@ -52,6 +53,8 @@ export interface StepTrace {
   request: RequestInputs | null;
   /** Jobs the step made, in order, with the combination each ran and the scheduling pass that made it. */
   readonly jobs: { id: number; combination: number; pass: number }[];
+  /** The step's jobs fail (`scheduling.failed_jobs`). */
+  readonly failing: boolean;
   icjId: number | null;
   /** Connections into the step: input name → upstream step and output name, and the value that arrived. */
   readonly connections: { readonly input: string; readonly from: number; readonly outputName: string; value: StepValue | null }[];
@@ -90,6 +93,13 @@ export interface WorkflowTrace {
   readonly waitingForJobs: number[];
   /** History collections an upload populated during the run (`scheduling.populated_at`), with the pass they were populated before. */
   readonly populated: { readonly hdcaId: number; readonly pass: number }[];
+  /**
+   * Jobs that did not end `ok`, with the state written (`error` for a job
+   * that failed, `paused` for one whose input a failed job left in error)
+   * and the scheduling pass before which it ended. Every other job is taken
+   * to finish `ok`, and keeps the state it was made in.
+   */
+  readonly endedJobs: { readonly jobId: number; readonly state: 'error' | 'paused'; readonly pass: number }[];
 }
 
 /** The stored workflow's rows (written before the request): workflow id per graph, step ids per (graph, order index). */
@@ -135,6 +145,21 @@ interface Invoker {
   readonly trace: WorkflowTrace;
   /** The history as the last step saw it, reused until a step adds to it (the expansion indexes a history once). */
   history: History | null;
+  /** Every job the steps made, in order, for `endJobs`. */
+  readonly jobs: MadeJob[];
+  /** Jobs that ended other than `ok`, and the state each ended in. */
+  readonly jobEnds: Map<number, 'error' | 'paused'>;
+  /** Datasets a failed or paused job left in that state (`Dataset.state`; the modelled schema has no column for it). */
+  readonly datasetStates: Map<number, 'error' | 'paused'>;
+}
+
+/** A job as `endJobs` needs it: its row, the pass that made it, whether its step's jobs fail, whether it was made skipped. */
+interface MadeJob {
+  readonly row: SessionRow<'job'>;
+  readonly pass: number;
+  readonly fails: boolean;
+  readonly skipped: boolean;
+  ended: boolean;
 }
 
 /** One invocation being scheduled (`WorkflowInvocation` with its `WorkflowProgress`). */
@@ -188,7 +213,7 @@ export function invokeWorkflow(
   expansionSettings: ExpansionSettings,
 ): WorkflowTrace {
   const graph = stored.graph;
-  const trace: WorkflowTrace = { refused: null, invocations: [], steps: [], passes: 0, unfinished: [], waitingForJobs: [], populated: [] };
+  const trace: WorkflowTrace = { refused: null, invocations: [], steps: [], passes: 0, unfinished: [], waitingForJobs: [], populated: [], endedJobs: [] };
   if (graph.hasCycles) return { ...trace, refused: CYCLES_MESSAGE };
   const expanded = expandWorkflowInputs(c.invocation.inputs);
   if (!expanded.ok) return { ...trace, refused: expanded.message };
@@ -209,6 +234,9 @@ export function invokeWorkflow(
     toolSources: new Map(),
     trace,
     history: null,
+    jobs: [],
+    jobEnds: new Map(),
+    datasetStates: new Map(),
   };
   // Each run config goes through queue_invoke: K independent invocations, each with its own request rows.
   const invocations = expanded.configs.map((config, index) => queueInvoke(invoker, stored, config, index));
@@ -218,9 +246,12 @@ export function invokeWorkflow(
     const active = invocations.filter((i) => i.trace.state === 'new' || i.trace.state === 'ready');
     if (active.length === 0) break;
     trace.passes = pass + 1;
+    endJobs(invoker, pass);
     populateInputCollections(invoker, scheduling, pass);
     for (const invocation of active) invokePass(invoker, invocation, pass, scheduling);
   }
+  // The jobs of the last pass still run after the scheduler is done with the invocation.
+  endJobs(invoker, trace.passes);
   for (const i of invocations) {
     if ((i.trace.state !== 'new' && i.trace.state !== 'ready') || waitsForReview(i, scheduling)) continue;
     if (waitsForJobs(i)) trace.waitingForJobs.push(i.trace.id);
@@ -369,7 +400,14 @@ function invokePass(invoker: Invoker, invocation: Invocation, pass: number, sche
     const existing = invocation.steps.get(step.orderIndex);
     if (existing?.scheduled) continue;
     if (jobsLeft <= 0) break;
-    if (invoker.rules.checksImplicitDependencies && !checkImplicitlyDependentSteps(invocation, step, pass)) continue;
+    if (invoker.rules.checksImplicitDependencies) {
+      const dependency = checkImplicitlyDependentSteps(invoker, invocation, step, pass);
+      if (dependency === 'delayed') continue;
+      if (dependency !== 'ready') {
+        fail(invoker, invocation, dependency, step);
+        return;
+      }
+    }
     const run = existing ?? newStepRun(invoker, invocation, step);
     const outcome = executeModule(invoker, invocation, step, run, pass, jobsLeft, scheduling);
     if (outcome.kind === 'failed') {
@@ -406,18 +444,92 @@ function invokePass(invoker: Invoker, invocation: Invocation, pass: number, sche
  * step gets its invocation step: for each non-data connection (`$step`) the
  * upstream step must have an invocation step, be `scheduled`, and its jobs
  * must have finished; else the step is delayed (no step row is created).
- * [INFER] cardfuzz runs no jobs: a job is taken to finish, `ok`, before the
- * next scheduling pass, so a step waits one pass after the step it depends
- * on made jobs (none when that step made no job). A failed job
- * (`job_failed`) is not modelled.
+ * [INFER] cardfuzz runs no jobs: a job ends before the next scheduling pass
+ * (`endJobs`), so a step waits one pass after the step it depends on made
+ * jobs (none when that step made no job). Then, in the order of the upstream
+ * step row's jobs (`WorkflowInvocationStep.jobs`: its job, or its ICJ's
+ * jobs), `__check_implicitly_dependent_step`: a job not finished (`paused`,
+ * waiting for a person to resume it) delays the step; a job finished but not
+ * `ok` (`error`) fails the invocation with `job_failed`
+ * (`InvocationFailureJobFailed`), naming the job, the step and the step it
+ * depends on. A profile whose scheduler ignores failed jobs
+ * (`workflow.failedJobs=ignored`) takes it as `ok`.
  */
-function checkImplicitlyDependentSteps(invocation: Invocation, step: StepNode, pass: number): boolean {
+function checkImplicitlyDependentSteps(invoker: Invoker, invocation: Invocation, step: StepNode, pass: number): 'ready' | 'delayed' | Failure {
   for (const connection of step.connections.get(NON_DATA_CONNECTION) ?? []) {
     const upstream = invocation.steps.get(connection.id);
-    if (upstream === undefined || !upstream.scheduled) return false;
-    if (upstream.lastJobPass !== null && upstream.lastJobPass >= pass) return false;
+    if (upstream === undefined || !upstream.scheduled) return 'delayed';
+    if (upstream.lastJobPass !== null && upstream.lastJobPass >= pass) return 'delayed';
+    for (const jobId of stepRowJobs(upstream)) {
+      const end = invoker.jobEnds.get(jobId);
+      if (end === 'paused') {
+        invocation.waitsForJobs = true;
+        return 'delayed';
+      }
+      if (end === 'error' && invoker.rules.failsOnFailedDependency) return { reason: 'job_failed', details: null, dependent: connection.id, jobId };
+    }
   }
-  return true;
+  return 'ready';
+}
+
+/** `WorkflowInvocationStep.jobs` (model/__init__.py): the step row's job, or its ICJ's jobs; none for a mapped step without an ICJ on its row (a tool without outputs). */
+function stepRowJobs(run: StepRun): number[] {
+  if (run.tool === null) return [];
+  if (run.tool.step.implicit !== null && run.trace.icjId === null) return [];
+  return run.trace.jobs.map((j) => j.id);
+}
+
+/**
+ * Jobs ending between two scheduling passes (before `pass`), in the order
+ * they were made. A job of a step `scheduling.failed_jobs` names fails:
+ * `JobWrapper.fail` (jobs/__init__.py) sets the job `error` and each of its
+ * output datasets `error`; it does not touch its output collections, which
+ * stay unpopulated (`DatasetCollection.handle_population_failed` is called
+ * only when discovering a collection's elements fails, in
+ * job_execution/output_collect.py, and a failed job discovers nothing), so a
+ * step reading one fails with `collection_failed` (`replacementForConnection`).
+ * A job that reads a dataset in `error` or `paused` never runs: `JobWrapper.fail`
+ * pauses the jobs already made that depend on a failed output, and the job
+ * handler's `__filter_jobs_with_invalid_input_states` (jobs/handler.py)
+ * pauses those made later; a paused job's outputs are paused too
+ * (`JobWrapper.pause`). The scheduler does not check this: such jobs are
+ * made, their step is `scheduled`, and only the job handler pauses them
+ * (`test_workflow_resume_from_failed_step`). A job made skipped (a `when`
+ * that is false) never runs and stays `skipped`. Every other job is taken to
+ * finish `ok` and keeps its row as made. Dataset states are kept here: the
+ * modelled schema has no column for them.
+ */
+function endJobs(invoker: Invoker, pass: number): void {
+  const failing = (invoker.c.scheduling?.failed_jobs?.length ?? 0) > 0;
+  const { session } = invoker;
+  let inputs: Map<number, number[]> | null = null;
+  // Jobs are made in pass order: those not ended yet are a suffix of the list.
+  let first = invoker.jobs.length;
+  while (first > 0 && !invoker.jobs[first - 1]!.ended) first--;
+  for (let i = first; i < invoker.jobs.length; i++) {
+    const job = invoker.jobs[i]!;
+    if (job.pass >= pass) break;
+    job.ended = true;
+    if (job.skipped || !failing) continue;
+    if (inputs === null) {
+      inputs = new Map();
+      for (const row of session.rows) {
+        if (row.table !== 'job_to_input_dataset' || typeof row.cells['dataset_id'] !== 'number') continue;
+        const jobId = row.cells['job_id'] as number;
+        inputs.set(jobId, [...(inputs.get(jobId) ?? []), row.cells['dataset_id']]);
+      }
+    }
+    const held = (inputs.get(job.row.id) ?? []).some((d) => invoker.datasetStates.has(d));
+    const state = held ? 'paused' : job.fails ? 'error' : null;
+    if (state === null) continue;
+    session.set(job.row, 'state', state);
+    invoker.jobEnds.set(job.row.id, state);
+    invoker.trace.endedJobs.push({ jobId: job.row.id, state, pass });
+    for (const row of session.rows) {
+      if (row.table === 'job_to_output_dataset' && row.cells['job_id'] === job.row.id) invoker.datasetStates.set(row.cells['dataset_id'] as number, state);
+    }
+  }
+  session.commit();
 }
 
 /**
@@ -480,6 +592,8 @@ function newStepRun(invoker: Invoker, invocation: Invocation, step: StepNode): S
     expansion: null,
     request: null,
     jobs: [],
+    // Only a top-level invocation's steps: `failed_jobs` names steps of the workflow invoked.
+    failing: invocation.trace.parentId === null && step.type === 'tool' && (invoker.c.scheduling?.failed_jobs ?? []).includes(step.orderIndex),
     icjId: null,
     connections: [...step.connections].flatMap(([input, cs]) => cs.map((c) => ({ input, from: c.id, outputName: c.output_name, value: null }))),
     outputs: null,
@@ -531,10 +645,14 @@ type Replacement = { readonly ok: true; readonly value: StepValue } | { readonly
  * `HistoryDatasetCollectionAssociation.waiting_for_elements`
  * (model/__init__.py) is `DatasetCollection.waiting_for_elements` (the
  * collection, or one nested in it, is `new`) unless all of the HDCA's jobs
- * have ended, which no job does here. The collection's state is read as it is
+ * have ended (`job_state_summary`: its job, or its ICJ's jobs, every one
+ * `ok`, `error`, `failed` or `deleted`); here only a failed job ends that
+ * way (`endJobs`: a job taken to finish `ok` never fills its collection), so
+ * a collection every job of which failed is never populated and the step
+ * fails with `collection_failed`. The collection's state is read as it is
  * now: an upload may have populated it since the upstream step recorded it.
  */
-function replacementForConnection(invoker: Invoker, invocation: Invocation, from: number, outputName: string): Replacement {
+function replacementForConnection(invoker: Invoker, invocation: Invocation, from: number, outputName: string, isData = true): Replacement {
   const upstream = invocation.steps.get(from);
   const node = invocation.stored.graph.steps.find((s) => s.orderIndex === from)!;
   if (!stepOutputNames(node).includes(outputName)) return { ok: false, outcome: { kind: 'failed', reason: 'output_not_found', details: `${outputName} of step ${from}`, dependent: from, outputName } };
@@ -547,12 +665,54 @@ function replacementForConnection(invoker: Invoker, invocation: Invocation, from
     const state = current.populated_state ?? 'ok';
     // A profile's scheduler that does not wait for an upload takes an input collection as it is (a planted bug).
     if (state !== 'ok' && (invoker.rules.waitsForUnpopulatedInputs || !invoker.c.history.collections.some((h) => h.id === hdcaId))) {
-      if (state !== 'new') return { ok: false, outcome: { kind: 'failed', reason: 'collection_failed', details: null, dependent: from, hdcaId } };
+      if (state !== 'new' || !waitingForElements(invoker, hdcaId)) return { ok: false, outcome: { kind: 'failed', reason: 'collection_failed', details: null, dependent: from, hdcaId } };
       invocation.waitsForJobs = true;
       return { ok: false, outcome: DELAYED };
     }
   }
+  if (!isData) {
+    const datasets = value.kind === 'dataset' ? [value.id] : value.kind === 'collection' ? leafDatasets(value.collection.elements) : [];
+    for (const d of datasets) {
+      // Galaxy names the collection's own id as `hda_id` when an element of a collection fails.
+      if (failedDataset(invoker, d)) return { ok: false, outcome: { kind: 'failed', reason: 'dataset_failed', details: null, dependent: from, hdaId: value.kind === 'collection' ? value.id : d } };
+    }
+    if (datasets.some((d) => pendingDataset(invoker, d))) return { ok: false, outcome: DELAYED };
+  }
   return { ok: true, value };
+}
+
+function leafDatasets(elements: readonly CollectionElement[]): number[] {
+  return elements.flatMap((e) => ('dataset' in e && typeof e.dataset === 'number' ? [e.dataset] : 'collection' in e && e.collection !== undefined ? leafDatasets(e.collection.elements) : []));
+}
+
+/** Not `ok` and not pending: left in `error` or `paused` by a failed job, or a history dataset in `error` or `discarded`. */
+function failedDataset(invoker: Invoker, hdaId: number): boolean {
+  if (invoker.datasetStates.has(hdaId)) return true;
+  const state = invoker.c.history.datasets.find((d) => d.id === hdaId)?.state;
+  return state === 'error' || state === 'discarded';
+}
+
+/** `DatasetInstance.is_pending`: the job that makes the dataset has not ended (it was made this pass). */
+function pendingDataset(invoker: Invoker, hdaId: number): boolean {
+  const unended = new Set(invoker.jobs.filter((j) => !j.ended && !j.skipped).map((j) => j.row.id));
+  if (unended.size === 0) return false;
+  return invoker.session.rows.some((r) => r.table === 'job_to_output_dataset' && r.cells['dataset_id'] === hdaId && unended.has(r.cells['job_id'] as number));
+}
+
+/** `HistoryDatasetCollectionAssociation.waiting_for_elements` for a collection that is `new`: false once every one of its jobs (at least one) has failed. */
+function waitingForElements(invoker: Invoker, hdcaId: number): boolean {
+  if (invoker.jobEnds.size === 0) return true;
+  const { rows } = invoker.session;
+  const hdca = rows.find((r) => r.table === 'history_dataset_collection_association' && r.id === hdcaId);
+  if (hdca === undefined) return true;
+  const icj = hdca.cells['implicit_collection_jobs_id'];
+  const jobs =
+    typeof hdca.cells['job_id'] === 'number'
+      ? [hdca.cells['job_id']]
+      : typeof icj === 'number'
+        ? rows.filter((r) => r.table === 'implicit_collection_jobs_job_association' && r.cells['implicit_collection_jobs_id'] === icj).map((r) => r.cells['job_id'] as number)
+        : [];
+  return jobs.length === 0 || !jobs.every((j) => invoker.jobEnds.get(j) === 'error');
 }
 
 function executeModule(invoker: Invoker, invocation: Invocation, step: StepNode, run: StepRun, pass: number, jobsLeft: number, scheduling: SchedulingOptions): ModuleOutcome {
@@ -694,7 +854,11 @@ function toolModule(invoker: Invoker, invocation: Invocation, step: StepNode, ru
     for (const connection of run.trace.connections) {
       // A non-data connection is no tool input: the tool's inputs never ask for it (`replacement_for_input`).
       if (connection.input === NON_DATA_CONNECTION) continue;
-      const replacement = replacementForConnection(invoker, invocation, connection.from, connection.outputName);
+      // `replacement_for_input`: a connection into a parameter that is not data (or into `when`) is read with `is_data=False`.
+      const into = connection.input === 'when' ? undefined : inputAtPrefixedName(step.tool!.inputs, connection.input, step.state);
+      const whenOnly = into === undefined && (connection.input === 'when' || (step.when !== null && step.when !== 'unread' && step.when.kind === 'input' && step.when.name === connection.input));
+      const isData = !whenOnly && (into === undefined || into.type === 'data' || into.type === 'data_collection');
+      const replacement = replacementForConnection(invoker, invocation, connection.from, connection.outputName, isData);
       if (!replacement.ok) return replacement.outcome;
       connection.value = replacement.value;
       values.set(connection.input, [...(values.get(connection.input) ?? []), replacement.value]);
@@ -746,7 +910,11 @@ function toolModule(invoker: Invoker, invocation: Invocation, step: StepNode, ru
   const before = invoker.session.rows.length;
   const result = toolStepPass(run.run!, expansion, run.tool, jobsLeft, run.skip);
   const created = invoker.session.rows.slice(before);
-  for (const row of created) if (row.table === 'job') run.trace.jobs.push({ id: row.id, combination: row.slice?.combination ?? 0, pass });
+  for (const row of created) {
+    if (row.table !== 'job') continue;
+    run.trace.jobs.push({ id: row.id, combination: row.slice?.combination ?? 0, pass });
+    invoker.jobs.push({ row: row as SessionRow<'job'>, pass, fails: run.trace.failing, skipped: run.skip, ended: false });
+  }
   const implicit = run.tool.step.implicit;
   run.trace.icjId = implicit !== null && implicit.icj.persisted && implicit.outputs.length > 0 ? implicit.icj.id : null;
   if (result.remaining) return { kind: 'partial', jobs: result.executed };

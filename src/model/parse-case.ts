@@ -218,6 +218,7 @@ function readWorkflowCase(object: JsonObject, source: string): { case: Case; app
   const batch = optional(invocationObject, 'batch', (v, p) => expectBoolean(v, p), `${source}.invocation`);
   const scheduling = optional(object, 'scheduling', parseScheduling, source);
   checkPopulatedAt(scheduling, history, `${source}.scheduling.populated_at`);
+  checkFailedJobs(scheduling, workflow, `${source}.scheduling.failed_jobs`);
   let graph;
   try {
     graph = workflowGraph(workflow, tools);
@@ -287,16 +288,18 @@ function parseGaWorkflow(value: unknown, path: string, depth: number): GaWorkflo
 
 function parseScheduling(value: unknown, path: string): SchedulingOptions {
   const object = expectObject(value, path);
-  expectKnownKeys(object, ['jobs_per_iteration', 'budget', 'review', 'populated_at'], path);
+  expectKnownKeys(object, ['jobs_per_iteration', 'budget', 'review', 'populated_at', 'failed_jobs'], path);
   const jobs = optional(object, 'jobs_per_iteration', (v, p) => expectInteger(v, p, 1), path);
   const budget = optional(object, 'budget', (v, p) => expectInteger(v, p, 1), path);
   const review = optional(object, 'review', (v, p) => expectOneOf(v, ['approve', 'cancel'] as const, p), path);
   const populatedAt = optional(object, 'populated_at', parsePopulatedAt, path);
+  const failedJobs = optional(object, 'failed_jobs', (v, p) => expectArray(v, p).map((x, i) => expectInteger(x, `${p}[${i}]`, 0)), path);
   return {
     ...(jobs === undefined ? {} : { jobs_per_iteration: jobs }),
     ...(budget === undefined ? {} : { budget }),
     ...(review === undefined ? {} : { review }),
     ...(populatedAt === undefined ? {} : { populated_at: populatedAt }),
+    ...(failedJobs === undefined ? {} : { failed_jobs: failedJobs }),
   };
 }
 
@@ -316,6 +319,18 @@ function checkPopulatedAt(scheduling: SchedulingOptions | undefined, history: Hi
     const collection = history.collections.find((c) => c.id === Number(key));
     if (collection === undefined) fail(`${path}.${key}`, `no collection ${key} in the history`);
     if (collection.populated_state !== 'new') fail(`${path}.${key}`, `collection ${key} is not waiting to be populated (its populated_state is ${JSON.stringify(collection.populated_state ?? 'ok')}, not "new")`);
+  }
+}
+
+/** Each step `failed_jobs` names is a top-level tool step of the workflow, named once. */
+function checkFailedJobs(scheduling: SchedulingOptions | undefined, workflow: GaWorkflow, path: string): void {
+  const seen = new Set<number>();
+  for (const [i, orderIndex] of (scheduling?.failed_jobs ?? []).entries()) {
+    const step = Object.values(workflow.steps).find((s) => s.id === orderIndex);
+    if (step === undefined) fail(`${path}[${i}]`, `no step ${orderIndex} in the workflow`);
+    if (step.type !== 'tool') fail(`${path}[${i}]`, `step ${orderIndex} is a ${step.type} step, not a tool step (only a tool step's jobs can fail)`);
+    if (seen.has(orderIndex)) fail(`${path}[${i}]`, `step ${orderIndex} is named twice`);
+    seen.add(orderIndex);
   }
 }
 

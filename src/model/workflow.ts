@@ -86,6 +86,13 @@ export interface SchedulingOptions {
    * collection not named here stays unpopulated for the whole run.
    */
   readonly populated_at?: { readonly [hdcaId: string]: number };
+  /**
+   * Failed jobs: the order indexes of top-level tool steps whose jobs fail.
+   * Each such job ends in `error` before the scheduling pass after the one
+   * that made it (as a job the model takes to finish `ok` does); a skipped job
+   * (a `when` that is false) never runs, so it does not fail.
+   */
+  readonly failed_jobs?: readonly number[];
 }
 
 export const DEFAULT_SCHEDULING_BUDGET = 24;

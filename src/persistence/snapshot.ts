@@ -10,7 +10,7 @@ import { catalogQueryBuilder, compileStatement, type CompiledStatement } from '.
  * otherwise empty database, so a whole-table read is the case's rows.
  */
 export interface Snapshot {
-  readonly jobs: readonly { readonly id: number; readonly toolRequestId: number | null; readonly tesId: number | null }[];
+  readonly jobs: readonly { readonly id: number; readonly toolRequestId: number | null; readonly tesId: number | null; readonly state: string | null }[];
   readonly icjs: readonly { readonly id: number; readonly tesId: number | null; readonly populatedState: string | null }[];
   readonly icjJobs: readonly { readonly id: number; readonly icjId: number | null; readonly jobId: number | null; readonly orderIndex: number | null }[];
   readonly toolRequests: readonly { readonly id: number; readonly tesId: number | null; readonly state: string | null }[];
@@ -32,6 +32,15 @@ export interface Snapshot {
   readonly outputCollections: readonly { readonly id: number; readonly jobId: number | null; readonly icjId: number | null; readonly implicitOutputName: string | null }[];
   // Read for workflow invocation cases only (`workflowOnly` scans): empty for a tool execution.
   readonly invocations: readonly { readonly id: number; readonly workflowId: number | null; readonly state: string | null }[];
+  /** `workflow_invocation_message`: why an invocation failed or was cancelled, and the step, step depended on and job it names. */
+  readonly invocationMessages: readonly {
+    readonly id: number;
+    readonly invocationId: number | null;
+    readonly reason: string | null;
+    readonly workflowStepId: number | null;
+    readonly dependentStepId: number | null;
+    readonly jobId: number | null;
+  }[];
   readonly stepOutputs: readonly { readonly id: number; readonly wisId: number | null; readonly datasetId: number | null; readonly outputName: string | null }[];
   readonly stepOutputCollections: readonly { readonly id: number; readonly wisId: number | null; readonly hdcaId: number | null; readonly outputName: string | null }[];
   readonly jobInputs: readonly { readonly id: number; readonly jobId: number | null; readonly datasetId: number | null; readonly name: string | null }[];
@@ -71,7 +80,7 @@ function scan<K extends SnapshotKey, T extends DeclaredTable>(
 }
 
 const SCANS: readonly ScanDefinition[] = [
-  scan('jobs', 'job', { id: 'id', toolRequestId: 'tool_request_id', tesId: 'tool_execution_state_id' }),
+  scan('jobs', 'job', { id: 'id', toolRequestId: 'tool_request_id', tesId: 'tool_execution_state_id', state: 'state' }),
   scan('icjs', 'implicit_collection_jobs', { id: 'id', tesId: 'tool_execution_state_id', populatedState: 'populated_state' }),
   scan('icjJobs', 'implicit_collection_jobs_job_association', { id: 'id', icjId: 'implicit_collection_jobs_id', jobId: 'job_id', orderIndex: 'order_index' }),
   scan('toolRequests', 'tool_request', { id: 'id', tesId: 'tool_execution_state_id', state: 'state' }),
@@ -95,6 +104,13 @@ const SCANS: readonly ScanDefinition[] = [
     true,
   ),
   scan('invocations', 'workflow_invocation', { id: 'id', workflowId: 'workflow_id', state: 'state' }, false, true),
+  scan(
+    'invocationMessages',
+    'workflow_invocation_message',
+    { id: 'id', invocationId: 'workflow_invocation_id', reason: 'reason', workflowStepId: 'workflow_step_id', dependentStepId: 'dependent_workflow_step_id', jobId: 'job_id' },
+    false,
+    true,
+  ),
   scan('stepOutputs', 'workflow_invocation_step_output_dataset_association', { id: 'id', wisId: 'workflow_invocation_step_id', datasetId: 'dataset_id', outputName: 'output_name' }, false, true),
   scan(
     'stepOutputCollections',
@@ -170,6 +186,7 @@ export function emptySnapshot(): { -readonly [K in SnapshotKey]: Snapshot[K] } {
     jobOutputs: [],
     outputCollections: [],
     invocations: [],
+    invocationMessages: [],
     stepOutputs: [],
     stepOutputCollections: [],
     jobInputs: [],

@@ -53,6 +53,7 @@ export const DEFAULT_SETTINGS: Settings = {
   'workflow.stepOutputRows': 'twice-on-first-pass',
   'workflow.implicitDependencies': 'checked',
   'workflow.unpopulatedInputs': 'waited-for',
+  'workflow.failedJobs': 'fail-dependents',
   'extraction.dedup': 'none',
   'extraction.batchStep': 'one-step',
   'extraction.mappedInputs': 'implicit-input-collection',

@@ -88,6 +88,11 @@ export const SETTING_DEFINITIONS = [
     description: "a step connected to an input collection an upload is still populating waits until it is populated, as Galaxy's scheduler does (replacement_for_connection, waiting_for_elements), or takes it as it is",
   },
   {
+    name: 'workflow.failedJobs',
+    values: ['fail-dependents', 'ignored'],
+    description: "a step with a non-data ($step) connection to a step whose job failed fails the invocation with job_failed, as Galaxy's scheduler does (__check_implicitly_dependent_step), or the scheduler takes the failed job as ok and runs the step",
+  },
+  {
     name: 'extraction.dedup',
     values: ['none', 'drop', 'merge'],
     description: 'workflow extraction of work items sharing a (tier, source_id) key: keep every item, drop the later ones, or merge their outputs into one step',
@@ -157,5 +162,6 @@ export function executorSettingsOf(s: Settings): ExecutorSettings {
     stepOutputRows: s['workflow.stepOutputRows'],
     implicitDependencies: s['workflow.implicitDependencies'],
     unpopulatedInputs: s['workflow.unpopulatedInputs'],
+    failedJobs: s['workflow.failedJobs'],
   };
 }

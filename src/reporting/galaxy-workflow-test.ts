@@ -86,6 +86,7 @@ export function galaxyWorkflowApiTest(
     "The test builds the case's history, creates the workflow, invokes it",
     ...uploads.map(([id, pass]) => `(in the case an upload populates collection ${id} before scheduling pass ${pass}; the test uploads it and waits before invoking, and expects the counts the case ends with)`),
     ...(c.scheduling?.jobs_per_iteration === undefined ? [] : [`(the case schedules at most ${c.scheduling.jobs_per_iteration} jobs per iteration: run Galaxy with maximum_workflow_jobs_per_scheduling_iteration: ${c.scheduling.jobs_per_iteration})`]),
+    ...(c.scheduling?.failed_jobs === undefined ? [] : [`(the case makes the jobs of step(s) ${c.scheduling.failed_jobs.join(', ')} fail: give those steps a tool whose job fails, such as Galaxy's job_properties test tool with failbool: true)`]),
     `and expects what Galaxy's code means to do: ${e.refused === null ? `${e.invocations} invocation(s) ending ${e.states.join(', ')}, with ${e.stepRows.join(', ')} step row(s), and ${e.jobs} job(s)` : `the request refused: ${docstring(e.refused)}`}.`,
     '"""',
     '',

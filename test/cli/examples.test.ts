@@ -10,7 +10,7 @@ import { runCli, tempDir } from '../helpers/cli.js';
 const root = resolve(import.meta.dirname, '../..');
 const yourOwnBranch = readFileSync(join(root, 'docs/your-own-branch.md'), 'utf8');
 const caseFileFormat = readFileSync(join(root, 'docs/case-file-format.md'), 'utf8');
-const CASES = ['ledger-batch', 'map-over', 'nested-list-paired', 'workflow-step', 'legacy-request', 'workflow-invocation'];
+const CASES = ['ledger-batch', 'map-over', 'nested-list-paired', 'workflow-step', 'legacy-request', 'workflow-invocation', 'workflow-failed-job'];
 
 function withoutPostgresEnv(): NodeJS.ProcessEnv {
   return { GALAXY_TEST_DB: '' };

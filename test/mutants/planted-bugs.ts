@@ -132,6 +132,7 @@ export const PLANTED_BUGS: readonly PlantedBug[] = [
   { name: 'invocation step output rows lost', profile: 'branch-fixed', mutation: losesStepOutputRows, caughtBy: ['connections-reach-upstream-outputs'], cases: 'workflow' },
   { name: 'scheduler runs a step before the step it waits on ($step) is done', profile: 'branch-fixed', settings: { 'workflow.implicitDependencies': 'ignored' }, caughtBy: ['connections-reach-upstream-outputs'], cases: 'workflow' },
   { name: 'scheduler takes an input collection an upload has not populated yet', profile: 'branch-fixed', settings: { 'workflow.unpopulatedInputs': 'used' }, caughtBy: ['connections-reach-upstream-outputs'], cases: 'workflow' },
+  { name: 'scheduler ignores a failed job a $step dependency waits on (job_failed)', profile: 'branch-fixed', settings: { 'workflow.failedJobs': 'ignored' }, caughtBy: ['connections-reach-upstream-outputs'], cases: 'workflow' },
   { name: 'a mapped step leaves its last element empty', profile: 'branch-fixed', mutation: losesLastElementFill, caughtBy: ['mapped-step-consumed-whole'], cases: 'workflow' },
   { name: "extraction connects a mapped step to its job's element instead of the collection it mapped over", profile: 'branch-fixed', settings: { 'extraction.mappedInputs': 'element' }, caughtBy: ['extraction-round-trip'], cases: 'workflow' },
   { name: "upstream scheduler records a first-pass tool step's outputs twice (§4)", profile: 'branch-fixed', caughtBy: ['one-output-row-per-step-output'], cases: 'workflow' },

@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { WorkflowCase } from '../../src/model/workflow.js';
 import { loadProfileFile } from '../../src/profiles/profile-file.js';
 import { findingFor, fuzz } from '../helpers/fuzz.js';
+import { sqliteTarget } from '../helpers/targets.js';
+import fc from 'fast-check';
+import { workflowCaseArbitrary } from '../../generators/workflow.js';
+import { connectionsReachUpstreamOutputs } from '../../properties/connections-reach-upstream-outputs.js';
+import { NOT_JUDGED } from '../../src/runner/property.js';
 
 /**
  * The properties only whole workflow invocations can show hold on the
@@ -41,6 +46,39 @@ describe('workflow properties on branch-fixed', () => {
     expect(c.scheduling?.jobs_per_iteration).toBeDefined();
     const tools = Object.values(c.workflow.steps).filter((s) => s.type === 'tool');
     expect(tools.some((s) => c.tools.find((t) => t.id === s.tool_id)?.outputs.length === 0)).toBe(true);
+  });
+});
+
+describe('failed jobs (scheduling.failed_jobs)', () => {
+  it('connections-reach-upstream-outputs holds on branch-fixed over generated invocations, some of which fail with job_failed', async () => {
+    const target = await sqliteTarget('branch-fixed');
+    try {
+      const reasons = new Map<string, number>();
+      let failing = 0;
+      for (const c of fc.sample(workflowCaseArbitrary(), { numRuns: 600, seed: 11 })) {
+        if (c.scheduling?.failed_jobs === undefined) continue;
+        failing++;
+        const plan = target.system.plan(c);
+        const outcome = await target.database.runCase(plan);
+        for (const i of plan.workflow?.invocations ?? []) if (i.message !== null) reasons.set(i.message.split(':')[0]!, (reasons.get(i.message.split(':')[0]!) ?? 0) + 1);
+        const judgement = connectionsReachUpstreamOutputs.check({ case: c, plan, outcome, system: target.system });
+        expect(judgement === null || judgement === NOT_JUDGED ? null : judgement).toBeNull();
+      }
+      expect(failing).toBeGreaterThan(50);
+      // The generator reaches the new rule: some invocations fail with job_failed.
+      expect(reasons.get('job_failed') ?? 0).toBeGreaterThan(0);
+    } finally {
+      await target.database.close();
+    }
+  });
+
+  it('connections-reach-upstream-outputs fails when the scheduler ignores a failed job, shrunk to a failing step and a step waiting on it', async () => {
+    const f = findingFor(await fuzz('branch-fixed', { cases: 'workflow', runs: 800, settings: { 'workflow.failedJobs': 'ignored' }, properties: ['connections-reach-upstream-outputs'] }), 'connections-reach-upstream-outputs');
+    expect(f?.violation.kind).toBe('dependency-failed');
+    const c = f!.case as WorkflowCase;
+    expect(c.scheduling?.failed_jobs).toHaveLength(1);
+    const waiting = Object.values(c.workflow.steps).filter((s) => s.input_connections?.['__NO_INPUT_OUTPUT_NAME__'] !== undefined);
+    expect(waiting).toHaveLength(1);
   });
 });
 

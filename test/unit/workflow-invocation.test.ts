@@ -357,6 +357,149 @@ steps:
     expect(() => workflowCase({ ...parts, scheduling: { populated_at: { '7': 1 } } })).toThrow(/no collection 7 in the history/);
   });
 
+  it('test_workflow_resume_from_failed_step: a failed job does not stop the scheduler; the steps reading its output are scheduled and their jobs paused (1 error + 2 paused jobs, 3 step rows scheduled, invocation scheduled, no message)', async () => {
+    // Galaxy's test: job_properties (failbool: true) -> identifier -> cat1 reading identifier's output twice; no workflow inputs.
+    const JOB_PROPERTIES = tool('job_properties', [], ['out_file1']);
+    const IDENTIFIER = tool('identifier', [{ name: 'input1', type: 'data' }], ['output1']);
+    const CAT_TWO = tool('cat1', [
+      { name: 'input1', type: 'data' },
+      { name: 'input2', type: 'data' },
+    ]);
+    const w = new WorkflowBuilder();
+    const props = w.tool('job_properties', {});
+    const identifier = w.tool('identifier', { input1: [props, 'out_file1'] });
+    w.tool('cat1', { input1: [identifier, 'output1'], input2: [identifier, 'output1'] });
+    const parts = { workflow: w.build(), tools: [JOB_PROPERTIES, IDENTIFIER, CAT_TWO], inputs: {} };
+    const { plan, outcome, rows, trace } = await planAndWrite(workflowCase({ ...parts, scheduling: { failed_jobs: [0] } }));
+    expect(trace.invocations[0]!.state).toBe('scheduled');
+    expect(rows['workflow_invocation_message'] ?? 0).toBe(0);
+    expect(rows['job']).toBe(3);
+    expect(outcome.snapshot!.steps.map((st) => st.state)).toEqual(['scheduled', 'scheduled', 'scheduled']);
+    const jobs = trace.steps.map((st) => st.jobs[0]!.id);
+    expect(trace.endedJobs.map((e) => [e.jobId, e.state])).toEqual([
+      [jobs[0], 'error'],
+      [jobs[1], 'paused'],
+      [jobs[2], 'paused'],
+    ]);
+    // The ends are UPDATEs of job.state after the scheduler made the jobs (state new).
+    expect(plan.statements.filter((st) => st.op === 'update' && st.table === 'job').map((st) => st.op === 'update' && [st.id, st.column, st.value])).toEqual([
+      [jobs[0], 'state', 'error'],
+      [jobs[1], 'state', 'paused'],
+      [jobs[2], 'state', 'paused'],
+    ]);
+    // Without the failure every job is taken to finish ok and keeps its row as made.
+    const ok = await planAndWrite(workflowCase(parts));
+    expect(ok.trace.endedJobs).toEqual([]);
+    expect(ok.plan.statements.some((st) => st.op === 'update' && st.table === 'job')).toBe(false);
+  });
+
+  it('test_run_with_implicit_connection, its job failed: a $step dependency on a failed job fails the invocation with job_failed naming the job, the step and the step it depends on (1 job, 2 step rows, no row for the dependent step)', async () => {
+    // The shape of Galaxy's test without its pause: random_lines1 waits ($step) on cat1, whose job fails (run.py __check_implicitly_dependent_step).
+    const w = new WorkflowBuilder();
+    const input = w.dataInput('input1');
+    const cat = w.tool('cat1', { input1: [input, 'output'] });
+    w.tool('random_lines1', { input: [input, 'output'], __NO_INPUT_OUTPUT_NAME__: [cat, '__NO_INPUT_OUTPUT_NAME__'] });
+    const parts = { workflow: w.build(), tools: [CAT1, RANDOM_LINES], datasets: 1, inputs: { 0: hda(1) } };
+    const { plan, outcome, rows, trace } = await planAndWrite(workflowCase({ ...parts, scheduling: { failed_jobs: [1] } }));
+    expect(trace.invocations[0]!.state).toBe('failed');
+    expect(trace.invocations[0]!.message).toBe('job_failed');
+    expect(rows['job']).toBe(1);
+    expect(rows['workflow_invocation_step']).toBe(2);
+    expect(outcome.snapshot!.steps.map((st) => st.state)).toEqual(['scheduled', 'scheduled']);
+    const catJob = trace.steps[1]!.jobs[0]!.id;
+    expect(trace.endedJobs).toEqual([{ jobId: catJob, state: 'error', pass: 1 }]);
+    const columns = tableLayouts('tes').workflow_invocation_message.columns;
+    const messages = plan.statements.filter((st) => st.op === 'insert' && st.table === 'workflow_invocation_message');
+    expect(messages).toHaveLength(1);
+    const cells = Object.fromEntries(columns.map((c, i) => [c, messages[0]!.op === 'insert' ? messages[0]!.values[i] : null]));
+    const stepIds = plan.statements.filter((st) => st.op === 'insert' && st.table === 'workflow_step').map((st) => st.op === 'insert' && st.values[0]);
+    expect(cells).toMatchObject({ reason: 'job_failed', job_id: catJob, hda_id: null, hdca_id: null, workflow_step_id: stepIds[2], dependent_workflow_step_id: stepIds[1] });
+    // Not failing, the dependent step runs a pass later: 2 jobs, scheduled.
+    const ok = await planAndWrite(workflowCase(parts));
+    expect(ok.rows['job']).toBe(2);
+    expect(ok.trace.invocations[0]!.state).toBe('scheduled');
+  });
+
+  it('a $step dependency on a paused job waits: the job has not finished (Job.finished), so the invocation stays ready, waiting for a person to resume it, not failed and not stuck (2 jobs, 3 step rows)', async () => {
+    // __check_implicitly_dependent_step (run.py) delays on a job not finished; the paused job is test_workflow_resume_from_failed_step's.
+    const w = new WorkflowBuilder();
+    const input = w.dataInput('input1');
+    const failing = w.tool('cat1', { input1: [input, 'output'] });
+    const reading = w.tool('cat1', { input1: [failing, 'out_file1'] });
+    w.tool('random_lines1', { input: [input, 'output'], __NO_INPUT_OUTPUT_NAME__: [reading, '__NO_INPUT_OUTPUT_NAME__'] });
+    const { rows, trace } = await planAndWrite(workflowCase({ workflow: w.build(), tools: [CAT1, RANDOM_LINES], datasets: 1, inputs: { 0: hda(1) }, scheduling: { failed_jobs: [1], budget: 4 } }));
+    expect(trace.invocations[0]!.state).toBe('ready');
+    expect(rows['workflow_invocation_message'] ?? 0).toBe(0);
+    expect(rows['job']).toBe(2);
+    expect(rows['workflow_invocation_step']).toBe(3);
+    expect(trace.endedJobs.map((e) => e.state)).toEqual(['error', 'paused']);
+    expect(trace.waitingForJobs).toEqual([trace.invocations[0]!.id]);
+    expect(trace.unfinished).toEqual([]);
+  });
+
+  it('a job whose explicit collection output it never fills fails: the step reading the collection fails the invocation with collection_failed naming it (JobWrapper.fail leaves it unpopulated; waiting_for_elements is false once its job ended)', async () => {
+    // Like Galaxy's collection_split_on_column: a list filled by <discover_datasets>; its job fails, so nothing is discovered.
+    const SPLIT = tool('split_on_column', [{ name: 'input1', type: 'data' }], [{ name: 'split_output', type: 'collection', collection_type: 'list', discover_datasets: [{ pattern: '__name_and_ext__', directory: 'outputs' }] } as never]);
+    const w = new WorkflowBuilder();
+    const input = w.dataInput('input1');
+    const split = w.tool('split_on_column', { input1: [input, 'output'] });
+    w.tool('cat1', { input1: [split, 'split_output'] });
+    const parts = { workflow: w.build(), tools: [SPLIT, CAT1], datasets: 1, inputs: { 0: hda(1) } };
+    const { plan, rows, trace } = await planAndWrite(workflowCase({ ...parts, scheduling: { failed_jobs: [1] } }));
+    expect(trace.invocations[0]!.state).toBe('failed');
+    expect(trace.invocations[0]!.message).toBe('collection_failed');
+    expect(rows['job']).toBe(1);
+    // The reading step had its row (it waited on pass 0, the job ended before pass 1): 3 step rows, the last new.
+    expect(trace.steps.map((st) => st.state)).toEqual(['scheduled', 'scheduled', 'new']);
+    const hdcaId = (trace.steps[1]!.outputs!.find((o) => o.name === 'split_output')!.value as { id: number }).id;
+    const columns = tableLayouts('tes').workflow_invocation_message.columns;
+    const message = plan.statements.find((st) => st.op === 'insert' && st.table === 'workflow_invocation_message');
+    const cells = Object.fromEntries(columns.map((c, i) => [c, message!.op === 'insert' ? message!.values[i] : null]));
+    expect(cells).toMatchObject({ reason: 'collection_failed', hdca_id: hdcaId, job_id: null, workflow_step_id: trace.steps[2]!.workflowStepId, dependent_workflow_step_id: trace.steps[1]!.workflowStepId });
+    // The collection's own row is not updated: Galaxy leaves it new.
+    expect(plan.statements.some((st) => st.op === 'update' && st.table === 'dataset_collection')).toBe(false);
+    // Its job not failing, the step waits for the job to fill it (the model runs no job to the end).
+    const ok = await planAndWrite(workflowCase(parts));
+    expect(ok.trace.invocations[0]!.state).toBe('ready');
+    expect(ok.trace.waitingForJobs).toEqual([ok.trace.invocations[0]!.id]);
+  });
+
+  it('test_workflow_failed_input_not_ok: a failed job\'s dataset read through a parameter connection (is_data=False) fails the invocation with dataset_failed at step 1, naming the dataset (1 job, 2 step rows)', async () => {
+    // Galaxy's test reads job_properties' failed output with __APPLY_RULES__ (check_inputs_ready); the model has no database
+    // operation tools, so the same reason is reached as replacement_for_connection raises it for a non-data input.
+    const JOB_PROPERTIES = tool('job_properties', [], ['out_file1']);
+    const LINES = tool('lines', [{ name: 'num_lines', type: 'integer', value: 1 } as never]);
+    const w = new WorkflowBuilder();
+    const props = w.tool('job_properties', {});
+    w.tool('lines', { num_lines: [props, 'out_file1'] });
+    const parts = { workflow: w.build(), tools: [JOB_PROPERTIES, LINES], inputs: {} };
+    const { plan, rows, trace } = await planAndWrite(workflowCase({ ...parts, scheduling: { failed_jobs: [0] } }));
+    expect(trace.invocations[0]!.state).toBe('failed');
+    expect(trace.invocations[0]!.message).toBe('dataset_failed');
+    expect(rows['job']).toBe(1);
+    // Step 1 waited on pass 0 (its dataset pending: is_pending), and failed on pass 1 once the job had failed.
+    expect(trace.steps.map((st) => [st.orderIndex, st.state, st.passes])).toEqual([
+      [0, 'scheduled', 1],
+      [1, 'new', 2],
+    ]);
+    const hdaId = (trace.steps[0]!.outputs!.find((o) => o.name === 'out_file1')!.value as { id: number }).id;
+    const columns = tableLayouts('tes').workflow_invocation_message.columns;
+    const messages = plan.statements.filter((st) => st.op === 'insert' && st.table === 'workflow_invocation_message');
+    expect(messages).toHaveLength(1);
+    const cells = Object.fromEntries(columns.map((c, i) => [c, messages[0]!.op === 'insert' ? messages[0]!.values[i] : null]));
+    expect(cells).toMatchObject({ reason: 'dataset_failed', hda_id: hdaId, job_id: null, hdca_id: null, workflow_step_id: trace.steps[1]!.workflowStepId, dependent_workflow_step_id: trace.steps[0]!.workflowStepId });
+  });
+
+  it('a case file naming in failed_jobs a step that is not a top-level tool step is refused with one line', () => {
+    const w = new WorkflowBuilder();
+    const input = w.dataInput('input1');
+    w.tool('cat1', { input1: [input, 'output'] });
+    const parts = { workflow: w.build(), tools: [CAT1], datasets: 1, inputs: { 0: hda(1) } };
+    expect(() => workflowCase({ ...parts, scheduling: { failed_jobs: [0] } })).toThrow(/failed_jobs\[0\]: step 0 is a data_input step, not a tool step/);
+    expect(() => workflowCase({ ...parts, scheduling: { failed_jobs: [5] } })).toThrow(/failed_jobs\[0\]: no step 5 in the workflow/);
+    expect(() => workflowCase({ ...parts, scheduling: { failed_jobs: [1, 1] } })).toThrow(/failed_jobs\[1\]: step 1 is named twice/);
+  });
+
   it('test_run_workflow_simple_conditional_step: a step whose when is false still makes its job, skipped', async () => {
     const w = new WorkflowBuilder();
     const input = w.dataInput('input1');

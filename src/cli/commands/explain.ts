@@ -106,6 +106,7 @@ function workflowSteps(trace: WorkflowTrace) {
     unfinished: trace.unfinished,
     waitingForJobs: trace.waitingForJobs,
     populated: trace.populated,
+    endedJobs: trace.endedJobs,
     invocations: trace.invocations.map((i) => ({ id: i.id, parent: i.parentId, config: i.config, state: i.state, message: i.message })),
     steps: trace.steps.map((s) => ({
       invocation: s.invocationId,
@@ -117,6 +118,7 @@ function workflowSteps(trace: WorkflowTrace) {
       passes: s.passes,
       expansion: s.expansion === null ? null : s.expansion.ok ? { combinations: s.expansion.combinations.length, mapOver: s.expansion.mapOver?.leafCount ?? null } : { error: `${s.expansion.error.kind}: ${s.expansion.error.message}` },
       jobs: s.jobs.map((j) => j.id),
+      jobsFail: s.failing,
       implicitCollectionJobs: s.icjId,
       connections: s.connections.map((c) => `${c.input} <- step ${c.from} ${c.outputName}: ${value(c.value)}`),
       outputs: s.outputs === null ? null : s.outputs.map((o) => `${o.name}: ${value(o.value)}`),
@@ -129,10 +131,15 @@ function formatWorkflow(w: ReturnType<typeof workflowSteps>): string[] {
   const lines = [`invocations (${w.passes} scheduling pass${w.passes === 1 ? '' : 'es'}):`];
   for (const p of w.populated) lines.push(`  collection ${p.hdcaId}: its upload populated it before pass ${p.pass}`);
   for (const i of w.invocations) {
-    lines.push(`  invocation ${i.id}${i.parent === null ? ` (batch combination ${i.config})` : ` (subworkflow of invocation ${i.parent})`}: ${i.state}${i.message ? ` — ${i.message}` : ''}${w.unfinished.includes(i.id) ? ' — never finishes' : w.waitingForJobs.includes(i.id) ? ' — waits for a job to fill a collection (the model runs no job to the end)' : ''}`);
+    lines.push(`  invocation ${i.id}${i.parent === null ? ` (batch combination ${i.config})` : ` (subworkflow of invocation ${i.parent})`}: ${i.state}${i.message ? ` — ${i.message}` : ''}${w.unfinished.includes(i.id) ? ' — never finishes' : w.waitingForJobs.includes(i.id) ? ` — ${w.endedJobs.some((e) => e.state === 'paused') ? 'waits for its jobs (a collection a job fills, or a paused job a person resumes)' : 'waits for a job to fill a collection'} (the model runs no job to the end)` : ''}`);
     for (const s of w.steps.filter((x) => x.invocation === i.id)) {
       const exp = s.expansion === null ? '' : 'error' in s.expansion ? `, Galaxy raises ${s.expansion.error}` : `, ${s.expansion.combinations} combination(s)${s.expansion.mapOver === null ? '' : `, mapped over ${s.expansion.mapOver} element(s)`}`;
-      lines.push(`    step ${s.step} ${s.type}${s.tool ? ` ${s.tool}` : ''}: step row ${s.stepRow} ${s.state} after ${s.passes} pass(es)${exp}; jobs [${s.jobs.join(', ')}]${s.implicitCollectionJobs === null ? '' : `, ICJ ${s.implicitCollectionJobs}`}`);
+      // A job that did not end ok shows the state it ended in (scheduling.failed_jobs: error; a job reading a failed output: paused).
+      const job = (id: number): string => {
+        const ended = w.endedJobs.find((e) => e.jobId === id);
+        return ended === undefined ? String(id) : `${id} ${ended.state} before pass ${ended.pass}`;
+      };
+      lines.push(`    step ${s.step} ${s.type}${s.tool ? ` ${s.tool}` : ''}: step row ${s.stepRow} ${s.state} after ${s.passes} pass(es)${exp}; jobs [${s.jobs.map(job).join(', ')}]${s.implicitCollectionJobs === null ? '' : `, ICJ ${s.implicitCollectionJobs}`}${s.jobsFail ? ' (its jobs fail: scheduling.failed_jobs)' : ''}`);
       for (const c of s.connections) lines.push(`      in  ${c}`);
       for (const o of s.outputs ?? []) lines.push(`      out ${o}`);
     }
