@@ -90,6 +90,8 @@ export function benchMarkdown(r: BenchReport): string {
 
 export interface BenchCommandOptions {
   readonly runs: number;
+  /** Rounds of the default campaign and its raw floor, alternated (each side keeps its best). */
+  readonly rounds: number;
   readonly seeds: number;
   readonly soakMs: number | undefined;
   readonly out: string;
@@ -142,6 +144,7 @@ export async function benchCommand(options: BenchCommandOptions, io: Io): Promis
     caseArbitrary: fuzzCaseArbitrary(),
     historyArbitrary: historyArbitrary(),
     runs: options.runs,
+    campaignRounds: options.rounds,
     cardinalityMapRuns: options.mapRuns,
     ledgerSeeds: options.seeds,
     ...(options.soakMs !== undefined ? { soakMs: options.soakMs } : {}),
