@@ -33,12 +33,12 @@ export const readersAgree = defineExecutionProperty({
 type Expectation = readonly [ReaderId, number, readonly number[]];
 
 function judge(evaluation: CaseEvaluation, reader: ReaderId, argument: number, ids: readonly number[], expected: readonly number[]): Violation | null {
-  const calls = callsOf(evaluation.system.profile, reader);
-  const table = tableOf(reader);
-  if (ids.length >= 2 && calls !== 'list') {
+  // How Galaxy consumes the reader matters only for two rows or more; the table only for a violation.
+  const calls = ids.length >= 2 ? callsOf(evaluation.system.profile, reader) : 'list';
+  if (calls !== 'list') {
     return {
       kind: calls === 'scalar' ? 'ambiguous-scalar' : 'would-raise',
-      table,
+      table: tableOf(reader),
       columns: [],
       constraint: reader,
       message: `${reader}(${argument}) ${calls === 'scalar' ? 'is a scalar back-populate but' : 'is read with one()/scalar_one_or_none() and'} finds ${ids.length} rows [${ids.join(', ')}]${calls === 'scalar' ? ' (SQLAlchemy warns and keeps one)' : ' (MultipleResultsFound)'}`,
@@ -47,7 +47,7 @@ function judge(evaluation: CaseEvaluation, reader: ReaderId, argument: number, i
   if (!sameIds(ids, expected)) {
     return {
       kind: 'reader-mismatch',
-      table,
+      table: tableOf(reader),
       columns: [],
       constraint: reader,
       message: `${reader}(${argument}) returns [${ids.join(', ')}]; the model links [${expected.join(', ')}]`,

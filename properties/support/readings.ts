@@ -2,17 +2,23 @@ import type { CaseOutcome } from '../../src/persistence/case-database.js';
 import { findReader, type ReaderCalls, type ReaderId } from '../../src/readers/galaxy-readers.js';
 import type { Profile } from '../../src/profiles/profile.js';
 
-const indexes = new WeakMap<CaseOutcome, Map<string, readonly number[]>>();
+const indexes = new WeakMap<CaseOutcome, Map<string, Map<number, readonly number[]>>>();
 
 /** What a reader returned for one argument, or undefined when it did not run (no such table, or no such row). */
 export function readingOf(outcome: CaseOutcome, reader: ReaderId, argument: number): readonly number[] | undefined {
   if (outcome.readings === null) return undefined;
   let index = indexes.get(outcome);
   if (index === undefined) {
-    index = new Map(outcome.readings.map((r) => [`${r.reader}\u0000${r.argument}`, r.ids]));
+    // By reader, then argument (a later reading of the same pair wins, as it always has).
+    index = new Map();
+    for (const r of outcome.readings) {
+      let byArgument = index.get(r.reader);
+      if (byArgument === undefined) index.set(r.reader, (byArgument = new Map()));
+      byArgument.set(r.argument, r.ids);
+    }
     indexes.set(outcome, index);
   }
-  return index.get(`${reader}\u0000${argument}`);
+  return index.get(reader)?.get(argument);
 }
 
 /** How Galaxy consumes a reader on this profile: a back-populate is scalar or a list as the profile declares it. */

@@ -193,8 +193,10 @@ export interface ReaderRequest extends QueryRequest {
   readonly reader: ReaderId;
 }
 
+const READERS_BY_ID = new Map(READERS.map((r) => [r.id, r] as const));
+
 export function findReader(id: ReaderId): ReaderDefinition {
-  const reader = READERS.find((r) => r.id === id);
+  const reader = READERS_BY_ID.get(id);
   if (reader === undefined) throw new Error(`unknown reader ${id}`);
   return reader;
 }

@@ -8,6 +8,7 @@ import { checkInteger, workerCount } from '../numbers.js';
 const builder = (yargs: Argv) =>
   yargs
     .option('runs', { type: 'number', default: 20000, describe: 'cases in the default campaign' })
+    .option('rounds', { type: 'number', default: 3, describe: 'rounds of the default campaign and its raw floor, alternated; each side keeps its best' })
     .option('seeds', { type: 'number', default: 20, describe: 'seeds for the ledger-bug timing' })
     .option('soak', { type: 'string', describe: 'also run this long (e.g. 10m) and report memory' })
     .option('out', { type: 'string', default: 'reports', describe: 'folder for bench.json and bench.md' })
@@ -29,6 +30,7 @@ export const benchCommandModule: CommandModule<object, ArgsOf<typeof builder>> =
       return benchCommand(
         {
           runs: checkInteger(args.runs, '--runs', 100)!,
+          rounds: checkInteger(args.rounds, '--rounds', 1)!,
           seeds: checkInteger(args.seeds, '--seeds', 1)!,
           soakMs: args.soak === undefined ? undefined : parseDuration(args.soak, '--soak'),
           out: args.out,
