@@ -3,6 +3,7 @@ import type { JsonValue } from '../src/model/case.js';
 import type { CollectionElement, HistoryCollection, HistoryDataset, NestedCollection } from '../src/model/history.js';
 import type { WorkflowFile } from '../src/model/read-workflow-file.js';
 import type { SchedulingOptions, WorkflowCase } from '../src/model/workflow.js';
+import { inputOptional } from '../src/model/workflow-graph.js';
 import type { CollectionSpec } from './case-spec.js';
 import { collectionOfType } from './collection.js';
 import { DEFAULT_CONSTRAINTS, type GeneratorConstraints } from './constraints.js';
@@ -35,7 +36,7 @@ export function workflowFileCaseArbitrary(file: WorkflowFile, constraints: Gener
     .sort((a, b) => a.id - b.id);
   const valueFor = (stateText: string | null | undefined, type: string): fc.Arbitrary<InputValue> => {
     const state = JSON.parse(stateText ?? '{}') as { optional?: boolean; collection_type?: string; parameter_type?: string };
-    const none = state.optional === true ? [{ arbitrary: fc.constant<InputValue>({ kind: 'none' }), weight: 1 }] : [];
+    const none = inputOptional(state) ? [{ arbitrary: fc.constant<InputValue>({ kind: 'none' }), weight: 1 }] : [];
     if (type === 'data_input') {
       return fc.oneof(
         { withCrossShrink: true },

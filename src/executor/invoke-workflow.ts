@@ -7,7 +7,7 @@ import type { CollectionElement, History, HistoryCollection, HistoryDataset } fr
 import { inputAtPrefixedName, locatePrefixedInput, type Tool } from '../model/tool.js';
 import { DEFAULT_SCHEDULING_BUDGET, type SchedulingOptions, type WorkflowCase } from '../model/workflow.js';
 import { evaluateWhen } from '../model/when-expression.js';
-import { CYCLES_MESSAGE, NON_DATA_CONNECTION, isInputStep, stepOutputNames, subworkflowInputSteps, subworkflowOutputs, type StepNode, type WorkflowGraph } from '../model/workflow-graph.js';
+import { CYCLES_MESSAGE, NON_DATA_CONNECTION, inputOptional, isInputStep, stepOutputNames, subworkflowInputSteps, subworkflowOutputs, type StepNode, type WorkflowGraph } from '../model/workflow-graph.js';
 import type { ExecutionRun } from './execution-run.js';
 import type { ExecutorRules } from './executor-rules.js';
 import { HISTORY_ID, type FixtureIndex } from './history-fixture.js';
@@ -273,9 +273,8 @@ function missingRequiredInput(stored: StoredWorkflow, config: { readonly [key: s
     if (!isInputStep(step)) continue;
     const value = config[String(step.orderIndex)];
     if (value !== undefined && value !== null) continue;
-    const state = step.state as { readonly optional?: JsonValue; readonly default?: JsonValue };
-    if (step.type === 'parameter_input' && state.default !== undefined) continue;
-    if (state.optional === true) continue;
+    if (step.type === 'parameter_input' && step.state['default'] !== undefined) continue;
+    if (inputOptional(step.state)) continue;
     return `Workflow cannot be run because input step '${stored.stepIds.get(step.orderIndex)!}' (${step.label ?? 'None'}) is not optional and no input provided.`;
   }
   return null;
@@ -289,7 +288,8 @@ function missingRequiredInput(stored: StoredWorkflow, config: { readonly [key: s
  * the steps reading it are no longer delayed (`replacementForConnection`).
  */
 function populateInputCollections(invoker: Invoker, scheduling: SchedulingOptions, pass: number): void {
-  for (const [key, at] of Object.entries(scheduling.populated_at ?? {})) {
+  if (scheduling.populated_at === undefined) return;
+  for (const [key, at] of Object.entries(scheduling.populated_at)) {
     if (at !== pass) continue;
     const hdcaId = Number(key);
     const index = invoker.collections.findIndex((h) => h.id === hdcaId);
@@ -658,7 +658,8 @@ function replacementForConnection(invoker: Invoker, invocation: Invocation, from
   if (!stepOutputNames(node).includes(outputName)) return { ok: false, outcome: { kind: 'failed', reason: 'output_not_found', details: `${outputName} of step ${from}`, dependent: from, outputName } };
   if (upstream === undefined || upstream.outputs === null) return { ok: false, outcome: DELAYED };
   let value = upstream.outputs.get(outputName) ?? { kind: 'none' as const };
-  if (value.kind === 'collection') {
+  // A collection recorded unpopulated is read as it is now: an upload or a job may have populated it since (never the reverse).
+  if (value.kind === 'collection' && (value.collection.populated_state ?? 'ok') !== 'ok') {
     const hdcaId = value.id;
     const current = invoker.collections.find((h) => h.id === hdcaId) ?? value.collection;
     if (current !== value.collection) value = { kind: 'collection', id: hdcaId, collection: current };
@@ -791,7 +792,7 @@ function subworkflowModule(invoker: Invoker, invocation: Invocation, step: StepN
         // subworkflow_progress: a required inner input nothing feeds fails with output_not_found, naming the
         // output and step of the step's last connection (the loop variable Galaxy's message reads).
         const last = [...step.connections.values()].flat().at(-1);
-        if ((inner.state as { readonly optional?: JsonValue }).optional !== true && last !== undefined) {
+        if (!inputOptional(inner.state) && last !== undefined) {
           child.inputs.clear();
           return { kind: 'failed', reason: 'output_not_found', details: `${last.output_name} of step ${last.id}`, dependent: last.id, outputName: last.output_name };
         }

@@ -375,7 +375,12 @@ export function locatePrefixedInput(inputs: readonly ToolInput[], state: Record<
   return input === undefined ? undefined : { input, level, key };
 }
 
-/** The parameter a prefixed name reaches in a step whose state is `state` (locatePrefixedInput, looking only). */
+/**
+ * The parameter a prefixed name reaches in a step whose state is `state`
+ * (locatePrefixedInput, looking only). locatePrefixedInput copies every
+ * nested level it walks into and assigns only to the top level, so a shallow
+ * copy of the top level keeps `state` as it was.
+ */
 export function inputAtPrefixedName(inputs: readonly ToolInput[], name: string, state: { readonly [key: string]: JsonValue } = {}): ToolInput | undefined {
-  return locatePrefixedInput(inputs, structuredClone(state) as Record<string, JsonValue>, name)?.input;
+  return locatePrefixedInput(inputs, { ...state }, name)?.input;
 }

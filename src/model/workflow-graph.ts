@@ -106,6 +106,11 @@ export function subworkflowInputSteps(graph: WorkflowGraph): readonly StepNode[]
   return graph.steps.filter((s) => s.type === 'data_input' || s.type === 'data_collection_input' || s.type === 'parameter_input');
 }
 
+/** `WorkflowStep.input_optional` (model/__init__.py): an input step's state says `optional`; absent, it is required. */
+export function inputOptional(state: { readonly [key: string]: unknown }): boolean {
+  return state['optional'] === true;
+}
+
 export function isInputStep(step: StepNode): boolean {
   return step.type === 'data_input' || step.type === 'data_collection_input' || step.type === 'parameter_input';
 }

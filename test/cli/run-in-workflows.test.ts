@@ -10,16 +10,21 @@ import { runCli, tempDir } from '../helpers/cli.js';
  */
 const TOOLS = ['--tool', 'test/fixtures/tools/map_and_batch.xml', '--tool', 'test/fixtures/workflow-tools/pairs_in_section.xml'];
 
+/** Each property only whole workflows can show held, having judged some invocation (never "not checked"). */
+function expectWorkflowPropertiesHeld(stdout: string): void {
+  for (const p of ['one-step-row-per-invocation-step', 'connections-reach-upstream-outputs', 'mapped-step-consumed-whole', 'extraction-round-trip']) {
+    const judged = new RegExp(`held +([\\d,]+) +${p}`).exec(stdout);
+    expect(judged, p).not.toBeNull();
+    expect(Number(judged![1]!.replaceAll(',', ''))).toBeGreaterThan(0);
+  }
+}
+
 describe('run --tool FILE --in-workflows', () => {
   it('holds on branch-fixed, having judged the workflow properties over invocations of the given tools', () => {
     const r = runCli(['run', ...TOOLS, '--in-workflows', '--profile', 'branch-fixed', '--runs', '200', '--seed', '3']);
     expect(r.stderr).toContain('generated workflows: tool steps run cardfuzz_map_and_batch, cardfuzz_pairs_in_section');
     expect(r.status).toBe(0);
-    for (const p of ['one-step-row-per-invocation-step', 'connections-reach-upstream-outputs', 'mapped-step-consumed-whole', 'extraction-round-trip']) {
-      const judged = new RegExp(`held +([\\d,]+) +${p}`).exec(r.stdout);
-      expect(judged, p).not.toBeNull();
-      expect(Number(judged![1]!.replaceAll(',', ''))).toBeGreaterThan(0);
-    }
+    expectWorkflowPropertiesHeld(r.stdout);
   });
 
   it('finds a planted defect and shrinks it to a workflow running the real tool, with a replay line that names --in-workflows', () => {
@@ -76,11 +81,7 @@ describe('run --tool DIR --in-workflows', () => {
     expect(r.stderr).toContain("tool pool: 6 tool files: 2 loaded, 1 refused by Galaxy's loader, 1 not modelled, 2 skipped; 1 other file skipped (macro files, configs, data)");
     expect(r.stderr).toContain('generated workflows: tool steps run cat_one, pick');
     expect(r.status).toBe(0);
-    for (const p of ['one-step-row-per-invocation-step', 'connections-reach-upstream-outputs', 'mapped-step-consumed-whole', 'extraction-round-trip']) {
-      const judged = new RegExp(`held +([\\d,]+) +${p}`).exec(r.stdout);
-      expect(judged, p).not.toBeNull();
-      expect(Number(judged![1]!.replaceAll(',', ''))).toBeGreaterThan(0);
-    }
+    expectWorkflowPropertiesHeld(r.stdout);
   });
 
   it('finds a planted defect with a pool tool, and its replay line (naming the folder) replays it', () => {

@@ -40,6 +40,14 @@ function graph(w: GaWorkflow): unknown {
 }
 
 describe('gxformat2 workflows, converted as Galaxy imports them', () => {
+  let target: { system: SystemUnderTest; database: CaseDatabase };
+  beforeAll(async () => {
+    target = await sqliteTarget('branch-fixed');
+  });
+  afterAll(async () => {
+    await target.database.close();
+  });
+
   const ga = JSON.parse(readFileSync('test/fixtures/workflows/map-subworkflow-reduce.ga', 'utf8')) as unknown;
   const format2 = yaml(readFileSync('test/fixtures/workflows-gxformat2/map-subworkflow-reduce.gxwf.yml', 'utf8'));
 
@@ -54,13 +62,6 @@ describe('gxformat2 workflows, converted as Galaxy imports them', () => {
   });
 
   describe('invoked, both files write the same rows', () => {
-    let target: { system: SystemUnderTest; database: CaseDatabase };
-    beforeAll(async () => {
-      target = await sqliteTarget('branch-fixed');
-    });
-    afterAll(async () => {
-      await target.database.close();
-    });
 
     it('with the tools given, a list of 3: 3 + 3 mapped jobs, one reducing job, 2 invocations (the subworkflow is its own)', async () => {
       const counts = [];
@@ -205,13 +206,6 @@ $graph:
   });
 
   describe('several connections into one input', () => {
-    let target: { system: SystemUnderTest; database: CaseDatabase };
-    beforeAll(async () => {
-      target = await sqliteTarget('branch-fixed');
-    });
-    afterAll(async () => {
-      await target.database.close();
-    });
 
     it('into a single data input: Galaxy takes the first (replacement_for_input, connection[0]; an EphemeralCollection merge is the CWL fork\'s only); into a multiple data input all of them', async () => {
       const doc = yaml('class: GalaxyWorkflow\ninputs: {a: data, b: data}\nsteps:\n  both:\n    tool_id: cat1\n    in:\n      input1: [a, b]\n');
