@@ -31,7 +31,7 @@ export const connectionsReachUpstreamOutputs = defineExecutionProperty({
   id: 'connections-reach-upstream-outputs',
   summary: 'every workflow connection reaches the outputs its upstream step recorded, and the downstream jobs read them',
   workflowOnly: true,
-  needs: { columns: [['workflow_invocation_step_output_dataset_association', 'output_name'], ['workflow_invocation_step_output_dataset_collection_association', 'output_name'], ['workflow_invocation_step', 'state']] },
+  needs: { columns: [['workflow_invocation_step_output_dataset_association', 'output_name'], ['workflow_invocation_step_output_dataset_collection_association', 'output_name'], ['workflow_invocation_step', 'state'], ['job', 'state'], ['workflow_invocation_message', 'job_id']] },
   check({ case: c, plan, outcome }) {
     const trace = plan.workflow;
     const snapshot = outcome.snapshot;
